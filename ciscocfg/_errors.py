@@ -1,0 +1,112 @@
+"""The exception hierarchy shared by every codec (standard library only).
+
+Every error raised on bad input derives from :class:`CiscoCfgError`, so a tool can catch
+one class around any call into the library.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CiscoCfgError",
+    "EmitError",
+    "LocalProtocolError",
+    "MalformedPacket",
+    "ParseError",
+    "RemoteProtocolError",
+    "TftpError",
+    "ValidationError",
+]
+
+
+class CiscoCfgError(Exception):
+    """Root of every error the library raises on bad input."""
+
+
+class ParseError(CiscoCfgError, ValueError):
+    """Input that the format cannot hold.
+
+    ``line`` and ``column`` are 1-based (``None`` where a format has no lines), ``offset`` is the
+    0-based character (or byte) offset, ``source`` the file name when known.
+    ``str(err)`` reads ``SOURCE:LINE:COLUMN: message``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        offset: int | None = None,
+        source: str | None = None,
+    ) -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+        self.offset = offset
+        self.source = source
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = [self.source or "<string>"]
+        if self.line is not None:
+            where.append(str(self.line))
+            if self.column is not None:
+                where.append(str(self.column))
+        elif self.offset is not None:
+            where.append(f"byte {self.offset}")
+        return ":".join(where) + ": " + self.message
+
+    def __str__(self) -> str:
+        return self._render()
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_parse_error, (type(self), self.message, self.__dict__.copy()))
+
+
+def _rebuild_parse_error(
+    cls: type[ParseError], message: str, state: dict[str, object]
+) -> ParseError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, message)
+    err.__dict__.update(state)
+    return err
+
+
+class ValidationError(CiscoCfgError, ValueError):
+    """A value given by the caller that the format cannot hold (a line break, a quote ...)."""
+
+
+class EmitError(CiscoCfgError, ValueError):
+    """A model that cannot be written back as text."""
+
+
+class TftpError(CiscoCfgError):
+    """Base of the TFTP errors."""
+
+
+class MalformedPacket(TftpError, ValueError):
+    """A datagram that is not a valid TFTP packet; ``offset`` is the byte where it goes wrong."""
+
+    def __init__(self, message: str, offset: int = 0) -> None:
+        self.message = message
+        self.offset = offset
+        super().__init__(f"byte {offset}: {message}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.message, self.offset))
+
+
+class LocalProtocolError(TftpError):
+    """The caller used a transfer engine in a way the protocol does not allow."""
+
+
+class RemoteProtocolError(TftpError):
+    """The peer broke the protocol; ``error_code`` is the TFTP error code to answer with."""
+
+    def __init__(self, message: str, error_code: int = 4) -> None:
+        self.message = message
+        self.error_code = error_code
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.message, self.error_code))

@@ -1,0 +1,62 @@
+"""The ``ciscocfg`` command line.
+
+Each subcommand lives in its own module in this package, named ``cmd_<name>.py``, and defines
+``register(subparsers)``, which adds its parser and sets ``handler`` to a function taking the
+parsed arguments and returning the exit status. Subcommand modules import their codecs inside
+the handler, so ``ciscocfg --version`` stays fast.
+
+Exit status: 0 on success, 1 when findings of severity error were reported, 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from ciscocfg import __version__
+from ciscocfg._errors import CiscoCfgError
+
+__all__ = ["build_parser", "main"]
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand module found in this package."""
+    parser = argparse.ArgumentParser(
+        prog="ciscocfg",
+        description="Read, check, fix and serve Cisco 79xx provisioning files.",
+    )
+    parser.add_argument("--version", action="version", version=f"ciscocfg {__version__}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("cmd_"):
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        status: int = handler(args)
+    except CiscoCfgError as exc:
+        print(f"ciscocfg: {exc}", file=sys.stderr)
+        return EXIT_FINDINGS
+    except OSError as exc:
+        print(f"ciscocfg: {exc}", file=sys.stderr)
+        return EXIT_FINDINGS
+    except KeyboardInterrupt:
+        return 130
+    return status
