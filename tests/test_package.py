@@ -66,7 +66,8 @@ def test_tests_run_against_the_installed_wheel() -> None:
 
 @pytest.mark.skipif(not os.environ.get("CISCOCFG_WHEEL"), reason="only when testing a wheel")
 def test_wheel_carries_grammars_and_marker() -> None:
-    names = set(zipfile.ZipFile(os.environ["CISCOCFG_WHEEL"]).namelist())
+    with zipfile.ZipFile(os.environ["CISCOCFG_WHEEL"]) as wheel:
+        names = set(wheel.namelist())
     assert "ciscocfg/py.typed" in names
     grammars = {n for n in names if n.startswith("ciscocfg/grammars/")}
     assert "ciscocfg/grammars/cnf.lark" in grammars
