@@ -91,7 +91,13 @@ class Document(MutableMapping[str, str]):
         if found:
             number, entry = found[-1]
             quote, text = render_value(value, entry.quote)
-            self._lines[number - 1] = attrs.evolve(entry, quote=quote, value=text)
+            updated = attrs.evolve(entry, quote=quote, value=text)
+            if not quote and not text and entry.after_value:
+                # With no value the blanks after ':' and after the value are one run.
+                updated = attrs.evolve(
+                    updated, after_colon=entry.after_colon + entry.after_value, after_value=""
+                )
+            self._lines[number - 1] = updated
         else:
             if not key_pattern().match(key):
                 raise ValidationError(f"{key!r} cannot be written as a key")
