@@ -41,6 +41,7 @@ def test_strict_raises_only_parse_error(text: str) -> None:
 def test_tolerant_never_raises_and_round_trips(text: str) -> None:
     doc = cnf.loads(text, strict=False)
     assert doc.dumps() == text
+    assert doc.bom + "".join(line.render() for line in doc.lines) == text
     # Reading and linting any document raises nothing either.
     dict(doc)
     cnf.validate(doc)

@@ -24,11 +24,16 @@ from ciscocfg.cnf._model import Blank, Comment, Entry, InvalidLine, Line
 
 __all__ = [
     "BOM",
+    "Row",
     "explain",
+    "first_invalid",
     "grammar_parser",
     "key_pattern",
+    "node",
+    "parse_error",
     "parse_lines",
     "parse_with_grammar",
+    "scan",
     "terminal_patterns",
 ]
 
@@ -78,53 +83,80 @@ def _scanner() -> re.Pattern[str]:
     return re.compile(f"(?=[\\s\\S])(?:{_line_pattern().pattern}|{_ANY_LINE})")
 
 
-def parse_lines(
-    text: str, *, strict: bool, source: str | None, first_line: int = 1, base_offset: int = 0
-) -> list[Line]:
+#: One row per physical line, as the scanner's groups: (indent, comment, key, before_colon,
+#: after_colon, quoted, bare, after_value, semicolon, remark, newline, invalid, invalid_newline);
+#: a group that took no part is "".
+Row = tuple[str, str, str, str, str, str, str, str, str, str, str, str, str]
+
+
+def scan(text: str) -> list[Row]:
+    """The rows of ``text`` (without a BOM): one regular-expression pass, no nodes built."""
+    rows: list[Row] = _scanner().findall(text)
+    return rows
+
+
+def first_invalid(rows: list[Row]) -> int | None:
+    """The index of the first row that is not in the dialect, or ``None``."""
+    for index, row in enumerate(rows):
+        if row[11]:
+            return index
+    return None
+
+
+def node(row: Row) -> Line:
+    """The line node of one row."""
+    indent, comment, key, bc, ac, quoted, bare, av, semi, remark, nl, invalid, inl = row
+    # Every group that decides the kind of line (key, comment, quoted value, semicolon,
+    # invalid text) is non-empty whenever it takes part.
+    if key:
+        return Entry(
+            indent,
+            key,
+            bc,
+            ac,
+            '"' if quoted else "",
+            quoted[1:-1] if quoted else bare,
+            av,
+            remark if semi else None,
+            nl,
+        )
+    if comment:
+        return Comment(indent, comment, nl)
+    if invalid:
+        return InvalidLine(invalid, inl)
+    return Blank(indent, nl)
+
+
+def parse_error(
+    rows: list[Row], index: int, *, source: str | None, base_offset: int = 0
+) -> ParseError:
+    """The :class:`ParseError` for row ``index`` (which must be invalid), cause attached."""
+    row = rows[index]
+    reason, column, cause = explain(row[11] + row[12])
+    start = sum(len(node(r).render()) for r in rows[:index])
+    err = ParseError(
+        reason,
+        line=index + 1,
+        column=column + 1,
+        offset=base_offset + start + column,
+        source=source,
+    )
+    err.__cause__ = cause
+    return err
+
+
+def parse_lines(text: str, *, strict: bool, source: str | None) -> list[Line]:
     """Split ``text`` (without a BOM) into line nodes.
 
     Strict: the first line outside the dialect raises :class:`ParseError`. Tolerant: such
-    lines become :class:`InvalidLine` nodes. ``first_line`` and ``base_offset`` place ``text``
-    in its file for error positions.
+    lines become :class:`InvalidLine` nodes.
     """
-    lines: list[Line] = []
-    append = lines.append
-    for m in _scanner().finditer(text):
-        # Unmatched groups read as "": every group that decides the line's kind (key,
-        # comment, quoted value, semicolon) is non-empty whenever it takes part.
-        indent, comment, key, bc, ac, quoted, bare, av, semi, remark, nl, invalid, inl = m.groups(
-            ""
-        )
-        if key:
-            append(
-                Entry(
-                    indent,
-                    key,
-                    bc,
-                    ac,
-                    '"' if quoted else "",
-                    quoted[1:-1] if quoted else bare,
-                    av,
-                    remark if semi else None,
-                    nl,
-                )
-            )
-        elif comment:
-            append(Comment(indent, comment, nl))
-        elif m.start("invalid") < 0:
-            append(Blank(indent, nl))
-        elif strict:
-            reason, column, cause = explain(invalid + inl)
-            raise ParseError(
-                reason,
-                line=first_line + len(lines),
-                column=column + 1,
-                offset=base_offset + m.start() + column,
-                source=source,
-            ) from cause
-        else:
-            append(InvalidLine(invalid, inl))
-    return lines
+    rows = scan(text)
+    if strict:
+        bad = first_invalid(rows)
+        if bad is not None:
+            raise parse_error(rows, bad, source=source)
+    return [node(row) for row in rows]
 
 
 def explain(line: str) -> tuple[str, int, UnexpectedInput | None]:
