@@ -23,7 +23,11 @@ from ciscocfg._grammar import parser as _grammar_parser
 from ciscocfg.cnf._model import Blank, Comment, Entry, InvalidLine, Line
 
 __all__ = [
+    "BARE",
     "BOM",
+    "INVALID",
+    "KEY",
+    "QUOTED",
     "Row",
     "explain",
     "first_invalid",
@@ -33,6 +37,7 @@ __all__ = [
     "parse_error",
     "parse_lines",
     "parse_with_grammar",
+    "row_value",
     "scan",
     "terminal_patterns",
 ]
@@ -64,7 +69,7 @@ def _line_pattern() -> re.Pattern[str]:
     # body? NEWLINE | body, where body is BLANKS | BLANKS? COMMENT | BLANKS? assignment and
     # assignment is KEY BLANKS? COLON BLANKS? (value BLANKS?)? (SEMICOLON REMARK?)?
     assignment = (
-        f"({t['KEY']})({t['BLANKS']})?{t['COLON']}({t['BLANKS']})?"
+        f"({t['KEY']})({t['BLANKS']})?({t['COLON']})({t['BLANKS']})?"
         f"(?:(?:({t['QUOTED']})|({t['BARE']}))({t['BLANKS']})?)?"
         f"(?:({t['SEMICOLON']})({t['REMARK']})?)?"
     )
@@ -83,10 +88,11 @@ def _scanner() -> re.Pattern[str]:
     return re.compile(f"(?=[\\s\\S])(?:{_line_pattern().pattern}|{_ANY_LINE})")
 
 
-#: One row per physical line, as the scanner's groups: (indent, comment, key, before_colon,
-#: after_colon, quoted, bare, after_value, semicolon, remark, newline, invalid, invalid_newline);
-#: a group that took no part is "".
-Row = tuple[str, str, str, str, str, str, str, str, str, str, str, str, str]
+#: One row per physical line: the scanner's groups, which together hold every character of the
+#: line (a group that took no part is ""): indent, comment, key, before_colon, colon,
+#: after_colon, quoted, bare, after_value, semicolon, remark, newline, invalid, invalid_newline.
+Row = tuple[str, str, str, str, str, str, str, str, str, str, str, str, str, str]
+KEY, QUOTED, BARE, INVALID = 2, 6, 7, 12
 
 
 def scan(text: str) -> list[Row]:
@@ -98,14 +104,20 @@ def scan(text: str) -> list[Row]:
 def first_invalid(rows: list[Row]) -> int | None:
     """The index of the first row that is not in the dialect, or ``None``."""
     for index, row in enumerate(rows):
-        if row[11]:
+        if row[INVALID]:
             return index
     return None
 
 
+def row_value(row: Row) -> str:
+    """The value of an assignment row, as the phone reads it."""
+    quoted = row[QUOTED]
+    return quoted[1:-1] if quoted else row[BARE]
+
+
 def node(row: Row) -> Line:
     """The line node of one row."""
-    indent, comment, key, bc, ac, quoted, bare, av, semi, remark, nl, invalid, inl = row
+    indent, comment, key, bc, _, ac, quoted, bare, av, semi, remark, nl, invalid, inl = row
     # Every group that decides the kind of line (key, comment, quoted value, semicolon,
     # invalid text) is non-empty whenever it takes part.
     if key:
@@ -132,8 +144,8 @@ def parse_error(
 ) -> ParseError:
     """The :class:`ParseError` for row ``index`` (which must be invalid), cause attached."""
     row = rows[index]
-    reason, column, cause = explain(row[11] + row[12])
-    start = sum(len(node(r).render()) for r in rows[:index])
+    reason, column, cause = explain(row[INVALID] + row[INVALID + 1])
+    start = sum(len("".join(r)) for r in rows[:index])
     err = ParseError(
         reason,
         line=index + 1,
