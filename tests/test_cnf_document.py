@@ -139,3 +139,32 @@ def test_fix_repairs_quotes_and_no_break_spaces_only() -> None:
     assert fixed.source == "SIP0011.cnf"
     assert doc.dumps() == text  # the original is untouched
     assert cnf.fix_text("plain: text\n") == "plain: text\n"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        cnf.Entry("", "two words", "", " ", "", "x", "", None, "\n"),
+        cnf.Entry("", "k", "", " ", '"', 'say "hi"', "", None, "\n"),
+        cnf.Entry("", "k", "", " ", "", " padded", "", None, "\n"),
+        cnf.Comment("", "no hash", "\n"),
+        cnf.Blank("", ""),
+        cnf.InvalidLine("a: 1", "\n"),
+    ],
+)
+def test_hand_built_lines_must_read_back(line: cnf.Line) -> None:
+    doc = cnf.loads("a: 1\nb: 2\n")
+    with pytest.raises(ciscocfg.ValidationError):
+        doc.replace_line(1, line)
+    assert doc.dumps() == "a: 1\nb: 2\n"
+    with pytest.raises(ciscocfg.ValidationError):
+        cnf.Document([line, cnf.Blank("", "\n")])
+
+
+def test_document_built_from_nodes() -> None:
+    doc = cnf.Document(
+        [cnf.Comment("", "# built", "\n"), cnf.Entry("", "k", "", " ", "", "v", "", None, "")],
+        source="SIPDefault.cnf",
+    )
+    assert doc.dumps() == "# built\nk: v"
+    assert doc["k"] == "v"

@@ -10,9 +10,19 @@ import attrs
 from ciscocfg._errors import ValidationError
 from ciscocfg.cnf._emit import render_value, style_for_new_entry
 from ciscocfg.cnf._model import Entry, Line
-from ciscocfg.cnf._parse import KEY, Row, key_pattern, node, row_value
+from ciscocfg.cnf._parse import KEY, Row, key_pattern, node, parse_lines, row_value
 
 __all__ = ["Document"]
+
+
+def _check_reads_back(lines: list[Line], first: int = 1) -> None:
+    """Raise ValidationError unless ``lines`` written out read back as the very same lines."""
+    again = parse_lines("".join(line.render() for line in lines), strict=False, source=None)
+    for number, (wanted, got) in enumerate(zip(lines, again, strict=False), first):
+        if wanted != got:
+            raise ValidationError(f"line {number} does not read back as written: {wanted!r}")
+    if len(again) != len(lines):
+        raise ValidationError("the lines do not read back as written (a missing line break?)")
 
 
 def _text_of(item: Row | Line) -> str:
@@ -37,6 +47,8 @@ class Document(MutableMapping[str, str]):
         # line is first needed as a node: most lines of most files are never edited, and a row
         # costs a fraction of a node. The text itself is kept until the first edit.
         self._items: list[Row | Line] = list(lines)
+        if self._items:
+            _check_reads_back(list(lines))
         self._text: str | None = None
         self._values: dict[str, str] | None = None
         #: ``"\\ufeff"`` when the text started with a byte order mark, else ``""``.
@@ -102,6 +114,10 @@ class Document(MutableMapping[str, str]):
         """Put ``line`` in place of line ``number`` (1-based); every other line is untouched."""
         if not 1 <= number <= len(self._items):
             raise IndexError(f"no line {number}")
+        # The new line, read back between its neighbours, must give the same three lines.
+        around = [self._node(i) for i in range(number - 2, number + 1) if 0 <= i < len(self._items)]
+        around[1 if number > 1 else 0] = line
+        _check_reads_back(around, first=max(number - 1, 1))
         self._edited()
         self._items[number - 1] = line
 
