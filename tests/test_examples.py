@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from typing import cast
 
 import pytest
 from lxml import etree
 from support.paths import CORPUS, EXAMPLES
+from support.scripts import load_script
 
 TREE = EXAMPLES / "tftproot"
 MAC = "0012D9A1B2C3"
@@ -17,12 +17,7 @@ RING_FILES = ("LowBell.raw", "Chirp.raw")
 
 def _make_rings() -> dict[str, Callable[[], bytes]]:
     """The ring generators of examples/make_rings.py (a script, not part of the package)."""
-    spec = importlib.util.spec_from_file_location("make_rings", EXAMPLES / "make_rings.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return cast("dict[str, Callable[[], bytes]]", module.RINGS)
+    return cast("dict[str, Callable[[], bytes]]", load_script("examples/make_rings.py").RINGS)
 
 
 def _ringlist_entries() -> list[tuple[str, str]]:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from lxml import etree
-from support.paths import PROJECT_ROOT
+from support.scripts import load_script
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -45,16 +43,7 @@ Some text between tables, and a table without ratios:
 
 @pytest.fixture(scope="module")
 def plot() -> ModuleType:
-    # A script, not part of the package: loaded by path, and registered (under a name of its own)
-    # because dataclasses look their module up in sys.modules.
-    name = "_benchmarks_plot"
-    spec = importlib.util.spec_from_file_location(name, PROJECT_ROOT / "benchmarks" / "plot.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/plot.py")
 
 
 def _parse_svg(text: str) -> etree._Element:
