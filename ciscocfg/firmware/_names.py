@@ -569,7 +569,11 @@ def _near_miss(text: str) -> tuple[str, str, int | None] | None:
     candidate = stripped
     # The letter O typed for a zero: in the P0 prefix and between digits and separators.
     fixed = re.sub(r"^[Pp][Oo]", "P0", candidate)
-    fixed = re.sub(r"(?<=[0-9\-.])[Oo]|[Oo](?=[0-9\-.])", "0", fixed)
+    while True:  # repeat so that runs of O ("-OO") are all caught
+        again = re.sub(r"(?<=[0-9\-.])[Oo]|[Oo](?=[0-9\-.])", "0", fixed)
+        if again == fixed:
+            break
+        fixed = again
     if fixed != candidate and _decode(fixed) is not None:
         column = next(i for i, (a, b) in enumerate(zip(candidate, fixed, strict=True)) if a != b)
         return fixed, "letter O where a zero belongs", column + 1 + (len(text) - len(text.lstrip()))
