@@ -251,6 +251,29 @@ valid_names = st.one_of(
         st.sampled_from(["SIP", "SCCP"]),
         st.dates(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)),
     ),
+    st.builds(
+        lambda a, p, d: f"ATA{a}0204{p}{d:%y%m%d}B",
+        _d2,
+        st.sampled_from(["SIP", "SCCP", "MGCP", "H323"]),
+        st.dates(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)),
+    ),
+    st.builds(lambda m, e: f"term{m}.default{e}", _java_model, _ext),
+    st.builds(
+        lambda m, a, b, sr: f"CP{m}G-{a}.{b}.1{sr}",
+        st.sampled_from(["7921", "7925", "7926"]),
+        _d12,
+        _d12,
+        st.sampled_from(["", "SR1", "SR12"]),
+    ),
+    st.builds(lambda m, a: f"cmterm_{m}.{a}.0-03-02", st.sampled_from(["7920", "7936"]), _d12),
+    st.builds(lambda a, b: f"S001{a}{b}0400", _d2, _d2),
+    st.builds(lambda k, a: f"{k}-1-0-{a}-2", st.sampled_from(["B015", "B016"]), _d12),
+    st.builds(
+        lambda p, m, sr: f"{p}{m}.10-1-1{sr}-4",
+        st.sampled_from(["sip", "sccp"]),
+        st.sampled_from(["78xx", "88xx", "8831", "9971"]),
+        st.sampled_from(["", "SR1"]),
+    ),
 )
 
 
