@@ -275,4 +275,4 @@ def validate(
             None,
             line=2,
         )
-    return found
+    return sorted(found, key=Diagnostic.sort_key)

@@ -315,7 +315,7 @@ def validate(
         report("RL104", "warning", f"{count} rings; phones list at most {MAX_RINGS}", 1, None)
     if count == 0:
         report("RL110", "warning", "the ring list names no ring", 1, None)
-    return found
+    return sorted(found, key=Diagnostic.sort_key)
 
 
 def _check_file(
