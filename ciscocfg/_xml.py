@@ -227,12 +227,18 @@ class XmlText:
     def with_child(self, parent: Element, name: str, content: str = "") -> str:
         """The document with a new ``<name>content</name>`` appended to ``parent``'s children.
 
-        ``content`` is markup (already escaped). The new element goes on its own line after the
-        last child, indented like its siblings (or one step deeper than ``parent``).
+        ``content`` is markup (already escaped). See :meth:`with_markup` for the placement.
+        """
+        return self.with_markup(parent, f"<{name}>{content}</{name}>")
+
+    def with_markup(self, parent: Element, new: str) -> str:
+        """The document with the element markup ``new`` appended to ``parent``'s children.
+
+        The new element goes on its own line after the last child, indented like its siblings
+        (or one step deeper than ``parent``), with the document's line ending.
         """
         t = self.text
         nl = self.newline
-        new = f"<{name}>{content}</{name}>" if content else f"<{name}></{name}>"
         if parent.children:
             last = parent.children[-1]
             indent = self._indent_of(last)
@@ -632,6 +638,9 @@ class XmlDocument:
 
     def _add_child(self, parent: Element, name: str, markup: str = "") -> None:
         self._replace(self._xml.with_child(parent, name, markup))
+
+    def _add_markup(self, parent: Element, markup: str) -> None:
+        self._replace(self._xml.with_markup(parent, markup))
 
     def _remove_element(self, element: Element) -> None:
         self._replace(self._xml.without(element))
