@@ -48,6 +48,7 @@ __all__ = [
 
 _NAME = r"[^\s/>=<!?\"'&]+"
 _START_TAG = re.compile(rf"<({_NAME})")
+_FAST_START = re.compile(rf"<({_NAME})\s*(/?)>")
 _ATTRIBUTE = re.compile(rf"(\s+)({_NAME})\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
 _TAG_CLOSE = re.compile(r"\s*(/?)>")
 _SPACE = re.compile(r"\s*")
@@ -351,42 +352,24 @@ class _Tokenizer:
         pos = 0
         root: Element | None = None
         stack: list[Element] = []
+        fast_start = _FAST_START.match
+        end_tag = _END_TAG.match
         while pos < n:
             lt = t.find("<", pos)
             if lt < 0:
                 lt = n
             if lt > pos:
-                self._text(stack, pos, lt)
+                chunk = t[pos:lt]
+                if stack and "&" not in chunk and "]]>" not in chunk:
+                    stack[-1].text_parts.append(chunk)
+                else:
+                    self._text(stack, pos, lt)
                 pos = lt
                 if pos >= n:
                     break
-            if t.startswith("<!--", pos):
-                end = t.find("-->", pos + 4)
-                if end < 0:
-                    raise self.fail(pos, "comment is not closed (missing '-->')")
-                if stack:
-                    stack[-1].has_markup = True
-                pos = end + 3
-            elif t.startswith("<?", pos):
-                end = t.find("?>", pos + 2)
-                if end < 0:
-                    raise self.fail(pos, "processing instruction is not closed (missing '?>')")
-                if stack:
-                    stack[-1].has_markup = True
-                pos = end + 2
-            elif t.startswith("<![CDATA[", pos):
-                end = t.find("]]>", pos + 9)
-                if end < 0:
-                    raise self.fail(pos, "CDATA section is not closed (missing ']]>')")
-                if not stack:
-                    raise self.fail(pos, "CDATA section outside the root element")
-                stack[-1].text_parts.append(t[pos + 9 : end])
-                stack[-1].has_markup = True
-                pos = end + 3
-            elif t.startswith("<!DOCTYPE", pos):
-                pos = self._doctype(pos, root is not None or bool(stack))
-            elif t.startswith("</", pos):
-                m = _END_TAG.match(t, pos)
+            after = t[pos + 1 : pos + 2]
+            if after == "/":
+                m = end_tag(t, pos)
                 if m is None:
                     raise self.fail(pos, "malformed end tag")
                 if not stack:
@@ -400,22 +383,32 @@ class _Tokenizer:
                         f"of line {line}",
                     )
                 top.close_start = pos
-                top.end = m.end()
-                pos = m.end()
+                pos = top.end = m.end()
+            elif after == "!" or after == "?":
+                pos = self._markup(pos, stack, root)
             else:
-                m = _START_TAG.match(t, pos)
-                if m is None:
-                    raise self.fail(pos, "'<' that starts no tag (write '&lt;' in text)")
                 if root is not None and not stack:
                     raise self.fail(pos, "a second root element (only one is allowed)")
-                element = Element(m.group(1), pos, stack[-1] if stack else None)
-                pos = self._attributes(element, m.end())
-                self._note_prefix(element.name)
+                m = fast_start(t, pos)
+                if m is not None:
+                    # The common case: a tag without attributes.
+                    element = Element(m.group(1), pos, stack[-1] if stack else None)
+                    element.open_end = pos = m.end()
+                    if m.group(2):
+                        element.close_start = element.end = pos
+                else:
+                    m = _START_TAG.match(t, pos)
+                    if m is None:
+                        raise self.fail(pos, "'<' that starts no tag (write '&lt;' in text)")
+                    element = Element(m.group(1), pos, stack[-1] if stack else None)
+                    pos = self._attributes(element, m.end())
+                if ":" in element.name:
+                    self._note_prefix(element.name)
                 if stack:
                     stack[-1].children.append(element)
                 else:
                     root = element
-                if element.open_end == element.end:
+                if element.end == element.open_end:
                     element.close_start = element.end
                 else:
                     stack.append(element)
@@ -424,6 +417,36 @@ class _Tokenizer:
         if root is None:
             raise self.fail(min(pos, n), "no root element")
         return root, self.prefixes
+
+    def _markup(self, pos: int, stack: list[Element], root: Element | None) -> int:
+        """Comments, processing instructions, CDATA and the document type declaration."""
+        t = self.text
+        if t.startswith("<!--", pos):
+            end = t.find("-->", pos + 4)
+            if end < 0:
+                raise self.fail(pos, "comment is not closed (missing '-->')")
+            if stack:
+                stack[-1].has_markup = True
+            return end + 3
+        if t.startswith("<?", pos):
+            end = t.find("?>", pos + 2)
+            if end < 0:
+                raise self.fail(pos, "processing instruction is not closed (missing '?>')")
+            if stack:
+                stack[-1].has_markup = True
+            return end + 2
+        if t.startswith("<![CDATA[", pos):
+            end = t.find("]]>", pos + 9)
+            if end < 0:
+                raise self.fail(pos, "CDATA section is not closed (missing ']]>')")
+            if not stack:
+                raise self.fail(pos, "CDATA section outside the root element")
+            stack[-1].text_parts.append(t[pos + 9 : end])
+            stack[-1].has_markup = True
+            return end + 3
+        if t.startswith("<!DOCTYPE", pos):
+            return self._doctype(pos, root is not None or bool(stack))
+        raise self.fail(pos, "'<!' that starts no comment, CDATA section or DOCTYPE")
 
     def _note_prefix(self, name: str) -> None:
         if ":" in name:
