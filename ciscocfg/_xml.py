@@ -205,8 +205,6 @@ class XmlText:
         if element.self_closing:
             # ``<a x="1"/>`` becomes ``<a x="1">value</a>``: only the "/" goes.
             head = t[element.start : element.end - 2]
-            if head.endswith("/"):  # pragma: no cover - "/" is always right before ">"
-                head = head[:-1]
             return (
                 t[: element.start] + head + ">" + escaped + f"</{element.name}>" + t[element.end :]
             )
