@@ -52,6 +52,7 @@ _FAST_START = re.compile(rf"<({_NAME})\s*(/?)>")
 _ATTRIBUTE = re.compile(rf"(\s+)({_NAME})\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
 _TAG_CLOSE = re.compile(r"\s*(/?)>")
 _SPACE = re.compile(r"\s*")
+_TRAILING = re.compile(r"(?:[ \t]|<!--(?:(?!-->).)*-->)*")
 _END_TAG = re.compile(rf"</({_NAME})\s*>")
 _REFERENCE = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z_][\w.-]*);")
 _PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
@@ -241,7 +242,18 @@ class XmlText:
         if parent.children:
             last = parent.children[-1]
             indent = self._indent_of(last)
-            return t[: last.end] + nl + indent + new + t[last.end :]
+            # Insert after a comment that trails the last sibling on its line, so that the
+            # comment stays with the element it describes.
+            at = last.end
+            eol = len(t)
+            for stop in ("\n", "\r"):
+                found = t.find(stop, at)
+                if 0 <= found < eol:
+                    eol = found
+            trail = _TRAILING.match(t, at, eol)
+            if trail is not None and trail.end() == eol and eol < len(t):
+                at = len(t[:eol].rstrip(" \t"))
+            return t[:at] + nl + indent + new + t[at:]
         indent = self._indent_of(parent)
         inner = indent + self._indent_unit()
         if parent.self_closing:

@@ -184,3 +184,20 @@ def test_mangled_documents_raise_only_parse_error(doc: str, at: int, junk: str) 
     except ParseError:
         return
     assert tree.text == mangled
+
+
+def test_deep_nesting_is_refused() -> None:
+    depth = 300
+    with pytest.raises(ParseError, match="depth"):
+        parse("<a>" * depth + "</a>" * depth)
+
+
+def test_new_child_goes_after_a_trailing_comment() -> None:
+    tree = parse("<device>\n  <a>1</a>  <!-- about a -->\n</device>\n")
+    assert tree.with_child(tree.root, "b", "2") == (
+        "<device>\n  <a>1</a>  <!-- about a -->\n  <b>2</b>\n</device>\n"
+    )
+    same_line = parse("<device><a>1</a><!-- x --></device>")
+    assert same_line.with_child(same_line.root, "b", "2") == (
+        "<device><a>1</a>\n<b>2</b><!-- x --></device>"
+    )
