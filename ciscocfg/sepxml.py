@@ -878,6 +878,8 @@ def _check_element(element: Element, found: _Findings) -> None:
         )
     if name == "phoneLabel" and " " in text:
         found.add("XML105", "warning", "<phoneLabel> must not contain spaces on 79xx", element)
+    if name == "userInfo" and text.lower() not in ("none", "phone", "ip"):
+        found.add("XML110", "warning", f"<userInfo> is {text!r}, not None, Phone or IP", element)
     if name == "maxNumCalls" and (_atoi(text) or 0) > 50:
         found.add("XML108", "warning", "<maxNumCalls> above 50 is not supported on 79x1", element)
 
