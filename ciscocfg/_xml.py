@@ -49,6 +49,7 @@ __all__ = [
 _NAME = r"[^\s/>=<!?\"'&]+"
 _START_TAG = re.compile(rf"<({_NAME})")
 _FAST_START = re.compile(rf"<({_NAME})\s*(/?)>")
+_SIMPLE_STEP = re.compile(rf"([^<&]*)<(/?)({_NAME})\s*(/?)>")
 _ATTRIBUTE = re.compile(rf"(\s+)({_NAME})\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
 _TAG_CLOSE = re.compile(r"\s*(/?)>")
 _SPACE = re.compile(r"\s*")
@@ -364,7 +365,40 @@ class _Tokenizer:
         stack: list[Element] = []
         fast_start = _FAST_START.match
         end_tag = _END_TAG.match
+        simple = _SIMPLE_STEP.match
         while pos < n:
+            # Fast path: plain text then a tag without attributes, in one regex call. Anything
+            # else (references, comments, attributes, errors) takes the general path below.
+            m = simple(t, pos)
+            if m is not None and stack:
+                chunk, slash, name, empty = m.groups()
+                if chunk:
+                    if "]]>" in chunk:
+                        m = None
+                    else:
+                        stack[-1].text_parts.append(chunk)
+                if m is not None:
+                    tag = m.start(2) - 1
+                    if slash:
+                        top = stack[-1]
+                        if empty or name != top.name:
+                            pos = tag  # let the general path report it
+                        else:
+                            stack.pop()
+                            top.close_start = tag
+                            pos = top.end = m.end()
+                            continue
+                    else:
+                        element = Element(name, tag, stack[-1])
+                        element.open_end = pos = m.end()
+                        if ":" in name:
+                            self._note_prefix(name)
+                        stack[-1].children.append(element)
+                        if empty:
+                            element.close_start = element.end = pos
+                        else:
+                            stack.append(element)
+                        continue
             lt = t.find("<", pos)
             if lt < 0:
                 lt = n
