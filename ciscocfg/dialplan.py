@@ -40,6 +40,7 @@ __all__ = [
     "dump",
     "dumps",
     "kpml_fallback",
+    "lint",
     "load",
     "loads",
     "validate",
@@ -623,6 +624,11 @@ def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) ->
     _check_duplicates_and_shadows(plan, found)
     _check_emergency(plan, tuple(emergency), found)
     return sorted(found.items, key=Diagnostic.sort_key)
+
+
+def lint(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) -> list[Diagnostic]:
+    """Another name for :func:`validate`."""
+    return validate(plan, emergency=emergency)
 
 
 _PROBLEM_CODES = (

@@ -236,6 +236,11 @@ def _codes(p: dialplan.DialPlan) -> list[str]:
     return [d.code for d in dialplan.validate(p)]
 
 
+def test_lint_is_validate() -> None:
+    p = plan({"MATCH": "1.."}, {"MATCH": "1.."})
+    assert dialplan.lint(p) == dialplan.validate(p)
+
+
 def test_lint_codes() -> None:
     assert "DPL001" in _codes(dialplan.loads("<dialplan/>"))
     assert "DPL002" in _codes(dialplan.loads("<DIALTEMPLATE><template MATCH='1'/></DIALTEMPLATE>"))

@@ -53,6 +53,16 @@ def test_external_entity_reads_no_file(tmp_path: Path) -> None:
     assert b"TOP-SECRET-CONTENT" not in etree.tostring(tree)
 
 
+def test_external_dtd_file_is_not_read(tmp_path: Path) -> None:
+    dtd = tmp_path / "evil.dtd"
+    dtd.write_text('<!ATTLIST device leaked CDATA "FROM-THE-DTD">')
+    doc = f'<!DOCTYPE device SYSTEM "{dtd.as_uri()}"><device/>'
+    with pytest.raises(ParseError, match="external DTD"):
+        parse(doc)
+    tree = etree.fromstring(doc.encode(), hardened_parser())
+    assert tree.get("leaked") is None
+
+
 def test_billion_laughs_is_refused() -> None:
     entities = '<!ENTITY l0 "lol">' + "".join(
         f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)
