@@ -63,6 +63,26 @@ def test_external_dtd_file_is_not_read(tmp_path: Path) -> None:
     assert tree.get("leaked") is None
 
 
+@pytest.mark.parametrize(
+    "template",
+    [
+        '<!DOCTYPE device SYSTEM "{uri}"><device>&x;</device>',
+        '<!DOCTYPE device [<!ENTITY % p SYSTEM "{uri}"> %p;]><device>&x;</device>',
+        '<!DOCTYPE device [<!ENTITY x SYSTEM "{uri}">]><device>&x;</device>',
+    ],
+)
+def test_no_form_of_external_reference_reads_the_file(tmp_path: Path, template: str) -> None:
+    dtd = tmp_path / "evil.dtd"
+    dtd.write_text('<!ENTITY x "LEAKED-ENTITY">')
+    doc = template.format(uri=dtd.as_uri())
+    with pytest.raises(ParseError):
+        parse(doc)
+    # The lxml layer alone keeps the reference unexpanded.
+    with contextlib.suppress(etree.XMLSyntaxError):
+        tree = etree.fromstring(doc.encode(), hardened_parser())
+        assert b"LEAKED" not in etree.tostring(tree)
+
+
 def test_billion_laughs_is_refused() -> None:
     entities = '<!ENTITY l0 "lol">' + "".join(
         f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)
