@@ -40,6 +40,7 @@ __all__ = [
     "Element",
     "XmlDocument",
     "XmlText",
+    "check_name",
     "escape_attribute",
     "escape_text",
     "hardened_parser",
@@ -53,6 +54,10 @@ _SIMPLE_STEP = re.compile(rf"([^<&]*)<(/?)({_NAME})\s*(/?)>")
 _ATTRIBUTE = re.compile(rf"(\s+)({_NAME})\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
 _TAG_CLOSE = re.compile(r"\s*(/?)>")
 _SPACE = re.compile(r"\s*")
+# Characters outside XML 1.0's Char production. Lone surrogates are refused too, except
+# U+DC80..U+DCFF: they stand for undecodable bytes of the file (see ciscocfg._text).
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udc7f\udd00-\udfff\ufffe\uffff]")
+_XML_NAME = re.compile(r"[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?")
 _TRAILING = re.compile(r"(?:[ \t]|<!--(?:(?!-->).)*-->)*")
 _END_TAG = re.compile(rf"</({_NAME})\s*>")
 _REFERENCE = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z_][\w.-]*);")
@@ -215,6 +220,7 @@ class XmlText:
 
     def with_attribute(self, element: Element, name: str, value: str) -> str:
         """The document with attribute ``name`` of ``element`` set to ``value``."""
+        check_name(name)
         attr = element.attribute(name)
         t = self.text
         if attr is not None:
@@ -231,6 +237,7 @@ class XmlText:
 
         ``content`` is markup (already escaped). See :meth:`with_markup` for the placement.
         """
+        check_name(name)
         return self.with_markup(parent, f"<{name}>{content}</{name}>")
 
     def with_markup(self, parent: Element, new: str) -> str:
@@ -306,13 +313,29 @@ class XmlText:
         return "    "
 
 
+def _check_chars(value: str) -> None:
+    bad = _NOT_XML_CHAR.search(value)
+    if bad is not None:
+        raise ValidationError(
+            f"character {bad.group()!r} at {bad.start()} cannot be written in an XML document"
+        )
+
+
+def check_name(name: str) -> None:
+    """Refuse an element or attribute name that XML cannot hold."""
+    if not _XML_NAME.fullmatch(name):
+        raise ValidationError(f"{name!r} is not an XML name")
+
+
 def escape_text(value: str) -> str:
-    """Character data for element content."""
+    """Character data for element content; refuses characters XML cannot carry."""
+    _check_chars(value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def escape_attribute(value: str, quote: str) -> str:
     """An attribute value for a ``quote``-delimited attribute."""
+    _check_chars(value)
     out = value.replace("&", "&amp;").replace("<", "&lt;")
     return out.replace('"', "&quot;") if quote == '"' else out.replace("'", "&apos;")
 

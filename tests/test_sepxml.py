@@ -552,3 +552,21 @@ def test_built_sip_configs_read_back(name: str, password: str, port: int, load: 
     codes = {d.code for d in sepxml.validate(again, model="7941")}
     assert ("XML104" in codes) == (len(name) > 30 or len(password) > 30)
     assert codes <= {"XML104"}
+
+
+@pytest.mark.parametrize("value", ["a\x01b", "\ud800", "x\x00"])
+def test_values_xml_cannot_carry_are_refused(value: str) -> None:
+    config = sepxml.loads(SIP_FILE)
+    with pytest.raises(ValidationError):
+        config.set("sipProfile/sipStack/timerT1", value)
+    with pytest.raises(ValidationError):
+        config.set_line(1, name=value)
+    assert config.dumps() == SIP_FILE
+
+
+@pytest.mark.parametrize("path", ["sipProfile/bad name", "1abc", "sipProfile/a<b"])
+def test_names_xml_cannot_carry_are_refused(path: str) -> None:
+    config = sepxml.loads(SIP_FILE)
+    with pytest.raises(ValidationError):
+        config.set(path, "x")
+    assert config.dumps() == SIP_FILE
