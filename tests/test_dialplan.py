@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support.paths import corpus_params
+from support.paths import CORPUS, corpus_params
 
 from ciscocfg import ParseError, dialplan
 from ciscocfg.cli import main
@@ -56,7 +56,7 @@ def test_corpus_file_round_trips(path: Path) -> None:
 
 
 def test_corpus_reading_details() -> None:
-    folder = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dialplan"
+    folder = CORPUS / "dialplan"
     if not folder.is_dir():
         pytest.skip("no corpus")
     mixed = dialplan.load(folder / "alvijunior__provisionarCisco7942__dialplan.xml")
