@@ -53,6 +53,7 @@ _SUBMODULES = frozenset(
         "provision",
         "ringlist",
         "ringtone",
+        "ringxml",
         "sepxml",
         "tftp",
     }
