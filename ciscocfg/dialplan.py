@@ -460,6 +460,14 @@ def _decide(templates: Iterable[Template], digits: str, pound: bool) -> DialDeci
     for template in templates:
         any_template = True
         scan = _scan(template.match, digits, pound)
+        # A rule such as `*` can be partial and full at once; it must not be weighed against its
+        # own partial candidacy, so the full test below looks at the other rules' state.
+        beats_partial = (
+            not partial
+            or scan.literals > partial_len
+            or (scan.literals == partial_len and scan.kind > partial_kind)
+        )
+        others_partial = partial
         if scan.input_done and (
             scan.literals > partial_len
             or (scan.literals == partial_len and scan.kind > partial_kind)
@@ -469,10 +477,13 @@ def _decide(templates: Iterable[Template], digits: str, pound: bool) -> DialDeci
             best, partial, best_dial_now, best_commas = template, True, scan.dial_now, scan.commas
             result = _NOMATCH
         if scan.pattern_done:
+            # A full candidate must beat every candidate seen so far, full or partial: a longer
+            # literal prefix, or the same length in a stronger class. A catch-all that used `*`
+            # is only taken while no other rule is still partially matching (spec §5.3).
             if (
                 scan.literals > match_len
-                or (scan.literals == match_len and scan.kind > result)
-                or (scan.kind == _WILD and result == _NOMATCH and not partial)
+                or (scan.literals == match_len and scan.kind > result and beats_partial)
+                or (scan.kind == _WILD and result == _NOMATCH and not others_partial)
             ):
                 best, best_dial_now = template, scan.dial_now
                 match_len, result = scan.literals, scan.kind

@@ -412,3 +412,27 @@ def test_arbitrary_text_raises_only_parse_error(text: str) -> None:
         return
     assert p.dumps() == text
     assert isinstance(dialplan.validate(p), list)
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        [{"MATCH": "*", "Timeout": 5}, {"MATCH": ".......", "Timeout": 3}],
+        [{"MATCH": ".......", "Timeout": 3}, {"MATCH": "*", "Timeout": 5}],
+    ],
+    ids=["catch-all-first", "catch-all-last"],
+)
+def test_catch_all_waits_while_another_rule_is_partial(rules: list[dict[str, object]]) -> None:
+    # "A lone `*` catch-all is adopted only when no template is partially matching" (spec §5.3),
+    # whatever the order of the rules: two digits of a seven-digit number keep the phone waiting.
+    decision = plan(*rules).match("12")
+    assert decision.action == "wait"
+    assert decision.timeout == dialplan.DEFAULT_TIMEOUT
+    complete = plan(*rules).match("5551234")
+    assert (complete.action, complete.timeout) == ("dial", 3)
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=6))
+def test_catch_all_never_beats_a_partial_pattern(digits: str) -> None:
+    decision = plan({"MATCH": "......."}, {"MATCH": "*", "Timeout": 5}).match(digits)
+    assert decision.action == "wait"
