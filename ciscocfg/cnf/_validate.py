@@ -1,0 +1,329 @@
+"""Lint a ``.cnf`` document the way the phone would read it; findings are data.
+
+Severity follows the phone: ``error`` where it rejects a setting or the file (a value it cannot
+parse, a line that is not ``key: value``, no usable line 1), ``warning`` where it ignores or
+misreads something (an unknown key, a duplicate, a typographic quote taken literally), ``info``
+for what it does not care about. The codes are stable; ``docs/formats/cnf.md`` lists them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterator
+from typing import Literal
+
+from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._text import encode_text
+from ciscocfg.cnf._document import Document
+from ciscocfg.cnf._model import Comment, Entry, InvalidLine, Line
+from ciscocfg.cnf._parse import explain
+from ciscocfg.cnf._schema import (
+    MAX_FILE_BYTES,
+    PARAMETERS,
+    UNSET,
+    line_number,
+    lines_for_model,
+)
+
+__all__ = ["Kind", "infer_kind", "line1_problem", "validate"]
+
+#: Which file of the chain a document is: ``"default"`` (SIPDefault.cnf), ``"phone"``
+#: (SIP<MAC>.cnf), or ``"unknown"``.
+Kind = Literal["default", "phone", "unknown"]
+
+TYPOGRAPHIC_QUOTES = "\u201c\u201d\u2018\u2019"
+NO_BREAK_SPACE = "\u00a0"
+_PHONE_FILE = re.compile(r"SIP[0-9A-Fa-f]{12}\.cnf\Z")
+_LOOSE_LINE_KEY = re.compile(r"line\d+_", re.IGNORECASE)
+_CANONICAL_BY_FOLDED = {name.lower(): name for name in PARAMETERS}
+_QUOTES_AWAY = str.maketrans(dict.fromkeys(TYPOGRAPHIC_QUOTES))
+# Keys of line 1 stand for every line when a key for a line the model lacks is recognised.
+_LINE_KEY_SHAPE = re.compile(r"(line|proxy)(\d+)_(.*)\Z")
+
+
+def _entries(doc: Document) -> Iterator[tuple[int, Entry]]:
+    for number, line in enumerate(doc.lines, 1):
+        if type(line) is Entry:
+            yield number, line
+
+
+def infer_kind(doc: Document) -> Kind:
+    """Guess the file's role from its name, else from its keys.
+
+    ``SIPDefault.cnf`` (any suffix) is the shared file; ``SIP<12 hex digits>.cnf``, or a file
+    with ``lineN_*`` keys, is a phone's own file; anything else is unknown.
+    """
+    if doc.source is not None:
+        name = os.path.basename(doc.source)
+        if name.lower().startswith("sipdefault"):
+            return "default"
+        if _PHONE_FILE.match(name):
+            return "phone"
+    if any(_LOOSE_LINE_KEY.match(key) for key in doc):
+        return "phone"
+    return "unknown"
+
+
+def line1_problem(values: dict[str, str] | Document) -> str | None:
+    """Why line 1 cannot register, or ``None`` when ``line1_name`` is usable."""
+    name = values.get("line1_name")
+    if name is None:
+        return "line1_name is not set"
+    if name.strip(" \t") in UNSET:
+        return f"line1_name is {name!r}"
+    return None
+
+
+def validate(
+    doc: Document, *, model: str | int | None = None, kind: Kind | None = None
+) -> list[Diagnostic]:
+    """Every finding in ``doc``, in file order.
+
+    ``model`` (``"7940"``, ``"7960"`` ...) sets how many lines the phone has (default: six, as a
+    7960). ``kind`` says whether this is ``SIPDefault.cnf`` (``"default"``) or a phone's
+    ``SIP<MAC>.cnf`` (``"phone"``); by default it is inferred with :func:`infer_kind`. Only a
+    phone's own file must provision line 1: in ``SIPDefault.cnf`` line 1 is normally absent.
+    """
+    found = list(_Checker(doc, lines_for_model(model), kind or infer_kind(doc)).run())
+    found.sort(key=Diagnostic.sort_key)
+    return found
+
+
+def _first(text: str, chars: str, live: int) -> int | None:
+    """The first of ``chars`` in ``text``, preferring one before ``live`` (where it matters)."""
+    positions = [i for i, ch in enumerate(text) if ch in chars]
+    if not positions:
+        return None
+    return next((i for i in positions if i < live), positions[0])
+
+
+class _Checker:
+    def __init__(self, doc: Document, lines: int, kind: Kind) -> None:
+        self.doc = doc
+        self.lines = lines
+        self.kind = kind
+
+    def diag(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        suggestion: str | None = None,
+    ) -> Diagnostic:
+        return Diagnostic(code, severity, message, line, column, self.doc.source, suggestion)
+
+    def run(self) -> Iterator[Diagnostic]:
+        yield from self.file_checks()
+        first_seen: dict[str, int] = {}
+        for number, line in enumerate(self.doc.lines, 1):
+            yield from self.character_checks(number, line)
+            if type(line) is InvalidLine:
+                reason, column = explain(line.text + line.newline)
+                yield self.diag(
+                    "CNF001", "error", f"not a 'key: value' line: {reason}", number, column + 1
+                )
+            elif type(line) is Entry:
+                yield from self.entry_checks(number, line, first_seen)
+        yield from self.document_checks()
+
+    def file_checks(self) -> Iterator[Diagnostic]:
+        size = len(encode_text(self.doc.dumps()))
+        if size > MAX_FILE_BYTES:
+            yield self.diag(
+                "CNF002",
+                "warning",
+                f"file is {size} bytes; the phone reads at most {MAX_FILE_BYTES}",
+            )
+        if self.doc.bom:
+            yield self.diag(
+                "CNF003",
+                "warning",
+                "byte order mark: the phone reads it as part of the first line",
+                1,
+                1,
+            )
+
+    def character_checks(self, number: int, line: Line) -> Iterator[Diagnostic]:
+        text = line.render()
+        # The phone ignores comments and remarks, so what is in them is only style.
+        live = len(text)
+        if type(line) is Comment:
+            live = 0
+        elif type(line) is Entry and line.remark is not None:
+            live = len(text) - len(line.newline) - len(line.remark) - 1
+        for code, what, chars, suggestion in (
+            (
+                "CNF301",
+                "typographic quote {!r}: the phone takes it literally, not as a quote",
+                TYPOGRAPHIC_QUOTES,
+                None,
+            ),
+            (
+                "CNF302",
+                "no-break space (U+00A0): the phone takes it as a character, not a blank",
+                NO_BREAK_SPACE,
+                " ",
+            ),
+        ):
+            at = _first(text, chars, live)
+            if at is None:
+                continue
+            char = text[at]
+            yield self.diag(
+                code,
+                "warning" if at < live else "info",
+                what.format(char),
+                number,
+                at + 1,
+                suggestion=suggestion or ('"' if char in "\u201c\u201d" else "'"),
+            )
+        other = next(
+            (
+                i
+                for i, ch in enumerate(text[:live])
+                if not ch.isascii() and ch not in TYPOGRAPHIC_QUOTES and ch != NO_BREAK_SPACE
+            ),
+            None,
+        )
+        if other is not None:
+            yield self.diag(
+                "CNF303",
+                "warning",
+                "character outside ASCII: the phone's files are ASCII, it may show garbage",
+                number,
+                other + 1,
+            )
+
+    def entry_checks(
+        self, number: int, entry: Entry, first_seen: dict[str, int]
+    ) -> Iterator[Diagnostic]:
+        key_column = len(entry.indent) + 1
+        value_column = entry.value_column + 1
+        key = entry.key
+        if key in first_seen:
+            yield self.diag(
+                "CNF103",
+                "warning",
+                f"{key!r} is also set on line {first_seen[key]}; the last one wins",
+                number,
+                key_column,
+            )
+        else:
+            first_seen[key] = number
+        param = PARAMETERS.get(key)
+        if param is None:
+            yield from self.unknown_key(number, key_column, key)
+        else:
+            nth = line_number(key)
+            if nth is not None and nth > self.lines:
+                yield self.diag(
+                    "CNF104",
+                    "warning",
+                    f"{key!r} is for line {nth}, but the phone has {self.lines} lines; ignored",
+                    number,
+                    key_column,
+                )
+            elif entry.value not in UNSET:
+                problem = param.type.problem(entry.value, self.lines)
+                if problem is not None:
+                    code, message = problem
+                    yield self.diag(code, "error", f"{key}: {message}", number, value_column)
+        if entry.quote and ";" in entry.value:
+            yield self.diag(
+                "CNF208",
+                "warning",
+                "';' inside quotes: whether the phone keeps it or starts a comment is unknown",
+                number,
+                value_column + 1 + entry.value.index(";"),
+            )
+        if (
+            not entry.quote
+            and entry.value
+            and entry.remark
+            and not entry.after_value
+            and not entry.remark[0].isspace()
+        ):
+            yield self.diag(
+                "CNF207",
+                "warning",
+                f"';' ends the bare value: the phone reads {entry.value!r} and ignores "
+                f"{entry.remark!r}; quote the value if ';' belongs to it",
+                number,
+                value_column + len(entry.value),
+                suggestion=f'"{entry.value};{entry.remark}"',
+            )
+
+    def unknown_key(self, number: int, column: int, key: str) -> Iterator[Diagnostic]:
+        cleaned = key.replace(NO_BREAK_SPACE, "").translate(_QUOTES_AWAY)
+        canonical = _CANONICAL_BY_FOLDED.get(cleaned.lower())
+        if canonical is not None and cleaned == key:
+            yield self.diag(
+                "CNF102",
+                "warning",
+                f"{key!r} differs in case from the key the phone knows",
+                number,
+                column,
+                suggestion=canonical,
+            )
+            return
+        shape = _LINE_KEY_SHAPE.match(key)
+        if shape and f"{shape.group(1)}1_{shape.group(3)}" in PARAMETERS:
+            yield self.diag(
+                "CNF104",
+                "warning",
+                f"{key!r} is for line {int(shape.group(2))}, but the phone has at most "
+                f"{self.lines} lines; ignored",
+                number,
+                column,
+            )
+            return
+        if canonical is None:
+            close = difflib.get_close_matches(cleaned, PARAMETERS, n=1, cutoff=0.8)
+            canonical = close[0] if close else None
+        yield self.diag(
+            "CNF101",
+            "warning",
+            f"unknown key {key!r}: the phone ignores it",
+            number,
+            column,
+            suggestion=canonical,
+        )
+
+    def document_checks(self) -> Iterator[Diagnostic]:
+        doc = self.doc
+        if self.kind == "phone":
+            problem = line1_problem(doc)
+            if problem is not None:
+                near = [
+                    e.key
+                    for _, e in _entries(doc)
+                    if e.key != "line1_name"
+                    and e.key.replace(NO_BREAK_SPACE, "").strip(" \t") == "line1_name"
+                ]
+                if near and "line1_name" not in doc:
+                    problem += (
+                        f"; there is a key {near[-1]!r}, which the phone reads as another key"
+                    )
+                where = doc.entries("line1_name")
+                yield self.diag(
+                    "CNF401",
+                    "error",
+                    f"no usable line 1 ({problem}): the phone shows "
+                    "'No Valid Line Names Provisioned' and does not register",
+                    where[-1][0] if where else None,
+                    where[-1][1].value_column + 1 if where else None,
+                )
+        start, end = doc.get("start_media_port", ""), doc.get("end_media_port", "")
+        if start.isdigit() and end.isdigit() and int(start) > int(end):
+            number, entry = doc.entries("end_media_port")[-1]
+            yield self.diag(
+                "CNF402",
+                "error",
+                f"end_media_port {end} is below start_media_port {start}: no RTP port is left",
+                number,
+                entry.value_column + 1,
+            )

@@ -1,0 +1,28 @@
+"""Cisco firmware: image names, upgrade paths and the ``.loads`` descriptor.
+
+* :func:`parse` decodes an image name (``P0S3-08-12-00``, ``SIP41.9-4-2SR3-1S``,
+  ``CP7912080004SCCP080108A`` ...) into a :class:`FirmwareImage`.
+* :func:`upgrade_path` plans the images a phone must run on its way to a target, with the file
+  that names each one, and refuses jumps known to fail.
+* :func:`parse_loads` lists the files a signed ``.loads`` descriptor names.
+"""
+
+from __future__ import annotations
+
+from ciscocfg.firmware._names import (
+    EXTENSIONS,
+    FirmwareImage,
+    FirmwareNameError,
+    Protocol,
+    Role,
+    parse,
+)
+
+__all__ = [
+    "EXTENSIONS",
+    "FirmwareImage",
+    "FirmwareNameError",
+    "Protocol",
+    "Role",
+    "parse",
+]

@@ -1,0 +1,288 @@
+"""Firmware image names: the decode table of the spec, near misses, ordering, properties."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ciscocfg import ParseError
+from ciscocfg.firmware import FirmwareImage, FirmwareNameError, Protocol, Role, parse
+
+SIP, SCCP, MGCP = Protocol.SIP, Protocol.SCCP, Protocol.MGCP
+APP, LOADER, COMP, POINTER = Role.APPLICATION, Role.LOADER, Role.COMPONENT, Role.DEFAULT_POINTER
+
+# Spec §7.3, row by row: name, family, protocol, version (None where the table gives none),
+# service release, role.
+TABLE: list[tuple[str, str, Protocol | None, tuple[int, ...] | None, int | None, Role]] = [
+    ("P0S3-08-12-00", "7940/7960", SIP, (8, 12, 0), None, APP),
+    ("P0S3-8-12-00", "7940/7960", SIP, (8, 12, 0), None, APP),
+    ("P0S3-08-11-00", "7940/7960", SIP, (8, 11, 0), None, APP),
+    ("P0S3-08-8-00", "7940/7960", SIP, (8, 8, 0), None, APP),
+    ("P0S3-08-2-00", "7940/7960", SIP, (8, 2, 0), None, APP),
+    ("P0S3-08-1-00", "7940/7960", SIP, (8, 1, 0), None, APP),
+    ("P0S3-07-5-00", "7940/7960", SIP, (7, 5, 0), None, APP),
+    ("P0S3-07-4-00", "7940/7960", SIP, (7, 4, 0), None, APP),
+    ("P003-8-12-00.sbn", "7940/7960", None, (8, 12, 0), None, LOADER),
+    ("P003-08-2-00", "7940/7960", None, (8, 2, 0), None, LOADER),
+    ("P00308010200", "7940/7960", SCCP, (8, 1, 2, 0), None, APP),
+    ("P00308010100", "7940/7960", SCCP, (8, 1, 1, 0), None, APP),
+    ("P00308000500", "7940/7960", SCCP, (8, 0, 5, 0), None, APP),
+    ("P0030801SR02", "7940/7960", SCCP, (8, 1, 2), 2, APP),
+    ("P0M3-08-1-00", "7940/7960", MGCP, (8, 1, 0), None, APP),
+    ("P00405000700", "7910", SCCP, (5, 0, 7, 0), None, APP),
+    ("P00503021900", "7935", SCCP, (3, 2, 19, 0), None, APP),
+    ("SIP41.9-4-2SR3-1S", "7941/7961", SIP, (9, 4, 2), 3, APP),
+    ("SCCP41.9-4-2SR3-1S", "7941/7961", SCCP, (9, 4, 2), 3, APP),
+    ("SIP41.8-5-4S", "7941/7961", SIP, (8, 5, 4), None, APP),
+    ("SIP11.9-4-2SR1-1S", "7906/7911", SIP, (9, 4, 2), 1, APP),
+    ("SCCP42.9-4-2SR3-1S", "7942/7962", SCCP, None, None, APP),
+    ("SIP45.8-4-2S", "7945/7965", SIP, None, None, APP),
+    ("SCCP45.9-3-1SR1-1S", "7945/7965", SCCP, None, None, APP),
+    ("SIP70.8-0-3S", "7970/7971", SIP, None, None, APP),
+    ("SCCP70.9-4-2SR3-1S", "7970/7971", SCCP, None, None, APP),
+    ("SCCP75.9-4-2SR3-1S", "7975", SCCP, None, None, APP),
+    ("SCCP31.9-2-1S", "7931", SCCP, None, None, APP),
+    ("term41.default.loads", "7941/7961", None, (), None, POINTER),
+    ("term61.default.loads", "7941/7961", None, (), None, POINTER),
+    ("term06.default", "7906/7911", None, (), None, POINTER),
+    ("term11.default", "7906/7911", None, (), None, POINTER),
+    ("term42.default", "7942/7962", None, (), None, POINTER),
+    ("term62.default", "7942/7962", None, (), None, POINTER),
+    ("term45.default", "7945/7965", None, (), None, POINTER),
+    ("term65.default", "7945/7965", None, (), None, POINTER),
+    ("term70.default", "7970/7971", None, (), None, POINTER),
+    ("term71.default", "7970/7971", None, (), None, POINTER),
+    ("term75.default", "7975", None, (), None, POINTER),
+    ("apps41.8-5-4TH1-6.sbn", "7941/7961", None, (8, 5, 4), None, COMP),
+    ("cnu41.8-5-4TH1-6.sbn", "7941/7961", None, (8, 5, 4), None, COMP),
+    ("cvm41sip.8-5-4TH1-6.sbn", "7941/7961", SIP, (8, 5, 4), None, COMP),
+    ("dsp41.8-5-4TH1-6.sbn", "7941/7961", None, (8, 5, 4), None, COMP),
+    ("jar41sip.8-5-4TH1-6.sbn", "7941/7961", SIP, (8, 5, 4), None, COMP),
+    ("jar41sccp.8-5-4TH1-6.sbn", "7941/7961", SCCP, (8, 5, 4), None, COMP),
+    ("CP7912080004SCCP080108A", "7912", SCCP, (8, 0, 4), None, APP),
+    ("CP7912080000SIP060111A.sbin", "7912", SIP, (8, 0, 0), None, APP),
+    ("CP7905080003SCCP070409A", "7905", SCCP, None, None, APP),
+    ("CP7902080002SCCP060817A", "7902", SCCP, None, None, APP),
+    ("ATA030204SCCP090202A", "ATA 186", SCCP, (3, 2, 4), None, APP),
+    ("cmterm_7920.4.0-03-02", "7920", SCCP, None, None, APP),
+    ("cmterm_7936.3-3-21-0", "7936", SCCP, None, None, APP),
+    ("CP7921G-1.4.6.3", "7921", SCCP, None, None, APP),
+    ("CP7925G-1.4.1SR1", "7925", SCCP, None, None, APP),
+    ("apps37sccp.1-4-5-7", "7937", SCCP, (1, 4, 5, 7), None, APP),
+    ("S00105000400", "7914", None, (5, 0, 4, 0), None, APP),
+    ("B015-1-0-4-2", "7915", None, (1, 0, 4), None, APP),
+    ("B016-1-0-4-2", "7916", None, (1, 0, 4), None, APP),
+    ("sip78xx.10-1-1SR1-4", "78xx", SIP, None, None, APP),
+    ("sip8831.9-3-3-5", "8831", SIP, None, None, APP),
+    ("sip9971.9-4-1-9", "9971", SIP, None, None, APP),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "family", "protocol", "version", "service_release", "role"),
+    TABLE,
+    ids=[row[0] for row in TABLE],
+)
+def test_spec_table(
+    name: str,
+    family: str,
+    protocol: Protocol | None,
+    version: tuple[int, ...] | None,
+    service_release: int | None,
+    role: Role,
+) -> None:
+    image = parse(name)
+    assert image.family == family
+    assert image.protocol is protocol
+    if version is not None:
+        assert image.version == version
+        assert image.service_release == service_release
+    assert image.role is role
+    assert str(image) == name
+
+
+def test_extension_and_name_are_split() -> None:
+    image = parse("P0S3-8-12-00.loads")
+    assert (image.name, image.extension, image.signed) == ("P0S3-8-12-00", ".loads", True)
+    assert parse("P003-8-12-00.bin").signed is False
+    assert parse("P0S3-8-12-00").extension is None
+    assert parse("P0S3-8-12-00").signed is None
+    # A dot inside a Java name is not an extension.
+    assert parse("SIP41.8-5-4S").name == "SIP41.8-5-4S"
+    assert parse("SIP41.8-5-4S").signed is True
+
+
+def test_details_of_rich_names() -> None:
+    java = parse("SIP41.9-4-2SR3-1S")
+    assert (java.build, java.display_version) == ("1", "9.4(2)SR3")
+    cp = parse("CP7912080004SCCP080108A")
+    assert cp.build_date == datetime.date(2008, 1, 8)
+    assert cp.build == "A"
+    assert parse("CP7912080000SIP060111A.sbin").build_date == datetime.date(2006, 1, 11)
+    assert parse("ATA030204SCCP090202A").build_date == datetime.date(2009, 2, 2)
+    assert parse("apps41.8-5-4TH1-6.sbn").component == "apps"
+    assert parse("apps41.8-5-4TH1-6.sbn").build == "TH1-6"
+    assert parse("P0S3-8-12-00").display_version == "8.12(0)"
+    assert parse("P00308010200").display_version == "8.1(2.0)"
+    assert parse("P0S30203.bin").version == (2, 3)
+    assert parse("P0S30203.bin").protocol is SIP
+
+
+def test_loader_says_so() -> None:
+    image = parse("P003-8-12-00.sbn")
+    assert image.role is LOADER
+    assert image.protocol is None
+    assert any("loader" in note for note in image.notes)
+    # The 12-digit and the old 8.3 P003 names are SCCP applications.
+    assert parse("P00308010200").role is APP
+    assert parse("P0030301.bin").protocol is SCCP
+
+
+def test_versions_order_within_a_family() -> None:
+    names = ["P0S3-08-12-00", "P0S3-07-4-00", "P0S3-8-2-00", "P0S3-08-11-00", "P0S3-06-3-00"]
+    ordered = [str(i) for i in sorted(parse(n) for n in names)]
+    assert ordered == ["P0S3-06-3-00", "P0S3-07-4-00", "P0S3-8-2-00", "P0S3-08-11-00",
+                       "P0S3-08-12-00"]  # fmt: skip
+    assert parse("P00308010100") < parse("P00308010200") < parse("P0030801SR02")
+    assert parse("SIP41.9-4-2SR1-1S") < parse("SIP41.9-4-2SR3-1S")
+    assert parse("SIP41.8-5-2S") <= parse("SCCP41.8-5-2S") <= parse("SIP41.8-5-2S")
+    assert parse("SIP41.9-4-2S") > parse("SIP41.8-5-4S")
+    assert parse("SIP41.9-4-2S") >= parse("SIP41.8-5-4S")
+
+
+def test_different_families_do_not_order() -> None:
+    with pytest.raises(TypeError):
+        _ = parse("P0S3-08-12-00") < parse("SIP41.9-4-2SR3-1S")
+    assert parse("P0S3-08-12-00") != parse("P0S3-8-12-00")
+    assert parse("P0S3-08-12-00") == parse("P0S3-08-12-00")
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggestion"),
+    [
+        ("POS3-08-12-00", "P0S3-08-12-00"),
+        ("P0S3-O8-12-00", "P0S3-08-12-00"),
+        ("POO308010200", "P00308010200"),
+        ("P0S3-08-12-00 ", "P0S3-08-12-00"),
+        ("P0S3-8-12-00\t", "P0S3-8-12-00"),
+        (" P0S3-8-12-00", "P0S3-8-12-00"),
+        ("P0S3-08-12", "P0S3-08-12-00"),
+        ("P0S3-8-12.loads", "P0S3-8-12-00.loads"),
+        ("p0s3-08-12-00", "P0S3-08-12-00"),
+    ],
+)
+def test_near_misses_suggest_the_name(typed: str, suggestion: str) -> None:
+    with pytest.raises(FirmwareNameError) as info:
+        parse(typed)
+    assert info.value.suggestion == suggestion
+    assert repr(suggestion) in str(info.value)
+    assert isinstance(info.value, ParseError)
+    assert parse(suggestion) is not None
+
+
+def test_letter_o_error_points_at_the_letter() -> None:
+    with pytest.raises(FirmwareNameError) as info:
+        parse("POS3-08-12-00")
+    assert info.value.column == 2
+    assert "letter O" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "hello", "P0X3-08-12-00", "SIP99.9-4-2S", "CP7912080004SCCP081308A", "P0S3-"]
+)
+def test_not_names(bad: str) -> None:
+    with pytest.raises(FirmwareNameError) as info:
+        parse(bad)
+    assert info.value.suggestion is None
+
+
+# --- properties -------------------------------------------------------------------------------
+
+_d2 = st.integers(0, 99).map(lambda n: f"{n:02d}")
+_d12 = st.integers(0, 99).map(str)
+_ext = st.sampled_from(["", ".loads", ".sbn", ".sb2", ".bin", ".LOADS"])
+_java_model = st.sampled_from(["06", "11", "31", "41", "42", "45", "61", "62", "65", "70", "75"])
+
+valid_names = st.one_of(
+    st.builds(
+        lambda p, a, b, c, e: f"P0{p}3-{a}-{b}-{c}{e}",
+        st.sampled_from("0SM"),
+        st.one_of(_d2, _d12),
+        _d12,
+        _d2,
+        _ext,
+    ),
+    st.builds(
+        lambda f, a, b, c, d, e: f"P00{f}{a}{b}{c}{d}{e}",
+        st.sampled_from("345"),
+        _d2,
+        _d2,
+        _d2,
+        _d2,
+        _ext,
+    ),
+    st.builds(lambda a, b, sr: f"P003{a}{b}SR{sr}", _d2, _d2, _d2),
+    st.builds(
+        lambda pre, m, a, b, c, sr, bld, s, e: f"{pre}{m}.{a}-{b}-{c}{sr}{bld}{s}{e}",
+        st.sampled_from(["SIP", "SCCP", "TERM"]),
+        _java_model,
+        _d12,
+        _d12,
+        _d12,
+        st.sampled_from(["", "SR1", "SR3"]),
+        st.sampled_from(["", "-1", "-12"]),
+        st.sampled_from(["", "S"]),
+        _ext,
+    ),
+    st.builds(
+        lambda k, m, p, a: f"{k}{m}{p}.{a}-5-4TH1-6.sbn",
+        st.sampled_from(["apps", "cnu", "dsp", "cvm", "jar"]),
+        _java_model,
+        st.sampled_from(["", "sip", "sccp"]),
+        _d12,
+    ),
+    st.builds(
+        lambda m, a, p, d: f"CP{m}{a}0004{p}{d:%y%m%d}A",
+        st.sampled_from(["7902", "7905", "7912"]),
+        _d2,
+        st.sampled_from(["SIP", "SCCP"]),
+        st.dates(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)),
+    ),
+)
+
+
+@given(valid_names)
+def test_generated_names_round_trip(name: str) -> None:
+    image = parse(name)
+    assert str(image) == name
+    assert image.name + (image.extension or "") == name
+    assert isinstance(image, FirmwareImage)
+
+
+@given(st.text(max_size=40))
+def test_arbitrary_text_raises_only_parse_error(text: str) -> None:
+    error: ParseError | None = None
+    try:
+        image = parse(text)
+    except ParseError as err:
+        error = err
+    if error is None:
+        assert str(image) == text
+    else:
+        assert error.message
+
+
+@given(st.from_regex(r"P[0O][0SMO]3-[0-9O]{1,2}-[0-9O]{1,2}-[0-9O]{1,2}", fullmatch=True))
+def test_letter_o_is_always_caught_with_a_working_suggestion(text: str) -> None:
+    if "O" not in text:
+        assert str(parse(text)) == text
+        return
+    with pytest.raises(FirmwareNameError) as info:
+        parse(text)
+    suggestion = info.value.suggestion
+    assert suggestion is not None
+    assert "O" not in suggestion
+    assert str(parse(suggestion)) == suggestion
