@@ -22,7 +22,15 @@ from ciscocfg._errors import ParseError
 from ciscocfg._grammar import parser as _grammar_parser
 from ciscocfg.cnf._model import Blank, Comment, Entry, InvalidLine, Line
 
-__all__ = ["BOM", "grammar_parser", "key_pattern", "parse_lines", "parse_with_grammar"]
+__all__ = [
+    "BOM",
+    "explain",
+    "grammar_parser",
+    "key_pattern",
+    "parse_lines",
+    "parse_with_grammar",
+    "terminal_patterns",
+]
 
 BOM = "\ufeff"
 GRAMMAR = "cnf.lark"
@@ -34,19 +42,20 @@ def grammar_parser() -> Lark:
 
 
 @functools.cache
-def _terminals() -> dict[str, str]:
+def terminal_patterns() -> dict[str, str]:
+    """Each terminal of the grammar as a regular expression, by terminal name."""
     return {t.name: f"(?:{t.pattern.to_regexp()})" for t in grammar_parser().terminals}
 
 
 @functools.cache
 def key_pattern() -> re.Pattern[str]:
     """The grammar's ``KEY`` terminal, anchored at both ends."""
-    return re.compile(_terminals()["KEY"] + r"\Z")
+    return re.compile(terminal_patterns()["KEY"] + r"\Z")
 
 
 @functools.cache
 def _line_pattern() -> re.Pattern[str]:
-    t = _terminals()
+    t = terminal_patterns()
     # body? NEWLINE | body, where body is BLANKS | BLANKS? COMMENT | BLANKS? assignment and
     # assignment is KEY BLANKS? COLON BLANKS? (value BLANKS?)? (SEMICOLON REMARK?)?
     assignment = (
@@ -152,7 +161,7 @@ def _describe(exc: UnexpectedInput, line: str) -> tuple[str, int]:
     column = max(0, min(column, len(content)))
     if "COLON" in expected:
         indent = len(content) - len(content.lstrip(" \t"))
-        key = re.match(_terminals()["KEY"], content[indent:])
+        key = re.match(terminal_patterns()["KEY"], content[indent:])
         name = key.group() if key else content[indent:column]
         return f"expected ':' after key {name!r}, found {found}", column
     if content[column : column + 1] == '"' and "QUOTED" in expected:

@@ -1,0 +1,648 @@
+"""The one hardened XML entry point, and a lossless view of the source text.
+
+Every XML file the library reads goes through :func:`parse`, which does two things:
+
+1. It tokenizes the original text itself, recording for every element where its start tag,
+   content and end tag sit in the text. Reads come from that tree; edits are spliced into the
+   original text at those spans, so a document that is not edited is written back exactly as it
+   was read (declaration, comments, attribute quoting, whitespace, line endings, BOM), and an edit
+   changes only the element it touches.
+2. It hands the same bytes to lxml with every dangerous feature switched off (no entity
+   expansion, no DTD loading or validation, no network, no huge trees), so that anything libxml2
+   finds not well-formed (bad characters, bad names, duplicate attributes, bad encoding) is a
+   :class:`~ciscocfg.ParseError` with a line and a column.
+
+A document type declaration with an internal subset or an external identifier is refused before
+lxml sees the text: that is where entity declarations (billion laughs, external entities) and
+external DTDs live, and phones read no DTD at all. The file system and the network are never
+touched.
+
+CallManager writes ``<device xsi:type="axl:XIPPhone">`` without declaring the ``xsi`` prefix and
+phones load such files. libxml2 calls that a namespace error, so before the well-formedness check
+the root start tag of the copy given to lxml gets a declaration for each prefix that is used but
+not declared there. This is narrower than lxml's recover mode, which would also accept truly
+broken files (a close tag that does not match its start tag, for one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+from ciscocfg._errors import ParseError, ValidationError
+from ciscocfg._position import LineIndex
+from ciscocfg._text import decode_bytes
+
+__all__ = [
+    "Attribute",
+    "Element",
+    "XmlDocument",
+    "XmlText",
+    "escape_attribute",
+    "escape_text",
+    "hardened_parser",
+    "parse",
+]
+
+_NAME = r"[^\s/>=<!?\"'&]+"
+_START_TAG = re.compile(rf"<({_NAME})")
+_ATTRIBUTE = re.compile(rf"(\s+)({_NAME})\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
+_TAG_CLOSE = re.compile(r"\s*(/?)>")
+_SPACE = re.compile(r"\s*")
+_END_TAG = re.compile(rf"</({_NAME})\s*>")
+_REFERENCE = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z_][\w.-]*);")
+_PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_DOCTYPE_EXTERNAL = re.compile(r"<!DOCTYPE\s+[^\s>\[]+\s+(SYSTEM|PUBLIC)\b")
+
+
+def hardened_parser() -> etree.XMLParser:
+    """A fresh lxml parser that expands no entity and loads nothing from anywhere."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
+        remove_comments=False,
+        remove_pis=False,
+        strip_cdata=False,
+        collect_ids=False,
+        recover=False,
+    )
+
+
+class Attribute:
+    """One attribute of a start tag: its name, decoded value and where the raw value sits."""
+
+    __slots__ = ("name", "quote", "value", "value_end", "value_start")
+
+    def __init__(self, name: str, value: str, value_start: int, value_end: int, quote: str):
+        self.name = name
+        self.value = value
+        #: Offsets of the raw value between the quotes.
+        self.value_start = value_start
+        self.value_end = value_end
+        self.quote = quote
+
+
+class Element:
+    """One element with its spans in the source text.
+
+    ``start``..``open_end`` is the start tag, ``open_end``..``close_start`` the content and
+    ``close_start``..``end`` the end tag; an empty-element tag (``<a/>``) has
+    ``open_end == close_start == end``.
+    """
+
+    __slots__ = (
+        "attributes",
+        "children",
+        "close_start",
+        "end",
+        "has_markup",
+        "name",
+        "open_end",
+        "parent",
+        "start",
+        "text_parts",
+    )
+
+    def __init__(self, name: str, start: int, parent: Element | None) -> None:
+        self.name = name
+        self.start = start
+        self.open_end = start
+        self.close_start = start
+        self.end = start
+        self.parent = parent
+        self.attributes: list[Attribute] = []
+        self.children: list[Element] = []
+        self.text_parts: list[str] = []
+        #: True when the content holds comments, processing instructions or CDATA.
+        self.has_markup = False
+
+    @property
+    def self_closing(self) -> bool:
+        """True for an empty-element tag such as ``<certHash/>``."""
+        return self.open_end == self.end
+
+    @property
+    def text(self) -> str:
+        """The element's own character data, references decoded (children's text excluded)."""
+        return "".join(self.text_parts)
+
+    def attribute(self, name: str) -> Attribute | None:
+        """The attribute spelled exactly ``name``, or ``None``."""
+        for attr in self.attributes:
+            if attr.name == name:
+                return attr
+        return None
+
+    def child(self, name: str) -> Element | None:
+        """The first child element named exactly ``name``, or ``None``."""
+        for kid in self.children:
+            if kid.name == name:
+                return kid
+        return None
+
+    def iter(self) -> Iterator[Element]:
+        """This element and every descendant, in document order."""
+        yield self
+        for kid in self.children:
+            yield from kid.iter()
+
+    def __repr__(self) -> str:
+        return f"<Element {self.name} at {self.start}>"
+
+
+class XmlText:
+    """The original text of an XML document plus the element tree read from it."""
+
+    __slots__ = ("_lines", "root", "source", "text")
+
+    def __init__(self, text: str, root: Element, source: str | None) -> None:
+        self.text = text
+        self.root = root
+        self.source = source
+        self._lines: LineIndex | None = None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based (line, column) of an offset in :attr:`text`."""
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines.position(offset)
+
+    def line_of(self, element: Element) -> int:
+        """The line of ``element``'s start tag."""
+        return self.position(element.start)[0]
+
+    def find(self, path: str) -> Element | None:
+        """The element at a ``/``-separated path of child names below the root."""
+        node: Element | None = self.root
+        for step in path.split("/"):
+            if node is None:
+                return None
+            if step:
+                node = node.child(step)
+        return node
+
+    @property
+    def newline(self) -> str:
+        """The line ending the document mostly uses (``\\r\\n`` or ``\\n``)."""
+        crlf = self.text.count("\r\n")
+        return "\r\n" if crlf and crlf * 2 >= self.text.count("\n") else "\n"
+
+    # -- edits: each returns the new text; callers parse it again -------------------------------
+
+    def with_text(self, element: Element, value: str) -> str:
+        """The document with ``element``'s content replaced by ``value`` (escaped)."""
+        if element.children or element.has_markup:
+            raise ValidationError(f"<{element.name}> holds elements; its text cannot be set")
+        escaped = escape_text(value)
+        t = self.text
+        if element.self_closing:
+            # ``<a x="1"/>`` becomes ``<a x="1">value</a>``: only the "/" goes.
+            head = t[element.start : element.end - 2]
+            if head.endswith("/"):  # pragma: no cover - "/" is always right before ">"
+                head = head[:-1]
+            return (
+                t[: element.start] + head + ">" + escaped + f"</{element.name}>" + t[element.end :]
+            )
+        return t[: element.open_end] + escaped + t[element.close_start :]
+
+    def with_attribute(self, element: Element, name: str, value: str) -> str:
+        """The document with attribute ``name`` of ``element`` set to ``value``."""
+        attr = element.attribute(name)
+        t = self.text
+        if attr is not None:
+            raw = escape_attribute(value, attr.quote)
+            return t[: attr.value_start] + raw + t[attr.value_end :]
+        if element.attributes:
+            at = element.attributes[-1].value_end + 1  # after the closing quote
+        else:
+            at = element.start + 1 + len(element.name)
+        return t[:at] + f' {name}="{escape_attribute(value, chr(34))}"' + t[at:]
+
+    def with_child(self, parent: Element, name: str, content: str = "") -> str:
+        """The document with a new ``<name>content</name>`` appended to ``parent``'s children.
+
+        ``content`` is markup (already escaped). The new element goes on its own line after the
+        last child, indented like its siblings (or one step deeper than ``parent``).
+        """
+        t = self.text
+        nl = self.newline
+        new = f"<{name}>{content}</{name}>" if content else f"<{name}></{name}>"
+        if parent.children:
+            last = parent.children[-1]
+            indent = self._indent_of(last)
+            return t[: last.end] + nl + indent + new + t[last.end :]
+        indent = self._indent_of(parent)
+        inner = indent + self._indent_unit()
+        if parent.self_closing:
+            head = t[parent.start : parent.end - 2]
+            return (
+                t[: parent.start]
+                + head
+                + ">"
+                + nl
+                + inner
+                + new
+                + nl
+                + indent
+                + f"</{parent.name}>"
+                + t[parent.end :]
+            )
+        body = t[parent.open_end : parent.close_start]
+        if body.strip() == "":
+            return t[: parent.open_end] + nl + inner + new + nl + indent + t[parent.close_start :]
+        return t[: parent.close_start] + new + t[parent.close_start :]
+
+    def without(self, element: Element) -> str:
+        """The document with ``element`` removed, with its line when it stood alone on one."""
+        t = self.text
+        start, end = element.start, element.end
+        line_start = max(t.rfind("\n", 0, start), t.rfind("\r", 0, start)) + 1
+        if t[line_start:start].strip(" \t") == "":
+            rest = end
+            while rest < len(t) and t[rest] in " \t":
+                rest += 1
+            if t.startswith("\r\n", rest):
+                return t[:line_start] + t[rest + 2 :]
+            if rest < len(t) and t[rest] in "\r\n":
+                return t[:line_start] + t[rest + 1 :]
+        return t[:start] + t[end:]
+
+    def _indent_of(self, element: Element) -> str:
+        t = self.text
+        line_start = max(t.rfind("\n", 0, element.start), t.rfind("\r", 0, element.start)) + 1
+        lead = t[line_start : element.start]
+        return lead if lead.strip(" \t") == "" else ""
+
+    def _indent_unit(self) -> str:
+        for kid in self.root.children:
+            indent = self._indent_of(kid)
+            if indent:
+                return indent
+        return "    "
+
+
+def escape_text(value: str) -> str:
+    """Character data for element content."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_attribute(value: str, quote: str) -> str:
+    """An attribute value for a ``quote``-delimited attribute."""
+    out = value.replace("&", "&amp;").replace("<", "&lt;")
+    return out.replace('"', "&quot;") if quote == '"' else out.replace("'", "&apos;")
+
+
+def parse(data: str | bytes, *, source: str | None = None) -> XmlText:
+    """Read an XML document, refusing DTDs and anything not well-formed.
+
+    ``data`` is the file's text or bytes (bytes are decoded losslessly as UTF-8 with
+    ``surrogateescape`` and handed to lxml unchanged). Raises :class:`~ciscocfg.ParseError` with
+    a line and a column; never reads a file or opens a connection.
+    """
+    if isinstance(data, bytes):
+        raw = data
+        text = decode_bytes(data)
+    elif isinstance(data, str):
+        text = data
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError as exc:
+            raise _error(
+                text, exc.start, "text holds a character that cannot be encoded", source
+            ) from None
+    else:
+        raise TypeError(f"expected str or bytes, not {type(data).__name__}")
+    root, prefixes = _Tokenizer(text, source).run()
+    _check_with_lxml(text, raw, root, prefixes, source)
+    return XmlText(text, root, source)
+
+
+def _error(text: str, offset: int, message: str, source: str | None) -> ParseError:
+    line, column = LineIndex(text).position(offset)
+    return ParseError(message, line=line, column=column, offset=offset, source=source)
+
+
+class _Tokenizer:
+    """A small XML tokenizer that keeps offsets; lxml checks what it does not."""
+
+    def __init__(self, text: str, source: str | None) -> None:
+        self.text = text
+        self.source = source
+        self.prefixes: set[str] = set()
+
+    def fail(self, offset: int, message: str) -> ParseError:
+        return _error(self.text, offset, message, self.source)
+
+    def run(self) -> tuple[Element, set[str]]:
+        t = self.text
+        n = len(t)
+        pos = 0
+        root: Element | None = None
+        stack: list[Element] = []
+        while pos < n:
+            lt = t.find("<", pos)
+            if lt < 0:
+                lt = n
+            if lt > pos:
+                self._text(stack, pos, lt)
+                pos = lt
+                if pos >= n:
+                    break
+            if t.startswith("<!--", pos):
+                end = t.find("-->", pos + 4)
+                if end < 0:
+                    raise self.fail(pos, "comment is not closed (missing '-->')")
+                if stack:
+                    stack[-1].has_markup = True
+                pos = end + 3
+            elif t.startswith("<?", pos):
+                end = t.find("?>", pos + 2)
+                if end < 0:
+                    raise self.fail(pos, "processing instruction is not closed (missing '?>')")
+                if stack:
+                    stack[-1].has_markup = True
+                pos = end + 2
+            elif t.startswith("<![CDATA[", pos):
+                end = t.find("]]>", pos + 9)
+                if end < 0:
+                    raise self.fail(pos, "CDATA section is not closed (missing ']]>')")
+                if not stack:
+                    raise self.fail(pos, "CDATA section outside the root element")
+                stack[-1].text_parts.append(t[pos + 9 : end])
+                stack[-1].has_markup = True
+                pos = end + 3
+            elif t.startswith("<!DOCTYPE", pos):
+                pos = self._doctype(pos, root is not None or bool(stack))
+            elif t.startswith("</", pos):
+                m = _END_TAG.match(t, pos)
+                if m is None:
+                    raise self.fail(pos, "malformed end tag")
+                if not stack:
+                    raise self.fail(pos, f"end tag </{m.group(1)}> without a start tag")
+                top = stack.pop()
+                if m.group(1) != top.name:
+                    line = LineIndex(t).position(top.start)[0]
+                    raise self.fail(
+                        pos,
+                        f"end tag </{m.group(1)}> does not match start tag <{top.name}> "
+                        f"of line {line}",
+                    )
+                top.close_start = pos
+                top.end = m.end()
+                pos = m.end()
+            else:
+                m = _START_TAG.match(t, pos)
+                if m is None:
+                    raise self.fail(pos, "'<' that starts no tag (write '&lt;' in text)")
+                if root is not None and not stack:
+                    raise self.fail(pos, "a second root element (only one is allowed)")
+                element = Element(m.group(1), pos, stack[-1] if stack else None)
+                pos = self._attributes(element, m.end())
+                self._note_prefix(element.name)
+                if stack:
+                    stack[-1].children.append(element)
+                else:
+                    root = element
+                if element.open_end == element.end:
+                    element.close_start = element.end
+                else:
+                    stack.append(element)
+        if stack:
+            raise self.fail(n, f"element <{stack[-1].name}> is not closed")
+        if root is None:
+            raise self.fail(min(pos, n), "no root element")
+        return root, self.prefixes
+
+    def _note_prefix(self, name: str) -> None:
+        if ":" in name:
+            prefix = name.split(":", 1)[0]
+            if prefix not in ("xml", "xmlns"):
+                self.prefixes.add(prefix)
+
+    def _attributes(self, element: Element, pos: int) -> int:
+        t = self.text
+        while True:
+            m = _ATTRIBUTE.match(t, pos)
+            if m is None:
+                break
+            quoted = m.group(3) if m.group(3) is not None else m.group(4)
+            quote = '"' if m.group(3) is not None else "'"
+            vstart = m.start(3) if m.group(3) is not None else m.start(4)
+            name = m.group(2)
+            element.attributes.append(
+                Attribute(name, self._decode(quoted, vstart), vstart, vstart + len(quoted), quote)
+            )
+            if not name.startswith("xmlns"):
+                self._note_prefix(name)
+            pos = m.end()
+        close = _TAG_CLOSE.match(t, pos)
+        if close is None:
+            at = _SPACE.match(t, pos)
+            raise self.fail(at.end() if at else pos, f"malformed start tag <{element.name}>")
+        element.open_end = close.end()
+        if close.group(1):
+            element.close_start = element.end = close.end()
+        else:
+            element.end = -1
+        return close.end()
+
+    def _text(self, stack: list[Element], start: int, end: int) -> None:
+        chunk = self.text[start:end]
+        if not stack:
+            if chunk.strip(" \t\r\n\ufeff") and not (start == 0 and chunk == "\ufeff"):
+                bad = start + len(chunk) - len(chunk.lstrip(" \t\r\n\ufeff"))
+                raise self.fail(bad, "text outside the root element")
+            return
+        if "]]>" in chunk:
+            raise self.fail(start + chunk.index("]]>"), "']]>' is not allowed in text")
+        stack[-1].text_parts.append(self._decode(chunk, start))
+
+    def _decode(self, chunk: str, start: int) -> str:
+        if "&" not in chunk:
+            return chunk
+        out: list[str] = []
+        pos = 0
+        while True:
+            amp = chunk.find("&", pos)
+            if amp < 0:
+                out.append(chunk[pos:])
+                return "".join(out)
+            out.append(chunk[pos:amp])
+            m = _REFERENCE.match(chunk, amp)
+            if m is None:
+                raise self.fail(start + amp, "'&' that starts no reference (write '&amp;')")
+            ref = m.group(1)
+            if ref.startswith("#"):
+                try:
+                    code = int(ref[2:], 16) if ref[1] == "x" else int(ref[1:])
+                    out.append(chr(code))
+                except (ValueError, OverflowError):
+                    raise self.fail(start + amp, f"bad character reference &{ref};") from None
+            elif ref in _PREDEFINED:
+                out.append(_PREDEFINED[ref])
+            else:
+                raise self.fail(start + amp, f"entity &{ref}; is not defined (no DTD is read)")
+            pos = m.end()
+
+    def _doctype(self, pos: int, late: bool) -> int:
+        t = self.text
+        if late:
+            raise self.fail(pos, "document type declaration inside the document")
+        end = t.find(">", pos)
+        bracket = t.find("[", pos)
+        if 0 <= bracket < (end if end >= 0 else len(t)) or "<!ENTITY" in t:
+            raise self.fail(
+                pos, "document type declarations with a subset or entities are not accepted"
+            )
+        if _DOCTYPE_EXTERNAL.match(t, pos):
+            raise self.fail(pos, "document type declarations naming an external DTD are refused")
+        if end < 0:
+            raise self.fail(pos, "document type declaration is not closed")
+        return end + 1
+
+
+def _check_with_lxml(
+    text: str, raw: bytes, root: Element, prefixes: set[str], source: str | None
+) -> None:
+    declared = {a.name[6:] for a in root.attributes if a.name.startswith("xmlns:")}
+    missing = sorted(prefixes - declared)
+    feed = raw
+    shift_line = shift_col = 0
+    inject = b""
+    if missing:
+        inject = b"".join(
+            b' xmlns:%s="urn:x-ciscocfg:undeclared:%s"' % (p.encode(), p.encode()) for p in missing
+        )
+        at_char = root.start + 1 + len(root.name)
+        at = len(text[:at_char].encode("utf-8", "surrogateescape"))
+        feed = raw[:at] + inject + raw[at:]
+        shift_line, shift_col = LineIndex(text).position(at_char)
+    try:
+        etree.fromstring(feed, hardened_parser())
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position
+        if inject and line == shift_line and column > shift_col:
+            column = max(shift_col, column - len(inject))
+        message = str(exc.msg or exc).split(", line ")[0]
+        raise ParseError(message, line=line or None, column=column or None, source=source) from None
+    except (etree.LxmlError, ValueError) as exc:  # pragma: no cover - defensive
+        raise ParseError(str(exc), source=source) from None
+
+
+class XmlDocument:
+    """Base of the XML codecs' documents: the source text, its tree, and splice-and-reparse edits.
+
+    Every edit builds the new text by splicing at element spans and parses it again through
+    :func:`parse`, so the tree and the text can never disagree.
+    """
+
+    __slots__ = ("_xml",)
+
+    def __init__(self, xml: XmlText) -> None:
+        self._xml = xml
+
+    @property
+    def source(self) -> str | None:
+        """The file name the document was read from, when known."""
+        return self._xml.source
+
+    @property
+    def root(self) -> Element:
+        """The root element (a read-only view; edit through the document's methods)."""
+        return self._xml.root
+
+    @property
+    def root_name(self) -> str:
+        """The root element's name as written."""
+        return self._xml.root.name
+
+    def dumps(self) -> str:
+        """The document's text: exactly what was read, plus the edits made since."""
+        return self._xml.text
+
+    def _replace(self, text: str) -> None:
+        self._xml = parse(text, source=self._xml.source)
+
+    def find(self, path: str) -> Element | None:
+        """The element at a ``/``-separated path of child names below the root, or ``None``."""
+        return self._xml.find(path)
+
+    def get(self, path: str, default: str | None = None) -> str | None:
+        """The text of the element at ``path`` (see :meth:`find`), or ``default``."""
+        element = self._xml.find(path)
+        return default if element is None else element.text
+
+    def set(self, path: str, value: str) -> None:
+        """Set the text of the element at ``path``, creating it (and its parents) if missing.
+
+        Only that element's content changes in the text; a new element goes after its last
+        sibling with the siblings' indentation.
+        """
+        element = self._xml.find(path)
+        if element is None:
+            steps = [s for s in path.split("/") if s]
+            if not steps:
+                raise ValidationError("an empty path names the root, which holds elements")
+            parent_path = "/".join(steps[:-1])
+            parent = self._xml.find(parent_path)
+            if parent is None:
+                self.set_element(parent_path)
+                parent = self._xml.find(parent_path)
+                assert parent is not None
+            self._replace(self._xml.with_child(parent, steps[-1], escape_text(value)))
+            return
+        self._replace(self._xml.with_text(element, value))
+
+    def set_element(self, path: str) -> Element:
+        """The element at ``path``, created empty (with its parents) when missing."""
+        element = self._xml.find(path)
+        if element is not None:
+            return element
+        steps = [s for s in path.split("/") if s]
+        node = self._xml.root
+        for i, step in enumerate(steps):
+            kid = node.child(step)
+            if kid is None:
+                self._replace(self._xml.with_child(node, step))
+                found = self._xml.find("/".join(steps[: i + 1]))
+                assert found is not None
+                kid = found
+            node = kid
+        return node
+
+    def remove(self, path: str) -> bool:
+        """Remove the element at ``path`` (with its line); ``False`` when there was none."""
+        element = self._xml.find(path)
+        if element is None or element.parent is None:
+            return False
+        self._replace(self._xml.without(element))
+        return True
+
+    def _set_attribute(self, element: Element, name: str, value: str) -> None:
+        self._replace(self._xml.with_attribute(element, name, value))
+
+    def _set_text(self, element: Element, value: str) -> None:
+        self._replace(self._xml.with_text(element, value))
+
+    def _add_child(self, parent: Element, name: str, markup: str = "") -> None:
+        self._replace(self._xml.with_child(parent, name, markup))
+
+    def _remove_element(self, element: Element) -> None:
+        self._replace(self._xml.without(element))
+
+    def _line(self, element: Element) -> int:
+        return self._xml.line_of(element)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, XmlDocument)
+        return self._xml.text == other._xml.text
+
+    __hash__ = None  # type: ignore[assignment]
