@@ -1,25 +1,161 @@
 """Move 79x0 SIP configs (``SIP<MAC>.cnf`` over ``SIPDefault.cnf``) to 79x1 ``SEP<MAC>.cnf.xml``.
 
+>>> from ciscocfg import cnf
+>>> from ciscocfg.migrate import cnf_to_sepxml
+>>> phone = cnf.loads('line1_name: 2001\\nproxy1_address: pbx\\nend_media_port: 8012\\n')
+>>> config, findings = cnf_to_sepxml(phone, model="7961")
+>>> config.get("sipProfile/stopMediaPort")
+'8012'
+>>> config.lines[0].proxy
+'pbx'
+
 Every source key is either carried over or reported in a :class:`~ciscocfg.Diagnostic`
 (codes ``MIG0nn`` forward, ``MIG1nn`` backward) that says why; ``image_version`` is never
-copied across image families. See ``docs/formats/migration.md`` for the key map and the codes.
+copied across image families. ``docs/formats/migration.md`` has the key map and the codes.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ciscocfg._diagnostic import Diagnostic
+from ciscocfg._errors import ValidationError
 from ciscocfg._phones import MODELS, PhoneModel, phone_model
 from ciscocfg.migrate._forward import Entry, convert, date_template, normalize_phone_label
 from ciscocfg.migrate._node import Node
 from ciscocfg.migrate._reverse import revert
+
+if TYPE_CHECKING:
+    from ciscocfg import cnf, sepxml
+    from ciscocfg._xml import Element
 
 __all__ = [
     "MODELS",
     "Entry",
     "Node",
     "PhoneModel",
+    "cnf_entries",
+    "cnf_to_sepxml",
     "convert",
     "date_template",
     "normalize_phone_label",
     "phone_model",
     "revert",
+    "sepxml_to_cnf",
 ]
+
+
+def cnf_entries(doc: cnf.Document) -> tuple[list[Entry], list[Diagnostic]]:
+    """Every ``key: value`` line of ``doc`` as an :class:`Entry`, and a finding per line that is
+    not one (``MIG011``), so that no line of the source goes unaccounted for."""
+    from ciscocfg import cnf
+
+    entries: list[Entry] = []
+    skipped: list[Diagnostic] = []
+    for number, line in enumerate(doc.lines, 1):
+        if type(line) is cnf.Entry:
+            entries.append(Entry(line.key, line.value, doc.source, number))
+        elif type(line) is cnf.InvalidLine:
+            skipped.append(
+                Diagnostic(
+                    "MIG011",
+                    "warning",
+                    f"{line.text.strip()!r} is not a 'key: value' line: not carried",
+                    line=number,
+                    source=doc.source,
+                )
+            )
+    return entries, skipped
+
+
+def _model(model: str) -> PhoneModel:
+    try:
+        found = phone_model(model)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    if not found.is_79x1:
+        raise ValidationError(
+            f"the {found.name} reads SIP<MAC>.cnf itself; migrate to a 79x1 model such as 7961"
+        )
+    return found
+
+
+def cnf_to_sepxml(
+    phone: cnf.Document, default: cnf.Document | None = None, *, model: str, fix: bool = False
+) -> tuple[sepxml.DeviceConfig, list[Diagnostic]]:
+    """Build the ``SEP<MAC>.cnf.xml`` a 79x1 ``model`` needs for what a 79x0 would read.
+
+    ``default`` (``SIPDefault.cnf``) is applied first and ``phone`` (``SIP<MAC>.cnf``) over it,
+    as the phone merges them. The findings name, with file and line, every source line not
+    carried over and why: no 79x1 equivalent, lossy (``time_zone``), needs a decision
+    (``tos_media``), beyond the model's keys, or not a valid value. Raises
+    :class:`~ciscocfg.ValidationError` for a model that is not a 79x1.
+
+    ``fix=True`` first repairs typographic quotes and no-break spaces (:func:`ciscocfg.cnf.fix`),
+    which a phone would otherwise take literally; each repaired file is reported (``MIG021``).
+    """
+    from ciscocfg import cnf, sepxml
+
+    target = _model(model)
+    layers: list[list[Entry]] = []
+    findings: list[Diagnostic] = []
+    for doc in (default, phone):
+        if doc is None:
+            continue
+        if fix:
+            repaired = cnf.fix(doc)
+            if repaired.dumps() != doc.dumps():
+                findings.append(
+                    Diagnostic(
+                        "MIG021",
+                        "info",
+                        "typographic quotes and no-break spaces repaired before migrating",
+                        source=doc.source,
+                    )
+                )
+                doc = repaired
+        entries, skipped = cnf_entries(doc)
+        layers.append(entries)
+        findings.extend(skipped)
+    device, converted = convert(layers, target)
+    findings.extend(converted)
+    config = sepxml.loads('<?xml version="1.0" encoding="UTF-8"?>\n' + device.render())
+    findings.sort(key=Diagnostic.sort_key)
+    return config, findings
+
+
+def node_from_element(element: Element) -> Node:
+    """A :class:`Node` copy of a parsed XML element (attributes, own text, children)."""
+    return Node(
+        element.name,
+        {a.name: a.value for a in element.attributes},
+        element.text if not element.children else None,
+        [node_from_element(child) for child in element.children],
+    )
+
+
+def sepxml_to_cnf(config: sepxml.DeviceConfig) -> tuple[cnf.Document, list[Diagnostic]]:
+    """The ``SIP<MAC>.cnf`` holding what a 79x1 SIP ``config`` says that a 79x0 can hold.
+
+    The inverse of :func:`cnf_to_sepxml` on the settings both formats share; every element
+    with a value that cannot be written is reported (``MIG1nn``).
+    """
+    from ciscocfg import cnf
+
+    settings, findings = revert(node_from_element(config.root), source=config.source)
+    lines: list[str] = []
+    for key, value in settings.items():
+        if any(c in value for c in '"\r\n'):
+            # The dialect has no escape: a quote or a line break cannot be held in a value.
+            findings.append(
+                Diagnostic(
+                    "MIG108",
+                    "warning",
+                    f"{key}: {value!r} holds a quote or a line break, which a .cnf value "
+                    "cannot hold: not written",
+                    source=config.source,
+                )
+            )
+            continue
+        lines.append(f'{key}: "{value}"\n')
+    return cnf.loads("".join(lines)), findings

@@ -20,11 +20,22 @@ __all__ = ["Entry", "convert", "date_template", "normalize_phone_label"]
 #: The token community files and the Cisco-derived stack use for "no value here".
 UNPROVISIONED = "UNPROVISIONED"
 _DIGITS = re.compile(r"[0-9]+")
+# Characters XML 1.0 cannot hold: C0 controls other than tab/LF/CR, lone surrogates (bytes that
+# were not UTF-8), and the two non-characters U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DATE_FORMAT = re.compile(r"[MDY]{1,2}([/.\-])[MDY]{1,2}\1[MDY]{1,2}")
 _LABEL_LIMIT = 12
 _SCALAR = {rule.key: rule for rule in km.SCALAR_RULES}
 _BOOL_TEXT = {"0": "false", "1": "true"}
 _USER_INFO = {"none": "None", "phone": "Phone", "ip": "IP"}
+_KNOWN_KEYS = (
+    set(_SCALAR)
+    | set(km.DROPPED_KEYS)
+    | set(km.DECISION_KEYS)
+    | set(km.LINE_GLOBAL_KEYS)
+    | km.LOSSY_DST_KEYS
+    | {"image_version", "phone_password", "time_zone", "date_format", "time_format_24hr"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,7 +396,14 @@ def convert(layers: Iterable[Iterable[Entry]], model: PhoneModel) -> tuple[Node,
     speed: dict[int, dict[str, Entry]] = {}
     globals_: dict[str, Entry] = {}
     for key, entry in effective.items():
-        if key in _SCALAR:
+        if _NOT_XML.search(entry.value) or _NOT_XML.search(key):
+            conv.report(
+                "MIG022",
+                "warning",
+                f"{key}: the value holds characters an XML file cannot hold: not carried",
+                entry,
+            )
+        elif key in _SCALAR:
             conv.scalar(_SCALAR[key], entry)
         elif (target := km.line_key(key)) is not None:
             per_line.setdefault(target[0], {})[target[1]] = entry
@@ -427,11 +445,24 @@ def convert(layers: Iterable[Iterable[Entry]], model: PhoneModel) -> tuple[Node,
                 entry,
             )
         else:
+            cleaned = "".join(key.split()).replace("\u00a0", "")
+            hint = (
+                f" (it is {cleaned!r} written with a blank or no-break space, which the phone "
+                "reads as another key)"
+                if cleaned != key
+                and (
+                    cleaned in _KNOWN_KEYS
+                    or km.line_key(cleaned) is not None
+                    or km.speed_key(cleaned) is not None
+                )
+                else ""
+            )
             conv.report(
                 "MIG005",
                 "warning",
-                f"{key} is not a 79x0 setting the key map knows: not carried",
+                f"{key!r} is not a 79x0 setting the key map knows: not carried{hint}",
                 entry,
+                suggestion=cleaned if hint else None,
             )
     conv.lines(per_line, globals_, speed)
     conv.time(effective)
