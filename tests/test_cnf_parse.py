@@ -117,10 +117,10 @@ def test_parse_error_positions(text: str, line: int, column: int, message: str) 
     assert LineIndex(text).position(err.offset) == (line, column)
 
 
-def test_parse_error_keeps_lark_exception_out_of_the_public_type() -> None:
+def test_parse_error_keeps_the_lark_exception_as_its_cause() -> None:
     with pytest.raises(ciscocfg.ParseError) as info:
-        cnf.loads("oops\n")
-    assert not isinstance(info.value, UnexpectedInput)
+        cnf.loads("a: 1\noops\n")
+    assert isinstance(info.value.__cause__, UnexpectedInput)
 
 
 def test_tolerant_keeps_invalid_lines() -> None:

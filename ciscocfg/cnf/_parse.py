@@ -114,31 +114,31 @@ def parse_lines(
         elif m.start("invalid") < 0:
             append(Blank(indent, nl))
         elif strict:
-            reason, column = explain(invalid + inl)
-            number = first_line + len(lines)
+            reason, column, cause = explain(invalid + inl)
             raise ParseError(
                 reason,
-                line=number,
+                line=first_line + len(lines),
                 column=column + 1,
                 offset=base_offset + m.start() + column,
                 source=source,
-            )
+            ) from cause
         else:
             append(InvalidLine(invalid, inl))
     return lines
 
 
-def explain(line: str) -> tuple[str, int]:
-    """Why one physical line is not in the dialect: a message and the 0-based column.
+def explain(line: str) -> tuple[str, int, UnexpectedInput | None]:
+    """Why one physical line is not in the dialect: a message, the 0-based column, and the
+    Lark exception it comes from.
 
     The Lark parser decides; its exception is translated into words a person understands.
     """
     try:
         grammar_parser().parse(line)
     except UnexpectedInput as exc:
-        return _describe(exc, line)
+        return (*_describe(exc, line), exc)
     # Unreachable while the fast path and the grammar agree; the tests hold them together.
-    return "line not accepted", 0
+    return "line not accepted", 0, None
 
 
 def _describe(exc: UnexpectedInput, line: str) -> tuple[str, int]:

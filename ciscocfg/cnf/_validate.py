@@ -122,7 +122,7 @@ class _Checker:
         for number, line in enumerate(self.doc.lines, 1):
             yield from self.character_checks(number, line)
             if type(line) is InvalidLine:
-                reason, column = explain(line.text + line.newline)
+                reason, column, _ = explain(line.text + line.newline)
                 yield self.diag(
                     "CNF001", "error", f"not a 'key: value' line: {reason}", number, column + 1
                 )
