@@ -17,6 +17,7 @@ from ciscocfg.firmware._names import (
     Role,
     parse,
 )
+from ciscocfg.firmware._upgrade import UpgradePlan, UpgradeRefused, UpgradeStep, upgrade_path
 
 __all__ = [
     "EXTENSIONS",
@@ -24,5 +25,9 @@ __all__ = [
     "FirmwareNameError",
     "Protocol",
     "Role",
+    "UpgradePlan",
+    "UpgradeRefused",
+    "UpgradeStep",
     "parse",
+    "upgrade_path",
 ]

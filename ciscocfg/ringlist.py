@@ -1,0 +1,355 @@
+"""``RINGLIST.DAT``: the ring menu of 79x0 SIP phones.
+
+One ring per line: the name shown on the phone, one or more tabs, the audio file name. Every
+sample seen in the wild also has some of: CRLF or LF endings, several tabs, blanks after the file
+name, an empty last line, no final newline. All of it is kept, so ``dumps(loads(text)) == text``;
+:func:`validate` says which of it the phone may trip over.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import typing
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+
+from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._errors import ParseError, ValidationError
+from ciscocfg._text import PathOrFile, decode_bytes, encode_text, read_source, write_target
+
+__all__ = [
+    "MAX_NAME_LENGTH",
+    "MAX_RINGS",
+    "BlankLine",
+    "InvalidLine",
+    "Ring",
+    "RingList",
+    "dump",
+    "dumps",
+    "load",
+    "loads",
+    "validate",
+]
+
+#: Limits of the XML ring list (Cisco documents them there); used as conservative defaults.
+MAX_RINGS = 50
+MAX_NAME_LENGTH = 25
+
+_LINE = re.compile(r"(?P<body>[^\r\n]*)(?P<nl>\r\n|\r|\n|(?![\s\S]))")
+
+
+@attrs.frozen
+class Ring:
+    """One ring: ``display_name`` shown in the menu, ``filename`` fetched over TFTP.
+
+    ``separator`` (the tabs between them), ``trailing`` (blanks after the file name) and
+    ``newline`` are kept for the round trip.
+    """
+
+    display_name: str
+    filename: str
+    separator: str = "\t"
+    trailing: str = ""
+    newline: str = ""
+
+    def text(self) -> str:
+        """The line as written, line ending included."""
+        return self.display_name + self.separator + self.filename + self.trailing + self.newline
+
+
+@attrs.frozen
+class BlankLine:
+    """An empty (or blanks-only) line."""
+
+    blanks: str = ""
+    newline: str = ""
+
+    def text(self) -> str:
+        """The line as written."""
+        return self.blanks + self.newline
+
+
+@attrs.frozen
+class InvalidLine:
+    """A line with no separator, kept verbatim when reading with ``strict=False``."""
+
+    raw: str
+    newline: str = ""
+
+    def text(self) -> str:
+        """The line as written."""
+        return self.raw + self.newline
+
+
+Line = Ring | BlankLine | InvalidLine
+
+
+@attrs.define
+class RingList:
+    """The parsed file: every line, in order; ``rings`` are the usable entries."""
+
+    lines: list[Line] = attrs.field(factory=list)
+
+    @property
+    def rings(self) -> list[Ring]:
+        """The ring entries, in menu order."""
+        return [line for line in self.lines if isinstance(line, Ring)]
+
+    def __iter__(self) -> Iterator[Ring]:
+        return iter(self.rings)
+
+    def __len__(self) -> int:
+        return len(self.rings)
+
+    @property
+    def newline(self) -> str:
+        """The file's line ending (the first one used; CRLF for a file without one)."""
+        for line in self.lines:
+            if line.newline:
+                return line.newline
+        return "\r\n"
+
+    def dumps(self) -> str:
+        """The file text, exactly as parsed (plus any appended rings)."""
+        return "".join(line.text() for line in self.lines)
+
+    def append(self, display_name: str, filename: str) -> Ring:
+        """Add a ring after the last one, separated by one tab, with the file's line ending.
+
+        Raises :class:`~ciscocfg.ValidationError` for a name holding a tab or a line break.
+        """
+        for value in (display_name, filename):
+            if re.search(r"[\t\r\n]", value) or not value.strip():
+                raise ValidationError(
+                    f"a ring name cannot be empty or hold tabs or line breaks: {value!r}"
+                )
+        newline = self.newline
+        ring = Ring(display_name, filename, newline=newline)
+        # Give the line before the new ring an ending if the file did not end with one, and put
+        # the ring before trailing blank lines so the file keeps its shape.
+        index = len(self.lines)
+        while index > 0 and isinstance(self.lines[index - 1], BlankLine):
+            index -= 1
+        if index > 0 and not self.lines[index - 1].newline:
+            self.lines[index - 1] = attrs.evolve(self.lines[index - 1], newline=newline)
+            if index == len(self.lines):
+                ring = attrs.evolve(ring, newline="")
+        self.lines.insert(index, ring)
+        return ring
+
+
+def _parse_line(body: str, newline: str) -> Line | None:
+    if not body.strip(" \t"):
+        return BlankLine(body, newline)
+    if "\t" in body:
+        name, _, after = body.partition("\t")
+        sep_end = len(after) - len(after.lstrip(" \t"))
+        separator = "\t" + after[:sep_end]
+        rest = after[sep_end:]
+    else:
+        # No tab: the last run of spaces is the separator (the phone may not see it; see RL101).
+        m = re.fullmatch(r"(?P<name>.*\S)(?P<sep> +)(?P<rest>\S.*)", body.rstrip(" "))
+        if m is None:
+            return None
+        name, separator, rest = m["name"], m["sep"], m["rest"] + body[len(body.rstrip(" ")) :]
+    filename = rest.rstrip(" \t")
+    return Ring(name, filename, separator, rest[len(filename) :], newline)
+
+
+def loads(text: str, *, strict: bool = True, source: str | None = None) -> RingList:
+    """Parse ``RINGLIST.DAT`` text.
+
+    strict: a line with a single word (no tab or space between a name and a file) raises
+    :class:`~ciscocfg.ParseError`. Not strict: it is kept as an :class:`InvalidLine`.
+    """
+    lines: list[Line] = []
+    pos = 0
+    number = 0
+    while pos < len(text):
+        m = _LINE.match(text, pos)
+        assert m is not None
+        number += 1
+        body, newline = m["body"], m["nl"]
+        line = _parse_line(body, newline)
+        if line is None:
+            if strict:
+                raise ParseError(
+                    "expected a display name, a tab and a file name",
+                    line=number,
+                    column=len(body) + 1,
+                    offset=m.end("body"),
+                    source=source,
+                )
+            line = InvalidLine(body, newline)
+        lines.append(line)
+        pos = m.end()
+    return RingList(lines)
+
+
+def dumps(ringlist: RingList) -> str:
+    """The file text of ``ringlist``."""
+    return ringlist.dumps()
+
+
+def load(source: PathOrFile, *, strict: bool = True) -> RingList:
+    """Read ``RINGLIST.DAT`` from a path or binary file; any byte survives a :func:`dump`."""
+    data, name = read_source(source)
+    return loads(decode_bytes(data), strict=strict, source=name)
+
+
+def dump(ringlist: RingList, target: PathOrFile) -> None:
+    """Write ``ringlist`` to a path or binary file, byte for byte."""
+    write_target(target, encode_text(ringlist.dumps()))
+
+
+class _Report(typing.Protocol):
+    def __call__(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        line: int,
+        column: int | None = 1,
+        suggestion: str | None = None,
+    ) -> None: ...
+
+
+def validate(
+    ringlist: RingList,
+    root: str | os.PathLike[str] | None = None,
+    *,
+    source: str | None = None,
+    check_audio: bool = True,
+) -> list[Diagnostic]:
+    """Check a ring list; with ``root`` (the TFTP root) also the ring files it names.
+
+    Codes: ``RL100`` line without a separator; ``RL101`` spaces instead of a tab; ``RL102``
+    display name too long; ``RL103`` file name too long; ``RL104`` too many rings; ``RL105``
+    ring file missing from ``root``; ``RL106`` file name differs only in case from a file in
+    ``root``; ``RL107`` blanks after the file name; ``RL108`` unusual extension; ``RL109``
+    duplicate display name; ``RL110`` no rings at all; ``RL111`` the ring file fails the
+    ``.raw`` audio checks (see :mod:`ciscocfg.ringtone`, with ``check_audio``).
+    """
+    found: list[Diagnostic] = []
+
+    def report(
+        code: str,
+        severity: Severity,
+        message: str,
+        line: int,
+        column: int | None = 1,
+        suggestion: str | None = None,
+    ) -> None:
+        found.append(Diagnostic(code, severity, message, line, column, source, suggestion))
+
+    folder = Path(root) if root is not None else None
+    listing: dict[str, str] = {}
+    if folder is not None and folder.is_dir():
+        listing = {p.name: p.name for p in folder.iterdir() if p.is_file()}
+    lowered = {name.lower(): name for name in listing}
+    seen: dict[str, int] = {}
+    count = 0
+    for number, line in enumerate(ringlist.lines, start=1):
+        if isinstance(line, InvalidLine):
+            report("RL100", "error", "no tab between display name and file name", number)
+            continue
+        if not isinstance(line, Ring):
+            continue
+        count += 1
+        name_end = len(line.display_name) + 1
+        file_col = name_end + len(line.separator)
+        if "\t" not in line.separator:
+            report(
+                "RL101",
+                "error",
+                "spaces instead of a tab between display name and file name",
+                number,
+                name_end,
+                suggestion=f"{line.display_name}\t{line.filename}",
+            )
+        if len(line.display_name) > MAX_NAME_LENGTH:
+            report(
+                "RL102",
+                "warning",
+                f"display name longer than {MAX_NAME_LENGTH} characters may be cut",
+                number,
+            )
+        if len(line.filename) > MAX_NAME_LENGTH:
+            report(
+                "RL103",
+                "warning",
+                f"file name longer than {MAX_NAME_LENGTH} characters",
+                number,
+                file_col,
+            )
+        if line.trailing:
+            report(
+                "RL107",
+                "info",
+                "blanks after the file name",
+                number,
+                file_col + len(line.filename),
+            )
+        if not line.filename.lower().endswith((".raw", ".pcm")):
+            report(
+                "RL108",
+                "warning",
+                "ring files are headerless µ-law audio, usually named .raw or .pcm",
+                number,
+                file_col,
+            )
+        if line.display_name in seen:
+            report(
+                "RL109",
+                "warning",
+                f"display name also used on line {seen[line.display_name]}",
+                number,
+            )
+        seen.setdefault(line.display_name, number)
+        if folder is not None:
+            _check_file(line, folder, listing, lowered, check_audio, number, file_col, report)
+    if count > MAX_RINGS:
+        report("RL104", "warning", f"{count} rings; phones list at most {MAX_RINGS}", 1, None)
+    if count == 0:
+        report("RL110", "warning", "the ring list names no ring", 1, None)
+    return found
+
+
+def _check_file(
+    ring: Ring,
+    folder: Path,
+    listing: dict[str, str],
+    lowered: dict[str, str],
+    check_audio: bool,
+    number: int,
+    column: int,
+    report: _Report,
+) -> None:
+    if ring.filename not in listing:
+        actual = lowered.get(ring.filename.lower())
+        if actual is not None:
+            report(
+                "RL106",
+                "error",
+                f"no file {ring.filename!r}, but {actual!r} exists: TFTP names are case sensitive",
+                number,
+                column,
+                actual,
+            )
+        else:
+            report("RL105", "error", f"ring file {ring.filename!r} is missing", number, column)
+        return
+    if check_audio:
+        from ciscocfg import ringtone
+
+        for diag in ringtone.validate((folder / ring.filename).read_bytes()):
+            report(
+                "RL111",
+                diag.severity,
+                f"{ring.filename}: {diag.code} {diag.message}",
+                number,
+                column,
+            )
