@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from ciscocfg.firmware._loads import LoadsManifest, parse_loads, read_loads
 from ciscocfg.firmware._names import (
     EXTENSIONS,
     FirmwareImage,
@@ -23,11 +24,14 @@ __all__ = [
     "EXTENSIONS",
     "FirmwareImage",
     "FirmwareNameError",
+    "LoadsManifest",
     "Protocol",
     "Role",
     "UpgradePlan",
     "UpgradeRefused",
     "UpgradeStep",
     "parse",
+    "parse_loads",
+    "read_loads",
     "upgrade_path",
 ]
