@@ -124,6 +124,7 @@ def walk_79x0(mac: str) -> Walk:
         yield Request(f"MGC{mac}.cnf", "mgc_cnf", "per-phone MGCP config probe")
         yield Request("XMLDefault.cnf.xml", "xml_default", "default XML config probe")
     first_image = _read.cnf_value(sip, "image_version") if sip is not None else None
+    first_image = first_image.strip(" \t") if first_image else None
     if first_image:
         yield from _image(first_image, "firmware named by image_version", asked)
     default = yield Request("SIPDefault.cnf", "sip_default", "settings shared by every SIP phone")
@@ -132,12 +133,13 @@ def walk_79x0(mac: str) -> Walk:
         f"{cfg_dir}SIP{mac}.cnf", "sip_cnf", "per-phone SIP config (SIP application)"
     )
     merged = _read.merged_values(default, own)
-    image = merged.get("image_version", "").strip()
+    # Only blanks and tabs are trimmed: a no-break space is part of the name to the phone.
+    image = merged.get("image_version", "").strip(" \t")
     if image and image != first_image:
         yield from _image(image, "firmware named by image_version", asked)
     # The log shows RINGLIST.DAT before the dial plan; ring audio comes when a user browses.
     ringlist = yield Request("RINGLIST.DAT", "ringlist", "list of ring types")
-    template = merged.get("dial_template", "").strip()
+    template = merged.get("dial_template", "").strip(" \t")
     if template:
         yield Request(f"{template}.xml", "dial_template", "dial plan named by dial_template")
     if ringlist is not None:

@@ -139,17 +139,7 @@ class _TraceChecker:
     def missing(self, fetch: Fetch, severity: Severity, what: str) -> None:
         name = fetch.request.name
         if fetch.error is not None:
-            self.add(
-                _diag(
-                    "PRV070",
-                    "error",
-                    f"the server answered the request for {name} with {fetch.error}; a 79x0 "
-                    "loader continues its hunt only after 'file not found' (bug CSCee31047), "
-                    "so the boot stops here",
-                    name,
-                )
-            )
-            return
+            return  # reported as PRV070 for every request, whatever its role
         variant = find_case_variant(name, self.listing) if self.listing is not None else None
         if variant is not None and classify(variant.rsplit("/", 1)[-1]) is not None:
             return  # a misnamed per-phone file: reported once for the tree (PRV010/PRV011)
@@ -165,16 +155,40 @@ class _TraceChecker:
                 )
             )
             return
+        odd = (
+            ""
+            if name.isprintable() and "\u00a0" not in name
+            else f" (the name, {name!r}, holds a character taken literally from the config)"
+        )
         self.add(
             _diag(
                 _MISSING_CODES.get(fetch.request.role, "PRV019"),
                 severity,
-                f"{name} is missing: {what}",
+                f"{name} is missing{odd}: {what}",
                 name,
             )
         )
 
+    def server_errors(self) -> None:
+        seen: set[str] = set()
+        for fetch in self.trace.fetches:
+            name = fetch.request.name
+            if fetch.error is None or name in seen:
+                continue
+            seen.add(name)
+            self.add(
+                _diag(
+                    "PRV070",
+                    "error",
+                    f"the server answered the request for {name} with {fetch.error}; a 79x0 "
+                    "loader goes on with its hunt only after 'file not found' (bug CSCee31047), "
+                    "so the boot stops here",
+                    name,
+                )
+            )
+
     def run(self) -> list[Diagnostic]:
+        self.server_errors()
         if self.trace.family == "79x0":
             self.check_79x0()
         else:
@@ -268,12 +282,15 @@ class _TraceChecker:
         if name is None or name.strip(" \t") in {"", "UNPROVISIONED"}:
             why = "line1_name is not set" if name is None else f"line1_name is {name!r}"
             near = [
-                e.key
-                for _, e in ((n, e) for n, e in enumerate(own_doc.lines, 1) if type(e) is cnf.Entry)
-                if e.key != "line1_name" and e.key.replace("\u00a0", "").strip() == "line1_name"
+                (n, e.key)
+                for n, e in enumerate(own_doc.lines, 1)
+                if type(e) is cnf.Entry
+                and e.key != "line1_name"
+                and e.key.replace("\u00a0", "").strip() == "line1_name"
             ]
             if near:
-                why += f" (the key is written {near[0]!r}, which the phone reads as another key)"
+                line = line or near[0][0]
+                why += f" (the key is written {near[0][1]!r}, which the phone reads as another key)"
             self.add(
                 _diag(
                     "PRV040",
@@ -311,7 +328,7 @@ class _TraceChecker:
             entries = doc.entries("image_version")
             if entries:
                 number, entry = entries[-1]
-                best = (entry.value.strip(), fetch.request.name, number)
+                best = (entry.value.strip(" \t"), fetch.request.name, number)
         return best
 
     def os79xx(self) -> None:
