@@ -48,6 +48,7 @@ __all__ = [
 
 _NAME = r"[^\s/>=<!?\"'&]+"
 _START_TAG = re.compile(rf"<({_NAME})")
+_FAST_START = re.compile(rf"<({_NAME})\s*(/?)>")
 _ATTRIBUTE = re.compile(rf"(\s+)({_NAME})\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
 _TAG_CLOSE = re.compile(r"\s*(/?)>")
 _SPACE = re.compile(r"\s*")
@@ -204,8 +205,6 @@ class XmlText:
         if element.self_closing:
             # ``<a x="1"/>`` becomes ``<a x="1">value</a>``: only the "/" goes.
             head = t[element.start : element.end - 2]
-            if head.endswith("/"):  # pragma: no cover - "/" is always right before ">"
-                head = head[:-1]
             return (
                 t[: element.start] + head + ">" + escaped + f"</{element.name}>" + t[element.end :]
             )
@@ -227,12 +226,18 @@ class XmlText:
     def with_child(self, parent: Element, name: str, content: str = "") -> str:
         """The document with a new ``<name>content</name>`` appended to ``parent``'s children.
 
-        ``content`` is markup (already escaped). The new element goes on its own line after the
-        last child, indented like its siblings (or one step deeper than ``parent``).
+        ``content`` is markup (already escaped). See :meth:`with_markup` for the placement.
+        """
+        return self.with_markup(parent, f"<{name}>{content}</{name}>")
+
+    def with_markup(self, parent: Element, new: str) -> str:
+        """The document with the element markup ``new`` appended to ``parent``'s children.
+
+        The new element goes on its own line after the last child, indented like its siblings
+        (or one step deeper than ``parent``), with the document's line ending.
         """
         t = self.text
         nl = self.newline
-        new = f"<{name}>{content}</{name}>" if content else f"<{name}></{name}>"
         if parent.children:
             last = parent.children[-1]
             indent = self._indent_of(last)
@@ -345,42 +350,24 @@ class _Tokenizer:
         pos = 0
         root: Element | None = None
         stack: list[Element] = []
+        fast_start = _FAST_START.match
+        end_tag = _END_TAG.match
         while pos < n:
             lt = t.find("<", pos)
             if lt < 0:
                 lt = n
             if lt > pos:
-                self._text(stack, pos, lt)
+                chunk = t[pos:lt]
+                if stack and "&" not in chunk and "]]>" not in chunk:
+                    stack[-1].text_parts.append(chunk)
+                else:
+                    self._text(stack, pos, lt)
                 pos = lt
                 if pos >= n:
                     break
-            if t.startswith("<!--", pos):
-                end = t.find("-->", pos + 4)
-                if end < 0:
-                    raise self.fail(pos, "comment is not closed (missing '-->')")
-                if stack:
-                    stack[-1].has_markup = True
-                pos = end + 3
-            elif t.startswith("<?", pos):
-                end = t.find("?>", pos + 2)
-                if end < 0:
-                    raise self.fail(pos, "processing instruction is not closed (missing '?>')")
-                if stack:
-                    stack[-1].has_markup = True
-                pos = end + 2
-            elif t.startswith("<![CDATA[", pos):
-                end = t.find("]]>", pos + 9)
-                if end < 0:
-                    raise self.fail(pos, "CDATA section is not closed (missing ']]>')")
-                if not stack:
-                    raise self.fail(pos, "CDATA section outside the root element")
-                stack[-1].text_parts.append(t[pos + 9 : end])
-                stack[-1].has_markup = True
-                pos = end + 3
-            elif t.startswith("<!DOCTYPE", pos):
-                pos = self._doctype(pos, root is not None or bool(stack))
-            elif t.startswith("</", pos):
-                m = _END_TAG.match(t, pos)
+            after = t[pos + 1 : pos + 2]
+            if after == "/":
+                m = end_tag(t, pos)
                 if m is None:
                     raise self.fail(pos, "malformed end tag")
                 if not stack:
@@ -394,22 +381,32 @@ class _Tokenizer:
                         f"of line {line}",
                     )
                 top.close_start = pos
-                top.end = m.end()
-                pos = m.end()
+                pos = top.end = m.end()
+            elif after == "!" or after == "?":
+                pos = self._markup(pos, stack, root)
             else:
-                m = _START_TAG.match(t, pos)
-                if m is None:
-                    raise self.fail(pos, "'<' that starts no tag (write '&lt;' in text)")
                 if root is not None and not stack:
                     raise self.fail(pos, "a second root element (only one is allowed)")
-                element = Element(m.group(1), pos, stack[-1] if stack else None)
-                pos = self._attributes(element, m.end())
-                self._note_prefix(element.name)
+                m = fast_start(t, pos)
+                if m is not None:
+                    # The common case: a tag without attributes.
+                    element = Element(m.group(1), pos, stack[-1] if stack else None)
+                    element.open_end = pos = m.end()
+                    if m.group(2):
+                        element.close_start = element.end = pos
+                else:
+                    m = _START_TAG.match(t, pos)
+                    if m is None:
+                        raise self.fail(pos, "'<' that starts no tag (write '&lt;' in text)")
+                    element = Element(m.group(1), pos, stack[-1] if stack else None)
+                    pos = self._attributes(element, m.end())
+                if ":" in element.name:
+                    self._note_prefix(element.name)
                 if stack:
                     stack[-1].children.append(element)
                 else:
                     root = element
-                if element.open_end == element.end:
+                if element.end == element.open_end:
                     element.close_start = element.end
                 else:
                     stack.append(element)
@@ -418,6 +415,36 @@ class _Tokenizer:
         if root is None:
             raise self.fail(min(pos, n), "no root element")
         return root, self.prefixes
+
+    def _markup(self, pos: int, stack: list[Element], root: Element | None) -> int:
+        """Comments, processing instructions, CDATA and the document type declaration."""
+        t = self.text
+        if t.startswith("<!--", pos):
+            end = t.find("-->", pos + 4)
+            if end < 0:
+                raise self.fail(pos, "comment is not closed (missing '-->')")
+            if stack:
+                stack[-1].has_markup = True
+            return end + 3
+        if t.startswith("<?", pos):
+            end = t.find("?>", pos + 2)
+            if end < 0:
+                raise self.fail(pos, "processing instruction is not closed (missing '?>')")
+            if stack:
+                stack[-1].has_markup = True
+            return end + 2
+        if t.startswith("<![CDATA[", pos):
+            end = t.find("]]>", pos + 9)
+            if end < 0:
+                raise self.fail(pos, "CDATA section is not closed (missing ']]>')")
+            if not stack:
+                raise self.fail(pos, "CDATA section outside the root element")
+            stack[-1].text_parts.append(t[pos + 9 : end])
+            stack[-1].has_markup = True
+            return end + 3
+        if t.startswith("<!DOCTYPE", pos):
+            return self._doctype(pos, root is not None or bool(stack))
+        raise self.fail(pos, "'<!' that starts no comment, CDATA section or DOCTYPE")
 
     def _note_prefix(self, name: str) -> None:
         if ":" in name:
@@ -632,6 +659,9 @@ class XmlDocument:
 
     def _add_child(self, parent: Element, name: str, markup: str = "") -> None:
         self._replace(self._xml.with_child(parent, name, markup))
+
+    def _add_markup(self, parent: Element, markup: str) -> None:
+        self._replace(self._xml.with_markup(parent, markup))
 
     def _remove_element(self, element: Element) -> None:
         self._replace(self._xml.without(element))

@@ -20,6 +20,7 @@ import re
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._errors import ValidationError
 from ciscocfg._text import PathOrFile, encode_text, read_source, write_target
 from ciscocfg._xml import Element, XmlDocument, escape_text, parse
 
@@ -377,10 +378,18 @@ class DeviceConfig(XmlDocument):
         """The children of ``sipProfile/sipProxies`` (``backupProxy``, ``registerWithProxy``)."""
         return _texts(self.find("sipProfile/sipProxies"))
 
+    def set_sip_proxy(self, name: str, value: str) -> None:
+        """Set ``sipProfile/sipProxies/<name>`` (e.g. ``"backupProxy"``)."""
+        self.set(f"sipProfile/sipProxies/{name}", value)
+
     @property
     def sip_stack(self) -> dict[str, str]:
         """The children of ``sipProfile/sipStack`` (``timerT1``, ``sipRetx`` ...)."""
         return _texts(self.find("sipProfile/sipStack"))
+
+    def set_sip_stack(self, name: str, value: str | int) -> None:
+        """Set ``sipProfile/sipStack/<name>`` (e.g. ``"timerT1"``)."""
+        self.set(f"sipProfile/sipStack/{name}", str(value))
 
     @property
     def sip_call_features(self) -> dict[str, str]:
@@ -484,10 +493,20 @@ class DeviceConfig(XmlDocument):
         present = _texts(self.root)
         return {name: present[name] for name in _URL_ELEMENTS if name in present}
 
+    def set_url(self, name: str, value: str) -> None:
+        """Set a service URL at the root (``"servicesURL"``, ``"directoryURL"`` ...)."""
+        if name not in _URL_ELEMENTS:
+            raise ValidationError(f"not a service URL element: {name!r}")
+        self.set(name, value)
+
     @property
     def user_locale(self) -> str | None:
         """``userLocale/name`` (e.g. ``English_United_States``)."""
         return self.get("userLocale/name")
+
+    @user_locale.setter
+    def user_locale(self, value: str) -> None:
+        self.set("userLocale/name", value)
 
     @property
     def network_locale(self) -> str | None:
@@ -500,10 +519,79 @@ class DeviceConfig(XmlDocument):
         """``devicePool/dateTimeSetting/timeZone``."""
         return self.get("devicePool/dateTimeSetting/timeZone")
 
+    @time_zone.setter
+    def time_zone(self, value: str) -> None:
+        self.set("devicePool/dateTimeSetting/timeZone", value)
+
     @property
     def vendor_config(self) -> dict[str, str]:
         """The children of ``vendorConfig`` (model-specific switches such as ``webAccess``)."""
         return _texts(self.find("vendorConfig"))
+
+    def set_vendor_config(self, name: str, value: str | int) -> None:
+        """Set ``vendorConfig/<name>`` (e.g. ``"webAccess"``, ``0``)."""
+        self.set(f"vendorConfig/{name}", str(value))
+
+    def set_call_manager(
+        self,
+        host: str,
+        *,
+        priority: int = 0,
+        sip_port: int | None = None,
+        ethernet_phone_port: int | None = None,
+    ) -> None:
+        """Point the call-manager ``member`` of ``priority`` at ``host`` (and ports).
+
+        The member is created (under ``devicePool/callManagerGroup/members``) when missing.
+        """
+        group = "devicePool/callManagerGroup"
+        if self.find(group) is None and self.find("callManagerGroup") is not None:
+            group = "callManagerGroup"  # XMLDefault.cnf.xml keeps it at the root
+        members = self.set_element(f"{group}/members")
+        member = self._member(members, priority)
+        if member is None:
+            self._add_markup(members, f'<member priority="{priority}"><callManager/></member>')
+            members = self.set_element(f"{group}/members")
+            member = self._member(members, priority)
+            assert member is not None
+        index = [m for m in members.children if m.name == "member"].index(member)
+
+        def current() -> Element:
+            fresh = self.set_element(f"{group}/members")
+            found = [m for m in fresh.children if m.name == "member"][index]
+            cm = found.child("callManager")
+            assert cm is not None
+            return cm
+
+        updates = [("processNodeName", host)]
+        if sip_port is not None:
+            updates.append(("ports/sipPort", str(sip_port)))
+        if ethernet_phone_port is not None:
+            updates.append(("ports/ethernetPhonePort", str(ethernet_phone_port)))
+        for path, value in updates:
+            node = current()
+            steps = path.split("/")
+            for step in steps[:-1]:
+                kid = node.child(step)
+                if kid is None:
+                    self._add_child(node, step)
+                    node = current()
+                    kid = node.child(step)
+                    assert kid is not None
+                node = kid
+            leaf = node.child(steps[-1])
+            if leaf is None:
+                self._add_child(node, steps[-1], escape_text(value))
+            else:
+                self._set_text(leaf, value)
+
+    @staticmethod
+    def _member(members: Element, priority: int) -> Element | None:
+        for member in members.children:
+            attr = member.attribute("priority")
+            if member.name == "member" and attr is not None and _atoi(attr.value) == priority:
+                return member
+        return None
 
     # -- XMLDefault.cnf.xml ---------------------------------------------------------------------
 

@@ -458,3 +458,52 @@ def test_arbitrary_text_raises_only_parse_error(text: str) -> None:
     except ParseError:
         return
     assert config.dumps() == text
+
+
+def test_common_setters_touch_one_element_each() -> None:
+    config = sepxml.loads(SIP_FILE)
+    config.set_sip_proxy("backupProxy", "10.0.0.3")
+    config.set_sip_stack("timerT1", 750)
+    config.set_vendor_config("webAccess", 1)
+    config.set_url("servicesURL", "http://10.0.0.9/s.xml")
+    config.user_locale = "German_Germany"
+    config.time_zone = "W. Europe Standard/Daylight Time"
+    config.protocol = "SIP"
+    assert config.sip_proxies["backupProxy"] == "10.0.0.3"
+    assert config.sip_stack["timerT1"] == "750"
+    assert config.vendor_config["webAccess"] == "1"
+    assert config.urls["servicesURL"] == "http://10.0.0.9/s.xml"
+    assert (config.user_locale, config.time_zone) == (
+        "German_Germany",
+        "W. Europe Standard/Daylight Time",
+    )
+    assert len(_changed_lines(SIP_FILE, config.dumps())) == 6  # protocol was already SIP
+    with pytest.raises(ValidationError):
+        config.set_url("homepageURL", "x")
+
+
+def test_set_call_manager() -> None:
+    config = sepxml.loads(SIP_FILE)
+    config.set_call_manager("pbx2.example.net", priority=0, sip_port=5070)
+    [cm] = config.call_managers
+    assert (cm.process_node_name, cm.sip_port, cm.ethernet_phone_port) == (
+        "pbx2.example.net",
+        5070,
+        2000,
+    )
+    config.set_call_manager("pbx3.example.net", priority=1, sip_port=5060, ethernet_phone_port=2000)
+    second = config.call_managers[1]
+    assert (second.priority, second.process_node_name, second.sip_port) == (
+        1,
+        "pbx3.example.net",
+        5060,
+    )
+    assert second.ethernet_phone_port == 2000
+    assert sepxml.validate(config) == []
+    fresh = sepxml.loads("<device><deviceProtocol>SCCP</deviceProtocol></device>")
+    fresh.set_call_manager("10.1.1.1", ethernet_phone_port=2000)
+    assert fresh.call_managers[0].process_node_name == "10.1.1.1"
+    default = sepxml.loads("<Default>\n  <callManagerGroup>\n  </callManagerGroup>\n</Default>")
+    default.set_call_manager("10.1.1.2")
+    assert default.find("devicePool") is None
+    assert default.call_managers[0].process_node_name == "10.1.1.2"

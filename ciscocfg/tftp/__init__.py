@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from ciscocfg._errors import LocalProtocolError, MalformedPacket, RemoteProtocolError
 from ciscocfg.tftp.blocks import WRAP_TO_ONE, WRAP_TO_ZERO, from_wire, to_wire
+from ciscocfg.tftp.client import ClientRead, ClientWrite
 from ciscocfg.tftp.events import (
+    Address,
     DataReceived,
     Event,
     NeedData,
@@ -43,11 +45,15 @@ from ciscocfg.tftp.packets import (
     decode,
     encode,
 )
+from ciscocfg.tftp.server import RequestTracker, ServerRead, ServerWrite
 
 __all__ = [
     "WRAP_TO_ONE",
     "WRAP_TO_ZERO",
     "Ack",
+    "Address",
+    "ClientRead",
+    "ClientWrite",
     "Data",
     "DataReceived",
     "Error",
@@ -68,8 +74,11 @@ __all__ = [
     "Progress",
     "ReadRequest",
     "RemoteProtocolError",
+    "RequestTracker",
     "RetryPolicy",
     "ServerPolicy",
+    "ServerRead",
+    "ServerWrite",
     "TransferComplete",
     "TransferFailed",
     "TransferStats",

@@ -70,7 +70,7 @@ class RetryPolicy:
 
     max_retries: int = 5
     max_backoff: float = 8.0
-    dally: float = 1.0
+    dally: float = 2.0
 
     def __post_init__(self) -> None:
         if self.max_retries < 0 or self.max_backoff < 1 or self.dally < 0:

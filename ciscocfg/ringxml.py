@@ -1,0 +1,205 @@
+"""``Ringlist.xml`` and ``DistinctiveRingList.xml``: the ring tones a 79x1 (or SCCP 79x0) offers.
+
+The document is a ``CiscoIPPhoneRingList`` root with ``Ring`` children, each holding a
+``DisplayName`` (the menu text) and a ``FileName`` (the ``.raw`` audio on the TFTP server).
+:func:`loads` keeps the text as given; :meth:`RingList.dumps` returns it unchanged until an edit,
+and edits touch only the rings they change. (``RINGLIST.DAT``, the 79x0 SIP text list, is
+:mod:`ciscocfg.ringlist`.)
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._text import PathOrFile, encode_text, read_source, write_target
+from ciscocfg._xml import Element, XmlDocument, escape_text, parse
+
+__all__ = [
+    "FILE_NAMES",
+    "MAX_NAME",
+    "MAX_RINGS",
+    "ROOT",
+    "Ring",
+    "RingList",
+    "dump",
+    "dumps",
+    "load",
+    "loads",
+    "validate",
+]
+
+ROOT = "CiscoIPPhoneRingList"
+#: Most rings a list may hold.
+MAX_RINGS = 50
+#: Longest DisplayName and FileName.
+MAX_NAME = 25
+#: The names phones ask the TFTP server for (case matters on the server).
+FILE_NAMES = ("Ringlist.xml", "RingList.xml", "DistinctiveRingList.xml", "Ringlist-wb.xml")
+_AUDIO_EXTENSIONS = (".raw", ".rwb")
+
+
+@attrs.frozen
+class Ring:
+    """One ``Ring``: ``display_name`` and ``filename`` (``None`` when the element is missing)."""
+
+    display_name: str | None
+    filename: str | None
+    line: int = attrs.field(default=0, eq=False)
+
+
+class RingList(XmlDocument):
+    """A ring list document."""
+
+    __slots__ = ()
+
+    def _ring_elements(self) -> list[Element]:
+        return [e for e in self.root.children if e.name == "Ring"]
+
+    @property
+    def rings(self) -> list[Ring]:
+        """The ``Ring`` entries in document order."""
+        out = []
+        for element in self._ring_elements():
+            name = element.child("DisplayName")
+            file = element.child("FileName")
+            out.append(
+                Ring(
+                    display_name=name.text if name is not None else None,
+                    filename=file.text if file is not None else None,
+                    line=self._line(element),
+                )
+            )
+        return out
+
+    def append(self, display_name: str, filename: str) -> None:
+        """Add a ring at the end, formatted like the rings already there."""
+        rings = self._ring_elements()
+        if rings:
+            inner = self._xml._indent_of(rings[-1].children[0]) if rings[-1].children else ""
+            outer = self._xml._indent_of(rings[-1])
+        else:
+            outer = self._xml._indent_unit()
+            inner = outer * 2
+        nl = self._xml.newline
+        markup = (
+            f"<Ring>{nl}{inner}<DisplayName>{escape_text(display_name)}</DisplayName>{nl}"
+            f"{inner}<FileName>{escape_text(filename)}</FileName>{nl}{outer}</Ring>"
+        )
+        self._add_markup(self.root, markup)
+
+    def set_ring(
+        self, index: int, *, display_name: str | None = None, filename: str | None = None
+    ) -> None:
+        """Change the display name and/or file name of ring ``index``."""
+        for name, value in (("DisplayName", display_name), ("FileName", filename)):
+            if value is None:
+                continue
+            ring = self._ring_elements()[index]
+            kid = ring.child(name)
+            if kid is None:
+                self._add_child(ring, name, escape_text(value))
+            else:
+                self._set_text(kid, value)
+
+    def remove_ring(self, index: int) -> None:
+        """Remove ring ``index`` (with its lines)."""
+        self._remove_element(self._ring_elements()[index])
+
+    def __repr__(self) -> str:
+        return f"<RingList {len(self.rings)} rings>"
+
+
+def loads(text: str | bytes, *, source: str | None = None) -> RingList:
+    """Read a ring list from its text or bytes (any well-formed root loads; see validate)."""
+    return RingList(parse(text, source=source))
+
+
+def load(source: PathOrFile) -> RingList:
+    """Read a ring list from a path or a binary file."""
+    data, name = read_source(source)
+    return loads(data, source=name)
+
+
+def dumps(rings: RingList) -> str:
+    """The ring list's text."""
+    return rings.dumps()
+
+
+def dump(rings: RingList, target: PathOrFile) -> None:
+    """Write the ring list's bytes to a path or a binary file."""
+    write_target(target, encode_text(rings.dumps()))
+
+
+def validate(rings: RingList, *, filename: str | None = None) -> list[Diagnostic]:
+    """Check a ring list (codes ``RXLnnn``); ``filename`` is the name it is served under.
+
+    The file name defaults to the base name of the source the list was loaded from.
+    """
+    items: list[Diagnostic] = []
+    source = rings.source
+
+    def add(
+        code: str, severity: Severity, message: str, line: int | None, hint: str | None = None
+    ) -> None:
+        items.append(Diagnostic(code, severity, message, line=line, source=source, suggestion=hint))
+
+    if filename is None and source is not None:
+        filename = source.replace("\\", "/").rsplit("/", 1)[-1]
+    proper = _proper_filename(filename) if filename is not None else None
+    if proper is not None:
+        add(
+            "RXL005",
+            "error",
+            f"the phone asks for {proper!r}; a TFTP server that matches names exactly does "
+            f"not serve {filename!r}",
+            None,
+            proper,
+        )
+    root = rings.root
+    if root.name != ROOT:
+        add(
+            "RXL001",
+            "error",
+            f"root element <{root.name}> is not <{ROOT}>: the phone shows 'Ring List Unavailable'",
+            rings._line(root),
+            ROOT if root.name.lower() == ROOT.lower() else None,
+        )
+        return items
+    for element in root.children:
+        if element.name != "Ring":
+            add("RXL008", "warning", f"<{element.name}> is not a <Ring> and is ignored", None)
+    entries = rings.rings
+    if len(entries) > MAX_RINGS:
+        add(
+            "RXL004",
+            "error",
+            f"{len(entries)} rings; the phone takes at most {MAX_RINGS}",
+            entries[MAX_RINGS].line,
+        )
+    for ring in entries:
+        for label, value in (("DisplayName", ring.display_name), ("FileName", ring.filename)):
+            if value is None or not value.strip():
+                add("RXL002", "error", f"<Ring> without a {label}", ring.line)
+            elif len(value) > MAX_NAME:
+                add(
+                    "RXL003",
+                    "warning",
+                    f"{label} {value!r} has {len(value)} characters; the limit is {MAX_NAME}",
+                    ring.line,
+                )
+        if ring.filename and not ring.filename.lower().endswith(_AUDIO_EXTENSIONS):
+            add(
+                "RXL006",
+                "info",
+                f"FileName {ring.filename!r}: Cisco documents raw audio files named .raw (.rwb)",
+                ring.line,
+            )
+    return items
+
+
+def _proper_filename(name: str) -> str | None:
+    """The spelling the phone asks for, when ``name`` differs from it only in case."""
+    if name in FILE_NAMES:
+        return None
+    return next((proper for proper in FILE_NAMES if name.lower() == proper.lower()), None)

@@ -1,0 +1,568 @@
+"""The machinery the four transfer engines share.
+
+Rules every engine follows (RFC 1350, RFC 1123 §4.2, RFC 2347, RFC 7440):
+
+* No I/O, no clock: datagrams come in through ``receive_datagram(data, source, now)``, go out
+  through an outbox the caller drains (``datagrams_to_send``), time is whatever ``now`` says and
+  the single timer is exposed with ``get_timer``/``handle_timer``.
+* Transfer IDs: once the peer is locked, a datagram from any other source gets ERROR 5 and
+  changes nothing (RFC 1350 §4). An ERROR is never answered, not even a stranger's, so two
+  confused hosts cannot ping-pong ERRORs. Runts (under 4 bytes) are dropped.
+* Sorcerer's Apprentice (RFC 1123 §4.2.3.1): DATA is never resent because an ACK came twice.
+  With a window above 1, a duplicate ACK may restart the window once per window of progress
+  (RFC 7440 asks the sender to resume after the last acknowledged block); lock-step never does.
+* Retransmission only on timeout, with exponential back-off capped at ``max_backoff`` times the
+  negotiated timeout, and at most ``max_retries`` in a row before giving up.
+* Block numbers are absolute inside (see :mod:`.blocks`); windows run at most 32767 blocks.
+* The side that sends the final ACK dallies (answers a repeated final DATA) before it is done.
+* The peer breaking the protocol never raises: an ERROR is queued and ``TransferFailed`` is
+  emitted. Only the caller's own mistakes raise :class:`LocalProtocolError`.
+
+State changes go through the tables of :mod:`._machine`.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Final
+
+from ciscocfg._errors import LocalProtocolError
+from ciscocfg.tftp._machine import TERMINAL, Input, Role, State, advance
+from ciscocfg.tftp.blocks import WRAP_TO_ONE, WRAP_TO_ZERO, from_wire, to_wire
+from ciscocfg.tftp.events import (
+    Address,
+    DataReceived,
+    Event,
+    NeedData,
+    Progress,
+    TransferComplete,
+    TransferFailed,
+    TransferStats,
+)
+from ciscocfg.tftp.options import DEFAULT_TIMEOUT, Negotiated, RetryPolicy
+from ciscocfg.tftp.packets import HEADER, Error, ErrorCode, ack_bytes, decode, encode
+
+__all__ = ["Receiver", "Sender", "Transfer"]
+
+_unpack: Final = HEADER.unpack_from
+_pack: Final = HEADER.pack
+
+
+def _error_bytes(code: int, message: str) -> bytes:
+    return encode(Error(code & 0xFFFF, message.replace("\0", " ")))
+
+
+_UNKNOWN_TID: Final = _error_bytes(ErrorCode.UNKNOWN_TID, "Unknown transfer ID")
+
+
+class Transfer:
+    """State, outbox, events, timer and statistics of one transfer (not used directly)."""
+
+    _role: Role
+
+    def __init__(
+        self,
+        filename: str,
+        peer: Address | None,
+        now: float,
+        state: State,
+        retry: RetryPolicy,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self._filename = filename
+        self._peer = peer
+        self._state = state
+        self._retry = retry
+        self._outbox: list[tuple[bytes, Address]] = []
+        self._events: list[Event] = []
+        self._negotiated = Negotiated(timeout=timeout)
+        self._options: dict[str, str] = {}
+        self._deadline: float | None = None
+        self._retries = 0
+        self._interval = timeout
+        self._started = now
+        self._finished: float | None = None
+        self._bytes = 0
+        self._blocks = 0
+        self._retransmits = 0
+        self._completed = False
+
+    # --- the surface every engine shares ------------------------------------------------------
+
+    def receive_datagram(
+        self, data: bytes | bytearray | memoryview, source: Address, now: float
+    ) -> None:
+        """Feed one datagram received from ``source`` at time ``now``."""
+        peer = self._peer
+        if source != peer:
+            if peer is None:
+                self._before_lock(data, source, now)
+                return
+            if source[0] != peer[0] or source[1] != peer[1]:
+                self._from_stranger(data, source)
+                return
+        if len(data) < 4 or self._state in TERMINAL:
+            return
+        opcode, number = _unpack(data)
+        self._on_datagram(opcode, number, data, now)
+
+    def datagrams_to_send(self) -> list[tuple[bytes, Address]]:
+        """Drain the outbox: ``(payload, destination)`` pairs in sending order."""
+        out = self._outbox
+        if out:
+            self._outbox = []
+        return out
+
+    def events(self) -> list[Event]:
+        """Drain the application events, oldest first."""
+        out = self._events
+        if out:
+            self._events = []
+        return out
+
+    def get_timer(self) -> float | None:
+        """The absolute time at which :meth:`handle_timer` must be called, or ``None``."""
+        return self._deadline
+
+    def handle_timer(self, now: float) -> None:
+        """Fire the timer (a call before the deadline does nothing)."""
+        deadline = self._deadline
+        if deadline is None or now < deadline:
+            return
+        if self._state is State.DALLYING:
+            self._deadline = None
+            self._set_state(Input.DALLY_END)
+            return
+        if self._retries >= self._retry.max_retries:
+            self._fail(
+                ErrorCode.NOT_DEFINED, "Transfer timed out", now, reason="timeout", send=True
+            )
+            return
+        self._retries += 1
+        self._interval = min(
+            self._interval * 2.0, self._negotiated.timeout * self._retry.max_backoff
+        )
+        self._deadline = now + self._interval
+        self._retransmit(now)
+
+    def abort(self, code: int = ErrorCode.NOT_DEFINED, message: str = "Transfer aborted") -> None:
+        """Abort locally: queue one ERROR to the peer and fail. Does nothing once done."""
+        if self._state in TERMINAL:
+            return
+        self._fail(code, message, self._finished_or_start(), reason="aborted", send=True)
+
+    @property
+    def done(self) -> bool:
+        """Completed (dally included) or failed: nothing more will happen."""
+        return self._state in TERMINAL
+
+    @property
+    def failed(self) -> bool:
+        """The transfer ended without completing."""
+        return self._state is State.FAILED
+
+    @property
+    def completed(self) -> bool:
+        """All data moved (``TransferComplete`` was emitted), perhaps still dallying."""
+        return self._completed
+
+    @property
+    def state(self) -> State:
+        """The current state (see :mod:`ciscocfg.tftp._machine`)."""
+        return self._state
+
+    @property
+    def peer(self) -> Address | None:
+        """The locked peer address (``None`` for a client before the first answer)."""
+        return self._peer
+
+    @property
+    def negotiated(self) -> Negotiated:
+        """The values the transfer runs with (defaults until options are settled)."""
+        return self._negotiated
+
+    @property
+    def stats(self) -> TransferStats:
+        """A snapshot of the transfer's counters."""
+        return TransferStats(
+            filename=self._filename,
+            peer=self._peer,
+            bytes=self._bytes,
+            blocks=self._blocks,
+            retransmits=self._retransmits,
+            started=self._started,
+            finished=self._finished,
+            options=dict(self._options),
+        )
+
+    # --- helpers for the engines ----------------------------------------------------------------
+
+    def _on_datagram(
+        self, opcode: int, number: int, data: bytes | bytearray | memoryview, now: float
+    ) -> None:
+        raise NotImplementedError
+
+    def _retransmit(self, now: float) -> None:
+        raise NotImplementedError
+
+    def _before_lock(
+        self, data: bytes | bytearray | memoryview, source: Address, now: float
+    ) -> None:
+        """A datagram while no peer is locked (clients before the first answer)."""
+        self._from_stranger(data, source)
+
+    def _from_stranger(self, data: bytes | bytearray | memoryview, source: Address) -> None:
+        # RFC 1350 §4: answer with ERROR 5 and carry on. ERRORs and runts get no answer.
+        if len(data) >= 4 and (data[0] != 0 or data[1] != 5):
+            self._outbox.append((_UNKNOWN_TID, source))
+
+    def _finished_or_start(self) -> float:
+        return self._finished if self._finished is not None else self._started
+
+    def _set_state(self, event: Input) -> None:
+        self._state = advance(self._role, self._state, event)
+
+    def _send(self, packet: bytes) -> None:
+        peer = self._peer
+        assert peer is not None
+        self._outbox.append((packet, peer))
+
+    def _arm(self, now: float) -> None:
+        self._deadline = now + self._interval
+
+    def _progressed(self) -> None:
+        self._retries = 0
+        self._interval = self._negotiated.timeout
+
+    def _fail(
+        self,
+        code: int,
+        message: str,
+        now: float,
+        *,
+        reason: str,
+        send: bool,
+        by_peer: bool = False,
+        to: Address | None = None,
+    ) -> None:
+        """End the transfer; ``send`` queues our ERROR (never done in answer to an ERROR)."""
+        if send:
+            target = to or self._peer or self._fallback_destination()
+            if target is not None:
+                self._outbox.append((_error_bytes(code, message), target))
+        event = {
+            "error": Input.PEER_ERROR,
+            "timeout": Input.GIVE_UP,
+            "aborted": Input.ABORT,
+        }.get(reason, Input.PROTOCOL_ERROR)
+        if reason == "rejected":
+            event = Input.REJECT
+        self._set_state(event)
+        self._deadline = None
+        self._finished = now
+        self._events.append(TransferFailed(code, message, by_peer, reason))
+
+    def _fallback_destination(self) -> Address | None:
+        return None
+
+    def _protocol_error(self, message: str, now: float) -> None:
+        self._fail(ErrorCode.ILLEGAL_OPERATION, message, now, reason="protocol", send=True)
+
+    def _peer_error(self, data: bytes | bytearray | memoryview, now: float) -> None:
+        packet = decode(data)  # an ERROR with its 4-byte header always decodes
+        assert isinstance(packet, Error)
+        if self._state is State.DALLYING:
+            # The data is complete; an ERROR now only cuts the courtesy wait short.
+            self._deadline = None
+            self._set_state(Input.DALLY_END)
+            return
+        self._fail(packet.code, packet.message, now, reason="error", send=False, by_peer=True)
+
+    def _complete(self, now: float) -> None:
+        self._completed = True
+        self._finished = now
+        self._events.append(TransferComplete(self.stats))
+
+
+class Sender(Transfer):
+    """The DATA-sending half (ServerRead, ClientWrite): windows, supply, ACK handling."""
+
+    def __init__(
+        self,
+        filename: str,
+        peer: Address | None,
+        now: float,
+        state: State,
+        retry: RetryPolicy,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        super().__init__(filename, peer, now, state, retry, timeout)
+        self._base = 1  # first block not yet acknowledged
+        self._next = 1  # next block to send for the first time
+        self._inflight: deque[bytes] = deque()  # DATA packets base .. next-1
+        self._source: bytes | memoryview = b""
+        self._position = 0
+        self._eof = False
+        self._final: int | None = None
+        self._final_size = 0
+        self._asked = False
+        self._may_send = False
+        self._restarted = False  # a duplicate ACK already restarted this window
+        self._window = 1
+        self._blksize = 512
+        self._total: int | None = None
+
+    def supply(self, data: bytes | bytearray | memoryview, now: float) -> None:
+        """Give the engine more octets to send (any amount; it slices the blocks)."""
+        if self._eof:
+            raise LocalProtocolError("supply() after supply_eof()")
+        if self._state in TERMINAL:
+            raise LocalProtocolError(f"supply() on a transfer that is {self._state.value}")
+        if not data:
+            return
+        chunk = data if type(data) is bytes else bytes(data)
+        if self._position < len(self._source):
+            self._source = bytes(self._source[self._position :]) + chunk
+        else:
+            self._source = chunk
+        self._position = 0
+        self._asked = False
+        if self._may_send:
+            self._fill(now)
+
+    def supply_eof(self, now: float) -> None:
+        """The source is exhausted: what was supplied is the whole file."""
+        if self._eof:
+            raise LocalProtocolError("supply_eof() called twice")
+        if self._state in TERMINAL:
+            raise LocalProtocolError(f"supply_eof() on a transfer that is {self._state.value}")
+        self._eof = True
+        self._asked = False
+        # A NeedData queued by a supply() just before is moot now; drop it if still undrained.
+        if any(type(event) is NeedData for event in self._events):
+            self._events = [event for event in self._events if type(event) is not NeedData]
+        if self._may_send:
+            self._fill(now)
+
+    def _start_sending(self, negotiated: Negotiated, now: float) -> None:
+        self._negotiated = negotiated
+        self._blksize = negotiated.blksize
+        self._window = negotiated.running_window
+        self._interval = negotiated.timeout
+        if negotiated.tsize is not None:
+            self._total = negotiated.tsize
+        self._may_send = True
+        self._fill(now)
+
+    def _request_data(self) -> None:
+        """Emit NeedData for what the window can hold, once until the caller answers."""
+        if self._asked or self._eof or self._final is not None:
+            return
+        room = (self._base + self._window - self._next) * self._blksize
+        want = room - (len(self._source) - self._position)
+        if want > 0:
+            self._asked = True
+            self._events.append(NeedData(want))
+
+    def _fill(self, now: float) -> None:
+        """Send new blocks while the window has room and data is at hand."""
+        blksize = self._blksize
+        limit = self._base + self._window
+        source = self._source
+        position = self._position
+        available = len(source) - position
+        sent = False
+        rollover = self._negotiated.rollover
+        inflight = self._inflight
+        outbox = self._outbox
+        peer = self._peer
+        assert peer is not None
+        view = source if type(source) is memoryview else memoryview(source)
+        while self._next < limit and self._final is None:
+            if available < blksize and not self._eof:
+                break
+            size = blksize if available >= blksize else available
+            block = self._next
+            wire = block & 0xFFFF if rollover == WRAP_TO_ZERO else to_wire(block, rollover)
+            packet = _pack(3, wire) + view[position : position + size]
+            position += size
+            available -= size
+            if size < blksize:
+                self._final = block
+                self._final_size = size
+            inflight.append(packet)
+            outbox.append((packet, peer))
+            self._next = block + 1
+            sent = True
+        if available == 0:
+            self._source = b""
+            self._position = 0
+        else:
+            self._position = position
+        if sent and self._deadline is None:
+            self._arm(now)
+        self._request_data()
+
+    def _on_ack(self, number: int, now: float) -> None:
+        base = self._base
+        block = from_wire(number, base, self._negotiated.rollover)
+        if block < base - 1 or block >= self._next:
+            return  # stale (older than the window) or never sent: ignore (spec §1.13 item 6)
+        if block == base - 1:
+            # Duplicate ACK. Lock-step: ignore (Sorcerer's Apprentice). Window: the receiver saw
+            # a gap, so restart the window once; a second duplicate waits for the timeout.
+            if self._window > 1 and self._inflight and not self._restarted:
+                self._restarted = True
+                self._resend_window()
+            return
+        inflight = self._inflight
+        for _ in range(block - base + 1):
+            inflight.popleft()
+        self._base = block + 1
+        self._restarted = False
+        self._progressed()
+        blksize = self._blksize
+        self._blocks = block
+        if self._final is not None and block == self._final:
+            self._bytes = (block - 1) * blksize + self._final_size
+            self._deadline = None
+            self._set_state(Input.LAST_ACKED)
+            self._complete(now)
+            return
+        self._bytes = block * blksize
+        self._events.append(Progress(self._bytes, self._total))
+        self._deadline = None
+        if inflight:
+            # A partial window was acknowledged: RFC 7440 resumes right after that block.
+            self._resend_window()
+        self._fill(now)
+        if self._inflight and self._deadline is None:
+            self._arm(now)
+
+    def _resend_window(self) -> None:
+        peer = self._peer
+        assert peer is not None
+        self._outbox.extend((packet, peer) for packet in self._inflight)
+        self._retransmits += len(self._inflight)
+
+    def _retransmit_data(self) -> None:
+        if self._inflight:
+            self._resend_window()
+        else:
+            # Waiting on the application for data: nothing to resend, keep the timer quiet.
+            self._deadline = None
+
+
+class Receiver(Transfer):
+    """The DATA-receiving half (ServerWrite, ClientRead): ordering, ACKs, dallying."""
+
+    def __init__(
+        self,
+        filename: str,
+        peer: Address | None,
+        now: float,
+        state: State,
+        retry: RetryPolicy,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        super().__init__(filename, peer, now, state, retry, timeout)
+        self._expected = 1
+        self._since_ack = 0
+        self._offset = 0
+        self._gap_acked = False
+        self._window = 1
+        self._blksize = 512
+        self._rollover = WRAP_TO_ZERO
+        self._follow_wrap = True  # follow a peer that wraps to 1 without saying so
+        self._total: int | None = None
+        self._limit: int | None = None
+
+    def _start_receiving(self, negotiated: Negotiated) -> None:
+        self._negotiated = negotiated
+        self._blksize = negotiated.blksize
+        self._window = negotiated.running_window
+        self._rollover = negotiated.rollover
+        self._interval = negotiated.timeout
+        self._total = negotiated.tsize
+        # A negotiated rollover is binding; without one, follow what the peer does.
+        self._follow_wrap = "rollover" not in {name.lower() for name in self._options}
+
+    def _ack(self, block: int) -> None:
+        rollover = self._rollover
+        wire = block & 0xFFFF if rollover == WRAP_TO_ZERO else to_wire(block, rollover)
+        self._send(ack_bytes(wire))
+
+    def _on_data(self, number: int, data: bytes | bytearray | memoryview, now: float) -> None:
+        expected = self._expected
+        rollover = self._rollover
+        if rollover == WRAP_TO_ZERO:
+            block = expected + ((number - expected + 32768) & 0xFFFF) - 32768
+            if block != expected and number == 1 and expected & 0xFFFF == 0 and self._follow_wrap:
+                # The peer went 65535 -> 1: it wraps to 1 (spec §1.13 item 1); follow it.
+                self._rollover = rollover = WRAP_TO_ONE
+                block = expected
+        else:
+            block = from_wire(number, expected, rollover)
+        state = self._state
+        if state is State.DALLYING:
+            if block == expected - 1:
+                self._ack(block)  # our final ACK was lost: say it again
+            return
+        if block != expected:
+            if block == expected - 1 and block > 0:
+                # The sender timed out on our lost ACK and resent: re-ACK (RFC 1350 §2). Older
+                # duplicates of a window get no answer, so a resent window costs one ACK.
+                self._ack(block)
+            elif block > expected and not self._gap_acked:
+                # RFC 7440: on a gap, ACK the last block received in order, once.
+                self._gap_acked = True
+                self._since_ack = 0
+                self._ack(expected - 1)
+            return
+        view = data if type(data) is memoryview else memoryview(data)
+        payload = view[4:]
+        size = len(payload)
+        if size > self._blksize:
+            self._protocol_error(f"DATA of {size} octets exceeds blksize {self._blksize}", now)
+            return
+        limit = self._limit
+        if limit is not None and self._offset + size > limit:
+            self._fail(
+                ErrorCode.DISK_FULL,
+                f"upload exceeds the limit of {limit} bytes",
+                now,
+                reason="protocol",
+                send=True,
+            )
+            return
+        final = size < self._blksize
+        self._events.append(DataReceived(self._offset, payload, final))
+        self._offset += size
+        self._bytes = self._offset
+        self._blocks = expected
+        self._expected = expected + 1
+        self._gap_acked = False
+        if state is not State.RECEIVING:
+            self._confirmed()
+        if final:
+            self._ack(expected)
+            self._set_state(Input.FINAL_DATA)
+            self._complete(now)
+            self._deadline = now + self._retry.dally * self._negotiated.timeout
+            return
+        self._since_ack += 1
+        if self._since_ack >= self._window:
+            self._since_ack = 0
+            self._ack(expected)
+            self._progressed()
+            self._events.append(Progress(self._offset, self._total))
+        self._deadline = now + self._interval
+
+    def _confirmed(self) -> None:
+        """First DATA in a pre-receiving state: the engines move to RECEIVING."""
+        self._set_state(Input.CONFIRMED)
+
+    def _retransmit_ack(self) -> None:
+        self._retransmits += 1
+        self._since_ack = 0
+        self._ack(self._expected - 1)
