@@ -32,8 +32,6 @@ def test_correct_tree_has_no_findings(tmp_path: Path) -> None:
 @pytest.mark.parametrize("problem", sorted(BREAKERS))
 def test_planted_problem_is_found(tmp_path: Path, problem: str) -> None:
     breaker, code, source = BREAKERS[problem]
-    if problem == "dial template not XML":
-        pytest.importorskip("ciscocfg.dialplan")
     root = build_tree(tmp_path / "tftp")
     breaker(root)
     found = check(root)
@@ -193,8 +191,6 @@ def test_report_json_is_plain_data(
     import json
 
     root = build_tree(tmp_path / "tftp")
-    if name == "dial template not XML":
-        pytest.importorskip("ciscocfg.dialplan")
     breaker(root)
     data = check_tree(root).to_json()
     again = json.loads(json.dumps(data))

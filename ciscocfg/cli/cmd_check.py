@@ -43,7 +43,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="image the phones run now (e.g. P0S3-06-3-00): check the upgrade can be made",
     )
     parser.add_argument(
-        "--timeout", type=float, default=2.0, help="seconds to wait for a TFTP answer (live)"
+        "--retries",
+        type=int,
+        default=2,
+        help="retransmissions before a live server counts as silent (default: 2)",
     )
     parser.add_argument("--save", metavar="DIR", help="keep the files a live server sent here")
     parser.set_defaults(handler=run)
@@ -162,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
                     port,
                     mac=args.mac,
                     running=args.running,
-                    timeout=args.timeout,
+                    retries=args.retries,
                     save=args.save,
                 )
             )

@@ -16,6 +16,7 @@ from __future__ import annotations
 from ciscocfg._phones import normalize_mac
 from ciscocfg.provision._boot import BootTrace, Fetch, Request, run_walk, walk_79x0, walk_79x1
 from ciscocfg.provision._check import NO_LINE_MESSAGE, check_trace
+from ciscocfg.provision._live import check_tftp, check_tftp_async
 from ciscocfg.provision._naming import NameMatch, canonical_name, classify, find_case_variant
 from ciscocfg.provision._tree import (
     PhoneReport,
@@ -37,6 +38,8 @@ __all__ = [
     "TreeReport",
     "canonical_name",
     "check",
+    "check_tftp",
+    "check_tftp_async",
     "check_trace",
     "check_tree",
     "classify",

@@ -9,7 +9,6 @@ findings are passed through with the file's path relative to the root as ``sourc
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 
 from ciscocfg._diagnostic import Diagnostic, Severity
@@ -86,16 +85,13 @@ def _lint(kind: str, name: str, data: bytes) -> Iterable[Diagnostic]:
             return [_parse_failure(exc, name, "old loaders cannot read it")]
         return os79xx.validate(image, source=name)
     if kind == "dial_template":
-        try:
-            dialplan = importlib.import_module("ciscocfg.dialplan")
-        except ImportError:
-            return []
+        from ciscocfg import dialplan
+
         try:
             plan = dialplan.loads(data, source=name)
         except CiscoCfgError as exc:
             return [_parse_failure(exc, name, "the phone ignores the whole dial plan")]
-        plan_findings: list[Diagnostic] = list(dialplan.validate(plan))
-        return plan_findings
+        return dialplan.validate(plan)
     if kind == "ringlist":
         from ciscocfg import ringlist
 

@@ -8,7 +8,6 @@ after error 1, "file not found"), its idea of letter case, its remap rules.
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -28,21 +27,39 @@ _FILE_NOT_FOUND = 1
 
 
 def tftp_fetcher(
-    host: str, port: int, *, timeout: float = 2.0
+    host: str, port: int, *, retries: int = 2
 ) -> Callable[[str], Awaitable[FetchResult]]:
-    """A function that reads one file from ``host:port`` the way the phone does (octet mode)."""
-    aio = importlib.import_module("ciscocfg.aio")
+    """A function that reads one file from ``host:port`` the way the phone does.
+
+    Like a 7940, it sends a plain octet-mode read request with no options. A server that never
+    answered is not asked again: every later request gets the same "no answer" at once.
+    """
+    from ciscocfg import aio
+    from ciscocfg.tftp import RetryPolicy
+
+    policy = RetryPolicy(max_retries=retries, dally=0.0)
+    state = {"answered": False, "silent": False}
 
     async def fetch(name: str) -> FetchResult:
+        if state["silent"] and not state["answered"]:
+            return None, "no answer from the server (timeout)"
         try:
-            data = await aio.download(host, name, port=port, timeout=timeout)
+            got = await aio.download(host, name, port=port, tsize=False, retry=policy)
         except aio.TransferError as exc:
+            if exc.reason == "timeout" and not exc.by_peer:
+                state["silent"] = True
+                return None, "no answer from the server (timeout)"
+            state["answered"] = True
             if exc.by_peer and exc.code == _FILE_NOT_FOUND:
                 return None, None
             if exc.by_peer:
                 return None, f"TFTP error {exc.code} ({exc.message or 'no message'})"
-            return None, f"no usable answer ({exc.reason})"
-        return bytes(data), None
+            return None, f"no usable answer ({exc.reason}: {exc.message})"
+        except OSError as exc:
+            state["silent"] = True
+            return None, f"no answer from the server ({exc.strerror or exc})"
+        state["answered"] = True
+        return got.data or b"", None
 
     return fetch
 
@@ -103,7 +120,7 @@ async def check_tftp_async(
     mac: str,
     family: Family | None = None,
     running: str | None = None,
-    timeout: float = 2.0,
+    retries: int = 2,
     save: str | os.PathLike[str] | None = None,
     fetch: Callable[[str], Awaitable[FetchResult]] | None = None,
 ) -> TreeReport:
@@ -115,7 +132,7 @@ async def check_tftp_async(
     client (for tests and other transports).
     """
     wanted = normalize_mac(mac)
-    get = fetch or tftp_fetcher(host, port, timeout=timeout)
+    get = fetch or tftp_fetcher(host, port, retries=retries)
     cache: dict[str, FetchResult] = {}
 
     async def cached(name: str) -> FetchResult:
@@ -157,12 +174,12 @@ def check_tftp(
     mac: str,
     family: Family | None = None,
     running: str | None = None,
-    timeout: float = 2.0,
+    retries: int = 2,
 ) -> list[Diagnostic]:
     """:func:`check_tftp_async` run to completion; every finding, in reading order."""
     import asyncio
 
     report = asyncio.run(
-        check_tftp_async(host, port, mac=mac, family=family, running=running, timeout=timeout)
+        check_tftp_async(host, port, mac=mac, family=family, running=running, retries=retries)
     )
     return report.diagnostics

@@ -134,6 +134,12 @@ def break_dial_template_not_xml(root: Path) -> None:
     (root / "dialplan.xml").write_text("<DIALTEMPLATE>\n  <TEMPLATE MATCH='9'>\n")
 
 
+def break_dial_plan_rules(root: Path) -> None:
+    (root / "dialplan.xml").write_text(
+        '<DIALTEMPLATE>\n  <TEMPLATE MATCH="[2-9]XXX" Timeout="0"/>\n</DIALTEMPLATE>\n'
+    )
+
+
 def break_ring_absent(root: Path) -> None:
     (root / "Chirp.raw").unlink()
 
@@ -183,6 +189,7 @@ BREAKERS: dict[str, tuple[Callable[[Path], None], str, str]] = {
     ),
     "dial template absent": (break_dial_template_absent, "PRV050", "dialplan.xml"),
     "dial template not XML": (break_dial_template_not_xml, "PRV090", "dialplan.xml"),
+    "dial plan with CallManager patterns": (break_dial_plan_rules, "DPL101", "dialplan.xml"),
     "ring file absent": (break_ring_absent, "PRV061", "Chirp.raw"),
     "ring audio too short": (break_ring_audio, "RT103", "Chirp.raw"),
     "RINGLIST.DAT in lower case": (break_ringlist_case, "PRV011", "ringlist.dat"),
