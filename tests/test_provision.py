@@ -7,9 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from support.paths import CORPUS
 from support.trees import BREAKERS, IMAGE, MAC, build_tree
 
+from ciscocfg import ParseError, sepxml
+from ciscocfg._phones import MODELS
 from ciscocfg.provision import (
     NO_LINE_MESSAGE,
     BootTrace,
@@ -198,3 +202,40 @@ def test_report_json_is_plain_data(
     assert len(again["phones"]) >= 1
     flat = again["shared"] + [d for p in again["phones"] for d in p["diagnostics"]]
     assert flat, name
+
+
+def test_running_must_be_an_image(tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "tftp")
+    with pytest.raises(ParseError):
+        check(root, running="POS3-08-12-00")
+
+
+def test_model_table_agrees_with_sepxml() -> None:
+    for model in MODELS.values():
+        assert sepxml.DEVICE_TYPES[model.device_type] == model.name
+
+
+_FILES = st.sampled_from(
+    [
+        "OS79XX.TXT",
+        "SIPDefault.cnf",
+        f"SIP{MAC}.cnf",
+        f"SEP{MAC}.cnf.xml",
+        f"{IMAGE}.loads",
+        "dialplan.xml",
+        "RINGLIST.DAT",
+        "Chirp.raw",
+    ]
+)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=_FILES, data=st.binary(max_size=300) | st.text(max_size=200).map(str.encode))
+def test_any_file_content_gives_findings_not_exceptions(
+    tmp_path_factory: pytest.TempPathFactory, name: str, data: bytes
+) -> None:
+    root = build_tree(tmp_path_factory.mktemp("tree") / "tftp")
+    (root / name).write_bytes(data)
+    report = check_tree(root)
+    assert [p.mac for p in report.phones] == [MAC]
+    assert all(d.code and d.message for d in report.diagnostics)

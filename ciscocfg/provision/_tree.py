@@ -192,7 +192,13 @@ def check_tree(
 
     ``running`` names the image the phones run now (``P0S3-06-3-00``, ``SCCP 3.x`` ...); with
     it, an upgrade the phone cannot make in one jump is reported with the path to take.
+    Raises :class:`~ciscocfg.ParseError` when ``running`` is not an image name and
+    ``ValueError`` when ``mac`` is not a MAC address.
     """
+    if running is not None:
+        from ciscocfg import firmware
+
+        firmware.parse(running)  # a name that is not an image is the caller's mistake
     base = Path(root)
     listing = _listing(base)
     phones, naming = phones_in(listing)
