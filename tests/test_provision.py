@@ -239,3 +239,55 @@ def test_any_file_content_gives_findings_not_exceptions(
     report = check_tree(root)
     assert [p.mac for p in report.phones] == [MAC]
     assert all(d.code and d.message for d in report.diagnostics)
+
+
+def test_model_sets_the_line_count(tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "tftp")
+    with (root / f"SIP{MAC}.cnf").open("a") as handle:
+        handle.write('line3_name: "2003"\n')
+    assert check(root, model="7960") == []
+    found = check(root, model="7940")
+    assert found
+    assert {(d.source, d.line) for d in found} == {(f"SIP{MAC}.cnf", 8)}
+
+
+def test_79x1_without_its_file_reads_xmldefault_for_its_model(tmp_path: Path) -> None:
+    root = tmp_path / "tftp"
+    root.mkdir()
+    (root / "XMLDefault.cnf.xml").write_text(
+        "<Default>\n"
+        '  <loadInformation30018 model="Cisco 7961">SIP41.9-4-2SR3-1S</loadInformation30018>\n'
+        '  <loadInformation115 model="Cisco 7941">SIP41.8-5-4S</loadInformation115>\n'
+        "</Default>\n"
+    )
+    report = check_tree(root, mac="001DA219AFA7", model="7961")
+    names = [r.name for r in report.phones[0].requests]
+    assert names == [
+        "CTLSEP001DA219AFA7.tlv",
+        "ITLSEP001DA219AFA7.tlv",
+        "SEP001DA219AFA7.cnf.xml",
+        "XMLDefault.cnf.xml",
+        "SIP41.9-4-2SR3-1S.loads",
+    ]
+    codes = {d.code for d in report.diagnostics}
+    assert {"PRV081", "PRV033"} <= codes
+
+
+def test_79x1_ring_list_name_is_case_sensitive(tmp_path: Path) -> None:
+    root = tmp_path / "tftp"
+    root.mkdir()
+    mac = "001DA219AFA7"
+    (root / f"SEP{mac}.cnf.xml").write_text(
+        "<device>\n  <deviceProtocol>SIP</deviceProtocol>\n  <sipProfile><sipLines>"
+        '<line button="1"><featureID>9</featureID><proxy>pbx</proxy><port>5060</port>'
+        "<name>2001</name></line></sipLines></sipProfile>\n</device>\n"
+    )
+    (root / "ringlist.xml").write_text(
+        "<CiscoIPPhoneRingList><Ring><DisplayName>Chirp</DisplayName>"
+        "<FileName>Chirp.raw</FileName></Ring></CiscoIPPhoneRingList>\n"
+    )
+    found = [(d.code, d.severity, d.source) for d in check(root)]
+    assert ("PRV011", "warning", "ringlist.xml") in found
+    (root / "ringlist.xml").rename(root / "Ringlist.xml")
+    again = [(d.code, d.source) for d in check(root)]
+    assert ("PRV061", "Chirp.raw") in again

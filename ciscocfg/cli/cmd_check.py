@@ -43,6 +43,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="image the phones run now (e.g. P0S3-06-3-00): check the upgrade can be made",
     )
     parser.add_argument(
+        "--model", help="phone model of the tree, e.g. 7940 (2 lines) or 7961 (firmware family)"
+    )
+    parser.add_argument(
         "--retries",
         type=int,
         default=2,
@@ -165,6 +168,7 @@ def run(args: argparse.Namespace) -> int:
                     port,
                     mac=args.mac,
                     running=args.running,
+                    model=args.model,
                     retries=args.retries,
                     save=args.save,
                 )
@@ -173,8 +177,8 @@ def run(args: argparse.Namespace) -> int:
             if not os.path.isdir(args.target):
                 print(f"ciscocfg: {args.target}: not a directory", file=sys.stderr)
                 return 2
-            report = check_tree(args.target, mac=args.mac, running=args.running)
-    except ValueError as exc:  # a MAC that is not one
+            report = check_tree(args.target, mac=args.mac, running=args.running, model=args.model)
+    except ValueError as exc:  # a MAC, model or image name that is not one
         print(f"ciscocfg: {exc}", file=sys.stderr)
         return 2
     if args.format == "json":

@@ -38,6 +38,7 @@ Role = Literal[
     "sip_default",
     "dial_template",
     "ringlist",
+    "ringlist_xml",
     "ring",
     "softkeys",
 ]
@@ -171,6 +172,14 @@ def walk_79x1(mac: str, *, device_type: int | None = None) -> Walk:
         yield Request(refs.dial_template, "dial_template", "dial plan named by dialTemplate")
     if refs is not None and refs.softkeys:
         yield Request(refs.softkeys, "softkeys", "soft key layout named by softKeyFile")
+    if sep is not None:
+        # The name is case-sensitive on the phone: ringlist.xml is not read.
+        rings = yield Request("Ringlist.xml", "ringlist_xml", "list of ring types")
+        if rings is not None:
+            for ring in _read.ring_xml_files(rings):
+                if ring not in asked:
+                    asked.add(ring)
+                    yield Request(ring, "ring", "ring audio named by Ringlist.xml")
 
 
 def run_walk(

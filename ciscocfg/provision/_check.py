@@ -34,6 +34,7 @@ _MISSING_SEVERITY: dict[str, Severity] = {
     "ringlist": "warning",
     "ring": "warning",
     "softkeys": "warning",
+    "ringlist_xml": "info",
     "sip_default": "warning",
 }
 
@@ -52,28 +53,30 @@ def _diag(
 class FileFindings:
     """Findings per file, computed once however many phones share the file."""
 
-    def __init__(self) -> None:
+    def __init__(self, model: str | None = None) -> None:
+        #: The phone model the tree is for (line count, firmware family), when known.
+        self.model = model
         self._cache: dict[tuple[str, str], list[Diagnostic]] = {}
 
     def get(self, kind: str, name: str, data: bytes) -> list[Diagnostic]:
         key = (kind, name)
         if key not in self._cache:
-            self._cache[key] = list(_lint(kind, name, data))
+            self._cache[key] = list(_lint(kind, name, data, self.model))
         return self._cache[key]
 
 
-def _lint(kind: str, name: str, data: bytes) -> Iterable[Diagnostic]:
+def _lint(kind: str, name: str, data: bytes, model: str | None) -> Iterable[Diagnostic]:
     if kind in {"sip_cnf", "sip_default"}:
         from ciscocfg import cnf
 
         doc = cnf_doc(data, source=name)
-        found = cnf.validate(doc, kind="phone" if kind == "sip_cnf" else "default")
+        found = cnf.validate(doc, model=model, kind="phone" if kind == "sip_cnf" else "default")
         return [d for d in found if d.code not in _REPLACED]
     if kind in {"sep_xml", "xml_default"}:
         from ciscocfg import sepxml
 
         try:
-            return sepxml.validate(sepxml.loads(data, source=name))
+            return sepxml.validate(sepxml.loads(data, source=name), model=model)
         except CiscoCfgError as exc:
             return [_parse_failure(exc, name, "the phone cannot read this XML config")]
     if kind == "os79xx":
@@ -100,6 +103,13 @@ def _lint(kind: str, name: str, data: bytes) -> Iterable[Diagnostic]:
         except CiscoCfgError as exc:
             return [_parse_failure(exc, name, "the phone shows no ring types")]
         return ringlist.validate(rings, source=name, check_audio=False)
+    if kind == "ringlist_xml":
+        from ciscocfg import ringxml
+
+        try:
+            return ringxml.validate(ringxml.loads(data, source=name))
+        except CiscoCfgError as exc:
+            return [_parse_failure(exc, name, "the phone shows 'Ring List Unavailable'")]
     if kind == "ring":
         from ciscocfg import ringtone
 
@@ -489,6 +499,12 @@ class _TraceChecker:
                 self.found.extend(self.files.get("dial_template", fetch.request.name, fetch.data))
 
     def rings(self) -> None:
+        listed = self.trace.first("ringlist_xml")
+        if listed is not None:
+            if listed.data is None:
+                self.missing(listed, "info", "the phone offers only its built-in ring types")
+            else:
+                self.found.extend(self.files.get("ringlist_xml", listed.request.name, listed.data))
         fetch = self.trace.first("ringlist")
         if fetch is not None:
             if fetch.data is None:
@@ -511,6 +527,7 @@ _MISSING_CODES = {
     "image": "PRV034",
     "dial_template": "PRV050",
     "ringlist": "PRV060",
+    "ringlist_xml": "PRV060",
     "ring": "PRV061",
     "sep_xml": "PRV080",
     "softkeys": "PRV051",

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from ciscocfg._diagnostic import Diagnostic
-from ciscocfg._phones import FAMILY_79X0, FAMILY_79X1, Family, normalize_mac
+from ciscocfg._phones import FAMILY_79X0, FAMILY_79X1, Family, normalize_mac, phone_model
 from ciscocfg.provision._boot import BootTrace, Fetch, Walk
 from ciscocfg.provision._check import FileFindings
 from ciscocfg.provision._naming import PER_PHONE_KINDS, FileKind
@@ -120,6 +120,7 @@ async def check_tftp_async(
     mac: str,
     family: Family | None = None,
     running: str | None = None,
+    model: str | None = None,
     retries: int = 2,
     save: str | os.PathLike[str] | None = None,
     fetch: Callable[[str], Awaitable[FetchResult]] | None = None,
@@ -128,10 +129,14 @@ async def check_tftp_async(
 
     ``family`` (``"79x0"`` or ``"79x1"``) is found out when not given: a server with
     ``SIP<MAC>.cnf`` (or without ``SEP<MAC>.cnf.xml``) is serving a 79x0 on SIP. ``save`` keeps
-    the downloaded files in that folder (names as requested). ``fetch`` replaces the TFTP
+    the downloaded files in that folder (names as requested); ``model`` is as for
+    :func:`~ciscocfg.provision.check_tree`. ``fetch`` replaces the TFTP
     client (for tests and other transports).
     """
     wanted = normalize_mac(mac)
+    known = phone_model(model) if model is not None else None
+    if family is None and known is not None:
+        family = known.family
     get = fetch or tftp_fetcher(host, port, retries=retries)
     cache: dict[str, FetchResult] = {}
 
@@ -141,13 +146,13 @@ async def check_tftp_async(
         return cache[name]
 
     chosen = family or FAMILY_79X0
-    trace = await _drive(BootTrace(wanted, chosen), walk_for(wanted, chosen), cached)
+    trace = await _drive(BootTrace(wanted, chosen), walk_for(wanted, chosen, known), cached)
     if family is None:
         sip = trace.last("sip_cnf")
         sep = trace.first("sep_xml")
         if sip is not None and sip.data is None and sep is not None and sep.data is not None:
             chosen = FAMILY_79X1
-            trace = await _drive(BootTrace(wanted, chosen), walk_for(wanted, chosen), cached)
+            trace = await _drive(BootTrace(wanted, chosen), walk_for(wanted, chosen, known), cached)
     if save is not None:
         folder = Path(save)
         for name, (data, _) in cache.items():
@@ -158,7 +163,8 @@ async def check_tftp_async(
     naming = await _misnamed(wanted, trace, cached)
     per_phone = {f.request.name for f in trace.fetches if wanted in f.request.name}
     per_phone |= {d.source for d in naming if d.source}
-    report, shared = report_for(trace, None, FileFindings(), running, per_phone)
+    files = FileFindings(known.name if known is not None else None)
+    report, shared = report_for(trace, None, files, running, per_phone)
     report = type(report)(
         report.mac, report.family, report.requests, tuple(naming) + report.diagnostics
     )
@@ -174,12 +180,15 @@ def check_tftp(
     mac: str,
     family: Family | None = None,
     running: str | None = None,
+    model: str | None = None,
     retries: int = 2,
 ) -> list[Diagnostic]:
     """:func:`check_tftp_async` run to completion; every finding, in reading order."""
     import asyncio
 
     report = asyncio.run(
-        check_tftp_async(host, port, mac=mac, family=family, running=running, retries=retries)
+        check_tftp_async(
+            host, port, mac=mac, family=family, running=running, model=model, retries=retries
+        )
     )
     return report.diagnostics

@@ -21,6 +21,7 @@ __all__ = [
     "loads_files",
     "merged_values",
     "ring_files",
+    "ring_xml_files",
     "xml_refs",
 ]
 
@@ -112,6 +113,17 @@ def ring_files(data: bytes) -> list[str]:
 
     try:
         rings = ringlist.loads(decode_bytes(data), strict=False).rings
+    except CiscoCfgError:
+        return []
+    return [ring.filename for ring in rings if ring.filename]
+
+
+def ring_xml_files(data: bytes) -> list[str]:
+    """The audio files a ``Ringlist.xml`` names, in order."""
+    from ciscocfg import ringxml
+
+    try:
+        rings = ringxml.loads(data).rings
     except CiscoCfgError:
         return []
     return [ring.filename for ring in rings if ring.filename]

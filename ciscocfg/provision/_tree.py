@@ -10,7 +10,14 @@ from typing import Any
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic, has_errors
-from ciscocfg._phones import FAMILY_79X0, FAMILY_79X1, Family, normalize_mac
+from ciscocfg._phones import (
+    FAMILY_79X0,
+    FAMILY_79X1,
+    Family,
+    PhoneModel,
+    normalize_mac,
+    phone_model,
+)
 from ciscocfg.provision._boot import BootTrace, Walk, run_walk, walk_79x0, walk_79x1
 from ciscocfg.provision._check import FileFindings, check_trace
 from ciscocfg.provision._naming import classify
@@ -156,9 +163,12 @@ def _reader(root: Path) -> Any:
     return fetch
 
 
-def walk_for(mac: str, family: Family) -> Walk:
-    """The boot walk of a phone of ``family``."""
-    return walk_79x0(mac) if family == FAMILY_79X0 else walk_79x1(mac)
+def walk_for(mac: str, family: Family, model: PhoneModel | None = None) -> Walk:
+    """The boot walk of a phone of ``family`` (a 79x1 ``model`` picks its XMLDefault load)."""
+    if family == FAMILY_79X0:
+        return walk_79x0(mac)
+    device_type = model.device_type if model is not None and model.is_79x1 else None
+    return walk_79x1(mac, device_type=device_type)
 
 
 def report_for(
@@ -186,15 +196,23 @@ def report_for(
 
 
 def check_tree(
-    root: str | os.PathLike[str], *, mac: str | None = None, running: str | None = None
+    root: str | os.PathLike[str],
+    *,
+    mac: str | None = None,
+    running: str | None = None,
+    model: str | None = None,
 ) -> TreeReport:
     """Walk the boot of every phone provisioned in ``root`` (or only ``mac``) and report.
 
     ``running`` names the image the phones run now (``P0S3-06-3-00``, ``SCCP 3.x`` ...); with
     it, an upgrade the phone cannot make in one jump is reported with the path to take.
+    ``model`` (``"7940"``, ``"7961"`` ...) is the phone model of the tree: it sets how many
+    lines the ``.cnf`` files may use, the firmware family ``SEP<MAC>.cnf.xml`` may name, and
+    which ``loadInformation<ID>`` of ``XMLDefault.cnf.xml`` a 79x1 without its own file reads.
     Raises :class:`~ciscocfg.ParseError` when ``running`` is not an image name and
-    ``ValueError`` when ``mac`` is not a MAC address.
+    ``ValueError`` when ``mac`` is not a MAC address or ``model`` not a known model.
     """
+    known = phone_model(model) if model is not None else None
     if running is not None:
         from ciscocfg import firmware
 
@@ -208,7 +226,8 @@ def check_tree(
         family = phones.get(wanted)
         if family is None:
             has_sip = any(n.casefold() == "sipdefault.cnf" for n in listing)
-            family = FAMILY_79X0 if has_sip else FAMILY_79X1
+            guess = FAMILY_79X0 if has_sip else FAMILY_79X1
+            family = known.family if known is not None else guess
         phones = {wanted: family}
         naming = [d for d in naming if d.suggestion and wanted in d.suggestion]
     elif not phones:
@@ -222,10 +241,11 @@ def check_tree(
             )
         )
     shared.extend(naming)
-    files = FileFindings()
+    files = FileFindings(known.name if known is not None else None)
     reports: list[PhoneReport] = []
     for phone_mac, family in sorted(phones.items()):
-        trace = run_walk(BootTrace(phone_mac, family), walk_for(phone_mac, family), _reader(base))
+        walk = walk_for(phone_mac, family, known)
+        trace = run_walk(BootTrace(phone_mac, family), walk, _reader(base))
         per_phone = {f.request.name for f in trace.fetches if phone_mac in f.request.name}
         per_phone |= {d.source for d in naming if d.source and phone_mac in (d.suggestion or "")}
         report, common = report_for(trace, listing, files, running, per_phone)
@@ -239,11 +259,15 @@ def check_tree(
 
 
 def check(
-    root: str | os.PathLike[str], *, mac: str | None = None, running: str | None = None
+    root: str | os.PathLike[str],
+    *,
+    mac: str | None = None,
+    running: str | None = None,
+    model: str | None = None,
 ) -> list[Diagnostic]:
     """Simulate the phone's boot against a TFTP root; every finding, in reading order.
 
     Each finding's ``source`` is the file's path relative to ``root``, with a line where the
     problem sits in that file. See :func:`check_tree` for the report grouped by phone.
     """
-    return check_tree(root, mac=mac, running=running).diagnostics
+    return check_tree(root, mac=mac, running=running, model=model).diagnostics
