@@ -453,3 +453,6 @@ def test_lossy_links_seeded() -> None:
             else:
                 assert not sender.completed
             assert max(conversation.data_per_step) <= 1 + seed % 5
+            window = 1 + seed % 5
+            burst = conversation.worst_stale_ack_burst
+            assert burst == 0 if window == 1 else burst <= window

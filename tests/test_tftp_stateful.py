@@ -97,6 +97,13 @@ class LossyTransfer(RuleBasedStateMachine):
         assert not steps or max(steps) <= self.window
 
     @invariant()
+    def no_sorcerers_apprentice(self) -> None:
+        # Duplicate ACKs never trigger DATA in lock-step, and at most one window in between two
+        # ACKs that make progress.
+        burst = self.conversation.worst_stale_ack_burst
+        assert burst == 0 if self.window == 1 else burst <= self.window
+
+    @invariant()
     def sender_completes_only_after_receiver(self) -> None:
         if self.conversation.sender.completed:
             assert self.conversation.receiver.completed
