@@ -76,7 +76,7 @@ def test_exact_multiple_ends_with_empty_data() -> None:
     assert _sent(server) == [Data(1, b"x" * 512)]
     assert server.events() == []  # the window (one block) is full: no more data wanted yet
     server.receive_datagram(encode(Ack(1)), CLIENT, 0.1)
-    assert server.events() == [Progress(512, None), NeedData(512)]
+    assert server.events() == [NeedData(512)]
     assert _sent(server) == []
     server.supply_eof(0.1)
     assert _sent(server) == [Data(2, b"")]
@@ -137,8 +137,7 @@ def test_window_restarts_once_on_duplicate_ack() -> None:
     server.receive_datagram(encode(Ack(1)), CLIENT, 0.4)
     server.receive_datagram(encode(Ack(40)), CLIENT, 0.4)
     assert _sent(server) == []
-    progress = [e for e in server.events() if isinstance(e, Progress)]
-    assert progress == [Progress(16, None)]
+    assert not [e for e in server.events() if isinstance(e, Progress)]  # under 64 KiB so far
 
 
 def test_receiver_acks_once_per_window_and_on_gap() -> None:
@@ -249,6 +248,33 @@ def test_write_client_confirms_oack_with_data_1() -> None:
     assert client.done
     assert client.completed
     assert not client.failed
+
+
+@pytest.mark.parametrize("direction", ["read", "write"])
+def test_progress_is_coalesced(direction: str) -> None:
+    data = bytes(300_000)
+    options = {"blksize": "1024", "windowsize": "8"}
+    if direction == "read":
+        options["tsize"] = "0"  # a write client offers the size it was given by itself
+    conversation = Conversation(data, direction=direction, options=options)
+    while not conversation.finished or conversation.in_flight:
+        if conversation.in_flight:
+            conversation.deliver()
+        else:
+            conversation.fire_timers()
+        for side in (conversation.sender, conversation.receiver):
+            assert side.engine is not None
+    assert conversation.receiver.completed
+    # Progress is reported every 64 KiB at most (here: 4 times for 300 kB), never per block.
+    sender = conversation.sender.engine
+    receiver = conversation.receiver.engine
+    assert sender is not None
+    assert receiver is not None
+    progress = conversation.progress
+    assert 2 <= len(progress[id(sender)]) <= 4
+    assert all(p.total == 300_000 for p in progress[id(receiver)])
+    steps = [p.bytes for p in progress[id(sender)]]
+    assert all(b - a >= 65536 for a, b in zip([0, *steps], steps, strict=False))
 
 
 def test_tsize_read_and_progress_total() -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ciscocfg.tftp._engine import Sender, Transfer
 from ciscocfg.tftp.client import ClientRead, ClientWrite
-from ciscocfg.tftp.events import Address, DataReceived, NeedData, TransferFailed
+from ciscocfg.tftp.events import Address, DataReceived, NeedData, Progress, TransferFailed
 from ciscocfg.tftp.options import RetryPolicy, ServerPolicy
 from ciscocfg.tftp.packets import ReadRequest, WriteRequest
 from ciscocfg.tftp.server import RequestTracker, ServerRead, ServerWrite
@@ -97,6 +97,8 @@ class Conversation:
         self.worst_stale_ack_burst = 0
         self._stale_burst = 0
         self._positions: dict[int, int] = {}
+        #: Progress events seen, by ``id()`` of the engine that emitted them.
+        self.progress: dict[int, list[Progress]] = {}
         client: Transfer
         if direction == "read":
             client = ClientRead(
@@ -299,6 +301,8 @@ class Conversation:
             if event.offset != len(side.received):
                 side.offsets_ok = False
             side.received += event.payload
+        elif isinstance(event, Progress):
+            self.progress.setdefault(id(engine), []).append(event)
         elif isinstance(event, TransferFailed):
             side.failure = event
         elif type(event).__name__ == "TransferComplete":
