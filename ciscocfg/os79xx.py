@@ -18,7 +18,14 @@ import attrs
 
 from ciscocfg._diagnostic import Diagnostic, Severity
 from ciscocfg._text import PathOrFile, decode_bytes, encode_text, read_source, write_target
-from ciscocfg.firmware import EXTENSIONS, FirmwareImage, FirmwareNameError, parse
+from ciscocfg.firmware import (
+    EXTENSIONS,
+    FirmwareImage,
+    FirmwareNameError,
+    Protocol,
+    Role,
+    parse,
+)
 
 __all__ = ["OsImage", "dump", "dumps", "load", "loads", "validate"]
 
@@ -141,7 +148,8 @@ def validate(
     ``OS100`` no image name; ``OS101`` not a Cisco image name; ``OS102`` the letter O for a zero;
     ``OS103`` blanks around the name; ``OS104`` an extension; ``OS105`` not a 79x0 image;
     ``OS106`` the server offers the image only under another protocol letter; ``OS107`` the
-    server does not offer the image; ``OS108`` lines after the first are ignored.
+    server does not offer the image; ``OS108`` lines after the first are ignored; ``OS109`` a
+    ``.loads``-era application where the universal loader belongs (the 7940 story's fix).
     """
     found: list[Diagnostic] = []
 
@@ -216,6 +224,23 @@ def validate(
             f"{image.name} is a {image.family} image; OS79XX.TXT is read only by 7940/7960 loaders",
             name_column,
         )
+    if (
+        image is not None
+        and image.scheme == "79x0"
+        and image.role is Role.APPLICATION
+        and (image.protocol is not Protocol.SIP or image.version[0] >= 7)
+    ):
+        loader = "P003" + image.name[4:]
+        report(
+            "OS109",
+            "warning",
+            f"{image.name} is a .loads-era application: loaders that read OS79XX.TXT cannot "
+            f"fetch it (and a SIP loader sees the same first four characters and does "
+            f"nothing); name the universal application loader {loader} here (what made a "
+            "7940 move from SIP 6.3 to 8.2 in one report)",
+            name_column,
+            suggestion=loader,
+        )
     offered = _available_names(available, root)
     if image is not None and offered is not None and image.name not in offered:
         twins = sorted(
@@ -250,4 +275,4 @@ def validate(
             None,
             line=2,
         )
-    return found
+    return sorted(found, key=Diagnostic.sort_key)

@@ -156,13 +156,16 @@ def _parse_line(body: str, newline: str) -> Line | None:
             return None
         name, separator, rest = m["name"], m["sep"], m["rest"] + body[len(body.rstrip(" ")) :]
     filename = rest.rstrip(" \t")
+    if not filename:
+        return None
     return Ring(name, filename, separator, rest[len(filename) :], newline)
 
 
 def loads(text: str, *, strict: bool = True, source: str | None = None) -> RingList:
     """Parse ``RINGLIST.DAT`` text.
 
-    strict: a line with a single word (no tab or space between a name and a file) raises
+    strict: a line with a single word (no tab or space between a name and a file, or nothing
+    after the tab) raises
     :class:`~ciscocfg.ParseError`. Not strict: it is kept as an :class:`InvalidLine`.
     """
     lines: list[Line] = []
@@ -231,7 +234,8 @@ def validate(
     ring file missing from ``root``; ``RL106`` file name differs only in case from a file in
     ``root``; ``RL107`` blanks after the file name; ``RL108`` unusual extension; ``RL109``
     duplicate display name; ``RL110`` no rings at all; ``RL111`` the ring file fails the
-    ``.raw`` audio checks (see :mod:`ciscocfg.ringtone`, with ``check_audio``).
+    ``.raw`` audio checks (see :mod:`ciscocfg.ringtone`, with ``check_audio``); ``RL112``
+    empty display name.
     """
     found: list[Diagnostic] = []
 
@@ -270,6 +274,8 @@ def validate(
                 name_end,
                 suggestion=f"{line.display_name}\t{line.filename}",
             )
+        if not line.display_name.strip():
+            report("RL112", "warning", "empty display name: the menu shows a blank entry", number)
         if len(line.display_name) > MAX_NAME_LENGTH:
             report(
                 "RL102",
@@ -315,7 +321,7 @@ def validate(
         report("RL104", "warning", f"{count} rings; phones list at most {MAX_RINGS}", 1, None)
     if count == 0:
         report("RL110", "warning", "the ring list names no ring", 1, None)
-    return found
+    return sorted(found, key=Diagnostic.sort_key)
 
 
 def _check_file(

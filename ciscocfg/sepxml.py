@@ -34,6 +34,7 @@ __all__ = [
     "dumps",
     "load",
     "load_family",
+    "load_protocol",
     "loads",
     "new_sccp",
     "new_sip",
@@ -811,6 +812,7 @@ def validate(config: DeviceConfig, *, model: str | None = None) -> list[Diagnost
     _check_default_loads(config, found)
     if model is not None and config.load_information:
         _check_family(config.load_information, model, config.find("loadInformation"), found)
+    _check_load_protocol(config, found)
     return sorted(found.items, key=Diagnostic.sort_key)
 
 
@@ -907,7 +909,7 @@ def _check_lines(config: DeviceConfig, found: _Findings) -> None:
             "error",
             "a SIP config needs a sipLines/line with a name, a proxy and a port (missing: "
             + ", ".join(missing)
-            + "); the phone rejects the file",
+            + "); the phone rejects the file and stays unprovisioned",
             config.find("sipProfile/sipLines") or config.find("sipProfile"),
             line=None if config.find("sipProfile") else 1,
         )
@@ -953,6 +955,38 @@ def _check_default_loads(config: DeviceConfig, found: _Findings) -> None:
             _check_load_name(entry.load, entry.line, found)
             if known is not None:
                 _check_family(entry.load, known, None, found, line=entry.line)
+
+
+def load_protocol(load: str) -> str | None:
+    """``"SIP"``, ``"SCCP"`` or ``"MGCP"`` when a load name says which, else ``None``."""
+    upper = load.strip().upper()
+    for prefix, protocol in (
+        ("SIP", "SIP"),
+        ("SCCP", "SCCP"),
+        ("P0S", "SIP"),
+        ("P00", "SCCP"),
+        ("P0M", "MGCP"),
+    ):
+        if upper.startswith(prefix):
+            return protocol
+    return None
+
+
+def _check_load_protocol(config: DeviceConfig, found: _Findings) -> None:
+    load = config.load_information
+    protocol = config.protocol
+    if not load or protocol not in ("SIP", "SCCP") or "{" in load:
+        return
+    named = load_protocol(load)
+    if named is not None and named != protocol:
+        found.add(
+            "XML206",
+            "warning",
+            f"deviceProtocol is {protocol} but load {load.strip()!r} is a {named} load: the phone "
+            f"switches to {named} and the {protocol} settings go unused (field reports: "
+            "'SIP Phone not Accepting SCCP Load', 'Protocol Application Invalid')",
+            config.find("loadInformation"),
+        )
 
 
 def _label_conflicts(label: str, known: str) -> bool:

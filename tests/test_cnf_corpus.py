@@ -76,6 +76,9 @@ def test_tolerant_round_trip_is_byte_exact(path: Path) -> None:
     cnf.dump(doc, out)
     assert out.getvalue() == data
     assert doc.source == str(path)
+    # The nodes alone give the text back too, not only the text kept from reading.
+    text = data.decode("utf-8", "surrogateescape")
+    assert doc.bom + "".join(line.render() for line in doc.lines) == text
 
 
 @pytest.mark.parametrize("path", ALL_FILES)

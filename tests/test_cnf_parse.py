@@ -117,6 +117,12 @@ def test_parse_error_positions(text: str, line: int, column: int, message: str) 
     assert LineIndex(text).position(err.offset) == (line, column)
 
 
+def test_parse_error_after_a_bom() -> None:
+    with pytest.raises(ciscocfg.ParseError) as info:
+        cnf.loads("\ufeffoops\n")
+    assert (info.value.line, info.value.column, info.value.offset) == (1, 5, 5)
+
+
 def test_parse_error_keeps_the_lark_exception_as_its_cause() -> None:
     with pytest.raises(ciscocfg.ParseError) as info:
         cnf.loads("a: 1\noops\n")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support.paths import corpus_files
 
 from ciscocfg import ParseError
 from ciscocfg.firmware import FirmwareImage, FirmwareNameError, Protocol, Role, parse
@@ -251,6 +253,29 @@ valid_names = st.one_of(
         st.sampled_from(["SIP", "SCCP"]),
         st.dates(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)),
     ),
+    st.builds(
+        lambda a, p, d: f"ATA{a}0204{p}{d:%y%m%d}B",
+        _d2,
+        st.sampled_from(["SIP", "SCCP", "MGCP", "H323"]),
+        st.dates(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)),
+    ),
+    st.builds(lambda m, e: f"term{m}.default{e}", _java_model, _ext),
+    st.builds(
+        lambda m, a, b, sr: f"CP{m}G-{a}.{b}.1{sr}",
+        st.sampled_from(["7921", "7925", "7926"]),
+        _d12,
+        _d12,
+        st.sampled_from(["", "SR1", "SR12"]),
+    ),
+    st.builds(lambda m, a: f"cmterm_{m}.{a}.0-03-02", st.sampled_from(["7920", "7936"]), _d12),
+    st.builds(lambda a, b: f"S001{a}{b}0400", _d2, _d2),
+    st.builds(lambda k, a: f"{k}-1-0-{a}-2", st.sampled_from(["B015", "B016"]), _d12),
+    st.builds(
+        lambda p, m, sr: f"{p}{m}.10-1-1{sr}-4",
+        st.sampled_from(["sip", "sccp"]),
+        st.sampled_from(["78xx", "88xx", "8831", "9971"]),
+        st.sampled_from(["", "SR1"]),
+    ),
 )
 
 
@@ -286,3 +311,64 @@ def test_letter_o_is_always_caught_with_a_working_suggestion(text: str) -> None:
     assert suggestion is not None
     assert "O" not in suggestion
     assert str(parse(suggestion)) == suggestion
+
+
+# --- names found in real provisioning files ---------------------------------------------------
+
+_LOAD_INFORMATION = re.compile(r'<loadInformation\d*(?:\s+model="(?P<model>[^"]*)")?\s*>'
+                               r"(?P<name>[^<]+)<")  # fmt: skip
+
+
+def _corpus_load_names() -> list[tuple[str, str | None]]:
+    found: set[tuple[str, str | None]] = set()
+    for path in corpus_files("xmlcfg"):
+        text = path.read_text("utf-8", "replace")
+        found.update((m["name"].strip(), m["model"]) for m in _LOAD_INFORMATION.finditer(text))
+    for path in corpus_files("cnf"):
+        text = path.read_text("utf-8", "replace")
+        found.update((m[1], None) for m in re.finditer(r'image_version\s*:\s*"?(P0[^\s";]+)', text))
+    for path in corpus_files("seed"):
+        text = path.read_text("utf-8", "replace")
+        found.update((m[1], None) for m in re.finditer(r"<(P0[^>]+)>", text))
+    return sorted(found, key=lambda pair: (pair[0], pair[1] or ""))
+
+
+CORPUS_NAMES = _corpus_load_names()
+
+
+def _family_covers(family: str, model: str) -> bool:
+    """Does a decoded family (``7941/7961``, ``69xx``) name the model of the XML attribute?"""
+    digits = re.search(r"\d{4}", model)
+    if digits is None or not model.lower().startswith("cisco"):
+        return True  # gateways and media resources: no phone model to compare
+    number = digits[0]
+    # The 3911 runs the 3951's load (one loadInformation line in the corpus says so).
+    shared = {("3951", "3911")}
+    return any(
+        re.fullmatch(part.replace("x", r"\d"), number) or (part, number) in shared
+        for part in re.split(r"[/ ]", family)
+    )
+
+
+# Published XMLDefault.cnf.xml files that give a model another family's load: a 7940/7960
+# SCCP load for four 79x1 phones, the 7914 module's load for 7915/7916 modules, a 7911 load for
+# the 7910. The decoder must see each mismatch.
+KNOWN_MISMATCHES = {
+    *{("P00308000600", f"CISCO {model}") for model in ("7942", "7962", "7945", "7965")},
+    *{
+        ("S00105000400", f"Cisco IP Phone {model} {size}-Button Line Expansion Module")
+        for model in ("7915", "7916")
+        for size in ("12", "24")
+    },
+    ("SCCP11.9-0-2SR1S", "Cisco 7910"),
+}
+
+
+@pytest.mark.skipif(not CORPUS_NAMES, reason="no corpus")
+@pytest.mark.parametrize(("name", "model"), CORPUS_NAMES, ids=[n for n, _ in CORPUS_NAMES])
+def test_corpus_load_names_decode(name: str, model: str | None) -> None:
+    image = parse(name)
+    assert str(image) == name
+    if model is not None:
+        covers = _family_covers(image.family, model)
+        assert covers is ((name, model) not in KNOWN_MISMATCHES), (image.family, model)

@@ -30,7 +30,11 @@ def test_real_file_decodes() -> None:
     assert doc.image.version == (8, 12, 0)
     assert doc.newline == "\r\n"
     assert doc.dumps() == "P0S3-8-12-00\r\n"
-    assert os79xx.validate(doc) == []
+    # Naming a .loads-era SIP application here is what failed in the 7940 story.
+    [diag] = os79xx.validate(doc)
+    assert (diag.code, diag.severity, diag.suggestion) == ("OS109", "warning", "P003-8-12-00")
+    assert os79xx.validate(doc.with_image("P003-8-12-00")) == []
+    assert os79xx.validate(os79xx.loads("P0S3-06-3-00")) == []
 
 
 def test_trailing_blank_kept_and_flagged() -> None:
@@ -38,7 +42,7 @@ def test_trailing_blank_kept_and_flagged() -> None:
     doc = os79xx.loads("P0S3-8-12-00 \r")
     assert (doc.text, doc.trailing, doc.newline) == ("P0S3-8-12-00", " ", "\r")
     assert os79xx.dumps(doc) == "P0S3-8-12-00 \r"
-    [diag] = os79xx.validate(doc)
+    diag = next(d for d in os79xx.validate(doc) if d.code == "OS103")
     assert (diag.code, diag.severity, diag.column) == ("OS103", "warning", 13)
     assert diag.suggestion == "P0S3-8-12-00"
 
@@ -57,14 +61,15 @@ def test_letter_o() -> None:
     assert info.value.suggestion == "P0S3-08-2-00"
     assert (info.value.line, info.value.column) == (1, 2)
     doc = os79xx.loads("POS3-08-2-00\n", strict=False)
-    [diag] = os79xx.validate(doc, source="OS79XX.TXT")
+    diag = os79xx.validate(doc, source="OS79XX.TXT")[0]
     assert (diag.code, diag.severity, diag.column) == ("OS102", "error", 2)
     assert diag.suggestion == "P0S3-08-2-00"
     assert str(diag).startswith("OS79XX.TXT:1:2: error OS102")
 
 
 def test_extension_and_foreign_family() -> None:
-    assert [d.code for d in os79xx.validate(os79xx.loads("P0S3-8-12-00.sb2\n"))] == ["OS104"]
+    codes = [d.code for d in os79xx.validate(os79xx.loads("P0S3-8-12-00.sb2\n"))]
+    assert sorted(codes) == ["OS104", "OS109"]
     assert [d.code for d in os79xx.validate(os79xx.loads("SIP41.9-4-2SR3-1S"))] == ["OS105"]
     assert [d.code for d in os79xx.validate(os79xx.loads("", strict=False))] == ["OS100"]
 
@@ -73,31 +78,31 @@ def test_the_story_flip_to_the_loader() -> None:
     """The tree offers the loader P003-08-2-00 and the SIP package; OS79XX.TXT names the app."""
     tree = ["P003-08-2-00.bin", "P003-08-2-00.sbn", "P0S3-08-2-00.loads", "P0S3-08-2-00.sb2"]
     before = os79xx.loads("P0S3-08-2-00\r\n")
-    assert os79xx.validate(before, available=tree) == []
+    assert [d.code for d in os79xx.validate(before, available=tree)] == ["OS109"]
     after = before.with_image("P003-08-2-00")
     assert after.dumps() == "P003-08-2-00\r\n"
     assert after.image is not None
     assert after.image.role is Role.LOADER
     # Only the SCCP-lettered twin is offered: the protocol letter does not match.
     only_loader = ["P003-08-2-00.bin"]
-    [diag] = os79xx.validate(before, available=only_loader)
+    [diag, _] = sorted(os79xx.validate(before, available=only_loader), key=lambda d: d.code)
     assert (diag.code, diag.suggestion, diag.column) == ("OS106", "P003-08-2-00", 3)
     [missing] = os79xx.validate(after, available=["P0S3-8-12-00.loads"])
     assert missing.code == "OS107"
 
 
 def test_root_folder(tmp_path: Path) -> None:
-    (tmp_path / "P0S3-08-2-00.loads").write_bytes(b"x")
-    (tmp_path / "OS79XX.TXT").write_bytes(b"P0S3-08-2-00\r\n")
+    (tmp_path / "P003-08-2-00.bin").write_bytes(b"x")
+    (tmp_path / "OS79XX.TXT").write_bytes(b"P003-08-2-00\r\n")
     doc = os79xx.load(tmp_path / "OS79XX.TXT")
     assert os79xx.validate(doc, root=tmp_path) == []
-    assert [d.code for d in os79xx.validate(doc.with_image("P0S3-8-12-00"), root=tmp_path)] == [
+    assert [d.code for d in os79xx.validate(doc.with_image("P003-8-12-00"), root=tmp_path)] == [
         "OS107"
     ]
 
 
 def test_extra_lines_are_kept_and_reported() -> None:
-    text = "P0S3-8-12-00\nP003-8-12-00\n"
+    text = "P003-8-12-00\nP0S3-8-12-00\n"
     doc = os79xx.loads(text)
     assert doc.dumps() == text
     [diag] = os79xx.validate(doc)

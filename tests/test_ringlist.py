@@ -79,6 +79,9 @@ def test_limits_and_names() -> None:
     assert codes.count("RL109") == 1
     assert codes.count("RL104") == 1
     assert [d.code for d in ringlist.validate(ringlist.loads(""))] == ["RL110"]
+    assert [d.code for d in ringlist.validate(ringlist.loads("\tBell.raw\n"))] == ["RL112"]
+    with pytest.raises(ParseError):
+        ringlist.loads("Bell\t \n")
 
 
 def test_files_in_a_tree(tmp_path: Path) -> None:

@@ -345,6 +345,11 @@ def _codes(text: str, **kwargs: str) -> list[str]:
             "XML204",
         ),
         ("<Default><loadInformation8>P0S3-8-12-00.loads</loadInformation8></Default>", "XML205"),
+        (
+            "<device><deviceProtocol>SCCP</deviceProtocol>"
+            "<loadInformation>SIP41.9-4-2SR3-1S</loadInformation></device>",
+            "XML206",
+        ),
     ],
 )
 def test_each_code_is_triggered(text: str, code: str) -> None:
@@ -354,7 +359,7 @@ def test_each_code_is_triggered(text: str, code: str) -> None:
 def test_loadinformation_checked_against_the_given_model() -> None:
     text = (
         "<device><deviceProtocol>SCCP</deviceProtocol>"
-        "<loadInformation>SIP70.9-4-2S</loadInformation></device>"
+        "<loadInformation>SCCP70.9-4-2S</loadInformation></device>"
     )
     assert _codes(text) == []
     assert _codes(text, model="7961") == ["XML203"]
@@ -507,3 +512,38 @@ def test_set_call_manager() -> None:
     default.set_call_manager("10.1.1.2")
     assert default.find("devicePool") is None
     assert default.call_managers[0].process_node_name == "10.1.1.2"
+
+
+@pytest.mark.parametrize(
+    ("load", "protocol"),
+    [
+        ("SIP41.9-4-2SR3-1S", "SIP"),
+        ("SCCP70.9-4-2S", "SCCP"),
+        ("P0S3-8-12-00", "SIP"),
+        ("P00308010100", "SCCP"),
+        ("P0M3-07-4-00", "MGCP"),
+        ("term61.default", None),
+    ],
+)
+def test_load_protocol(load: str, protocol: str | None) -> None:
+    assert sepxml.load_protocol(load) == protocol
+
+
+SAFE = st.text(alphabet=st.sampled_from(list("abcXYZ019 .-_@&<>\"'é")), min_size=1, max_size=34)
+
+
+@given(SAFE, SAFE, st.integers(1, 65535), st.sampled_from(["SIP41.9-4-2SR3-1S", None]))
+def test_built_sip_configs_read_back(name: str, password: str, port: int, load: str | None) -> None:
+    config = sepxml.new_sip(name=name, password=password, proxy="pbx", port=port, load=load)
+    again = sepxml.loads(config.dumps())
+    assert again.dumps() == config.dumps()
+    [line] = again.lines
+    assert (line.name, line.auth_name, line.auth_password, line.port) == (
+        name,
+        name,
+        password,
+        port,
+    )
+    codes = {d.code for d in sepxml.validate(again, model="7941")}
+    assert ("XML104" in codes) == (len(name) > 30 or len(password) > 30)
+    assert codes <= {"XML104"}

@@ -162,10 +162,36 @@ async def download(
     translates line ends to the local convention (LF). Raises :class:`TransferError` when the
     server refuses or the transfer fails, :class:`OSError` for socket errors.
     """
+    # tftp-hpa and dnsmasq refuse tsize in netascii (the wire size is not the file size).
+    ask_tsize = tsize and mode.lower() != "netascii"
+    asked = _options(blksize, windowsize, timeout, "0" if ask_tsize else None, options)
+    try:
+        return await _download(host, filename, target, port, mode, asked, retry, on_progress)
+    except TransferError as exc:
+        if not (asked and _options_refused(exc)):
+            raise
+    # RFC 2347: a server that chokes on options may serve the plain request.
+    return await _download(host, filename, target, port, mode, {}, retry, on_progress)
+
+
+def _options_refused(exc: TransferError) -> bool:
+    """An ERROR from the server before any data, of a kind a plain request may avoid."""
+    return exc.by_peer and exc.code == 8 and exc.record.bytes == 0
+
+
+async def _download(
+    host: str,
+    filename: str,
+    target: str | os.PathLike[str] | IO[bytes] | None,
+    port: int,
+    mode: str,
+    asked: dict[str, str],
+    retry: RetryPolicy,
+    on_progress: ProgressCallback | None,
+) -> Download:
     family, server = await _server_address(host, port)
     loop = asyncio.get_running_loop()
     sock = make_socket(family, "::" if family == socket.AF_INET6 else "0.0.0.0")
-    asked = _options(blksize, windowsize, timeout, "0" if tsize else None, options)
     try:
         engine = ClientRead(
             filename, loop.time(), server=server, mode=mode, options=asked, retry=retry

@@ -238,8 +238,11 @@ class TftpServer:
             self._sock.close()
         if abort:
             for live in list(self._live.values()):
-                live.engine.abort(ErrorCode.NOT_DEFINED, "Server shutting down")
-                live.pump.flush()
+                if live.engine.completed:
+                    live.pump.close()  # only dallying: nothing left to abort
+                else:
+                    live.engine.abort(ErrorCode.NOT_DEFINED, "Server shutting down")
+                    live.pump.flush()
         tasks = [live.task for live in self._live.values() if live.task is not None]
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -396,6 +399,7 @@ class _Transfer:
         self.sink: Sink | None = None
         self.failure: TransferFailed | None = None
         self.completed = False
+        self.reported = False
 
     def on_event(self, event: Event) -> None:
         kind = type(event)
@@ -420,11 +424,29 @@ class _Transfer:
             size_buffers(self.pump.sock, negotiated.blksize, negotiated.running_window)
         elif kind is TransferFailed:
             assert isinstance(event, TransferFailed)
-            self.failure = event
+            if not self.completed:
+                self.failure = event
+                self._report()
         elif kind is TransferComplete:
             self.completed = True
-            # Commit an upload as soon as its last block is in, not after the dally.
+            # Commit an upload and report as soon as the last block is in, not after the
+            # dally (a wait that only answers a repeated final DATA).
             self._finish_sink(True)
+            self._report()
+
+    def _report(self) -> None:
+        if self.reported or self.pump is None:
+            return
+        self.reported = True
+        record = TransferRecord.build(
+            self.operation,
+            self.request.mode,
+            self.engine.stats,
+            self.failure,
+            now=self.pump.loop.time(),
+            peer=self.source,
+        )
+        self.server.report(record)
 
     def _finish_sink(self, ok: bool) -> None:
         sink, self.sink = self.sink, None
@@ -490,15 +512,7 @@ class _Transfer:
                 self.data.close()
             self._finish_sink(self.completed and self.failure is None)
             server._end(self.source)
-            record = TransferRecord.build(
-                self.operation,
-                request.mode,
-                engine.stats,
-                self.failure,
-                now=loop.time(),
-                peer=self.source,
-            )
-            server.report(record)
+            self._report()
 
     def _accept_read(self, content: Content, loop: asyncio.AbstractEventLoop) -> None:
         engine = self.engine

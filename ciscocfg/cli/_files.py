@@ -9,10 +9,7 @@ __all__ = ["FORMATS", "format_of"]
 
 #: File-name patterns (matched case-insensitively) and the format each one is. Formats other
 #: than ``cnf`` are added here as their codecs arrive.
-FORMATS: tuple[tuple[str, str], ...] = (
-    ("sip*.cnf", "cnf"),
-    ("*.cnf", "cnf"),
-)
+FORMATS: tuple[tuple[str, str], ...] = (("*.cnf", "cnf"),)
 
 
 def format_of(path: str, forced: str | None = None) -> str | None:

@@ -20,9 +20,10 @@ from ciscocfg.cnf._io import dump, dumps, load, loads
 from ciscocfg.cnf._merge import check_merged, merge
 from ciscocfg.cnf._model import Blank, Comment, Entry, InvalidLine, Line
 from ciscocfg.cnf._schema import PARAMETERS, Param
-from ciscocfg.cnf._validate import Kind, infer_kind, validate
+from ciscocfg.cnf._validate import CODES, Kind, infer_kind, validate
 
 __all__ = [
+    "CODES",
     "PARAMETERS",
     "Blank",
     "Comment",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ciscocfg._text import PathOrFile, decode_bytes, encode_text, read_source, write_target
 from ciscocfg.cnf._document import Document
-from ciscocfg.cnf._parse import BOM, parse_lines
+from ciscocfg.cnf._parse import BOM, first_invalid, parse_error, scan
 
 __all__ = ["dump", "dumps", "load", "loads"]
 
@@ -19,8 +19,12 @@ def loads(text: str, *, strict: bool = True, source: str | None = None) -> Docum
     """
     bom = BOM if text.startswith(BOM) else ""
     body = text[len(bom) :]
-    lines = parse_lines(body, strict=strict, source=source, base_offset=len(bom))
-    return Document(lines, bom=bom, source=source)
+    rows = scan(body)
+    if strict:
+        bad = first_invalid(rows)
+        if bad is not None:
+            raise parse_error(rows, bad, source=source, base_offset=len(bom))
+    return Document._from_rows(body, rows, bom=bom, source=source)
 
 
 def dumps(doc: Document) -> str:

@@ -1,12 +1,13 @@
 """Text to line nodes, with the dialect defined by ``grammars/cnf.lark``.
 
-The grammar is the definition. Parsing a large file token by token through Lark costs about
-fifty times what the job needs, so the common case takes a fast path: one regular expression
-per line, assembled here from the grammar's own terminal definitions in the order the
-grammar's ``assignment`` rule lays them out. A line the fast path does not accept is handed to
-the Lark parser, which either explains why it is not in the dialect (the message of a
-:class:`~ciscocfg.ParseError`, or the reason kept on an :class:`InvalidLine`) or, should the two
-ever disagree, has the final word. Tests check that both paths agree on generated documents.
+The grammar is the definition. Parsing a large file token by token through Lark costs some
+fifty times what the job needs, so reading takes a fast path: one pass of a regular expression
+assembled here from the grammar's own terminal definitions, in the order the grammar's rules
+lay them out, giving one row of groups per physical line. A line the fast path does not accept
+is handed to the Lark parser, which explains why it is not in the dialect (the message of a
+:class:`~ciscocfg.ParseError`, or of a ``CNF001`` finding). Tests hold the two together: on
+documents generated from the grammar and on arbitrary text they accept the same lines and
+produce the same nodes.
 """
 
 from __future__ import annotations
@@ -23,12 +24,22 @@ from ciscocfg._grammar import parser as _grammar_parser
 from ciscocfg.cnf._model import Blank, Comment, Entry, InvalidLine, Line
 
 __all__ = [
+    "BARE",
     "BOM",
+    "INVALID",
+    "KEY",
+    "QUOTED",
+    "Row",
     "explain",
+    "first_invalid",
     "grammar_parser",
     "key_pattern",
+    "node",
+    "parse_error",
     "parse_lines",
     "parse_with_grammar",
+    "row_value",
+    "scan",
     "terminal_patterns",
 ]
 
@@ -59,7 +70,7 @@ def _line_pattern() -> re.Pattern[str]:
     # body? NEWLINE | body, where body is BLANKS | BLANKS? COMMENT | BLANKS? assignment and
     # assignment is KEY BLANKS? COLON BLANKS? (value BLANKS?)? (SEMICOLON REMARK?)?
     assignment = (
-        f"({t['KEY']})({t['BLANKS']})?{t['COLON']}({t['BLANKS']})?"
+        f"({t['KEY']})({t['BLANKS']})?({t['COLON']})({t['BLANKS']})?"
         f"(?:(?:({t['QUOTED']})|({t['BARE']}))({t['BLANKS']})?)?"
         f"(?:({t['SEMICOLON']})({t['REMARK']})?)?"
     )
@@ -68,7 +79,7 @@ def _line_pattern() -> re.Pattern[str]:
 
 
 # A physical line the fast path rejects, up to and including its terminator.
-_ANY_LINE = r"(?P<invalid>[^\r\n]*)(?P<nl>\r\n|\r|\n|\Z)"
+_ANY_LINE = r"([^\r\n]*)(\r\n|\r|\n|\Z)"
 
 
 @functools.cache
@@ -78,53 +89,87 @@ def _scanner() -> re.Pattern[str]:
     return re.compile(f"(?=[\\s\\S])(?:{_line_pattern().pattern}|{_ANY_LINE})")
 
 
-def parse_lines(
-    text: str, *, strict: bool, source: str | None, first_line: int = 1, base_offset: int = 0
-) -> list[Line]:
+#: One row per physical line: the scanner's groups, which together hold every character of the
+#: line (a group that took no part is ""): indent, comment, key, before_colon, colon,
+#: after_colon, quoted, bare, after_value, semicolon, remark, newline, invalid, invalid_newline.
+Row = tuple[str, str, str, str, str, str, str, str, str, str, str, str, str, str]
+KEY, QUOTED, BARE, INVALID = 2, 6, 7, 12
+
+
+def scan(text: str) -> list[Row]:
+    """The rows of ``text`` (without a BOM): one regular-expression pass, no nodes built."""
+    rows: list[Row] = _scanner().findall(text)
+    return rows
+
+
+def first_invalid(rows: list[Row]) -> int | None:
+    """The index of the first row that is not in the dialect, or ``None``."""
+    for index, row in enumerate(rows):
+        if row[INVALID]:
+            return index
+    return None
+
+
+def row_value(row: Row) -> str:
+    """The value of an assignment row, as the phone reads it."""
+    quoted = row[QUOTED]
+    return quoted[1:-1] if quoted else row[BARE]
+
+
+def node(row: Row) -> Line:
+    """The line node of one row."""
+    indent, comment, key, bc, _, ac, quoted, bare, av, semi, remark, nl, invalid, inl = row
+    # Every group that decides the kind of line (key, comment, quoted value, semicolon,
+    # invalid text) is non-empty whenever it takes part.
+    if key:
+        return Entry(
+            indent,
+            key,
+            bc,
+            ac,
+            '"' if quoted else "",
+            quoted[1:-1] if quoted else bare,
+            av,
+            remark if semi else None,
+            nl,
+        )
+    if comment:
+        return Comment(indent, comment, nl)
+    if invalid:
+        return InvalidLine(invalid, inl)
+    return Blank(indent, nl)
+
+
+def parse_error(
+    rows: list[Row], index: int, *, source: str | None, base_offset: int = 0
+) -> ParseError:
+    """The :class:`ParseError` for row ``index`` (which must be invalid), cause attached."""
+    row = rows[index]
+    reason, column, cause = explain(row[INVALID] + row[INVALID + 1])
+    start = sum(len("".join(r)) for r in rows[:index])
+    err = ParseError(
+        reason,
+        line=index + 1,
+        column=column + 1,
+        offset=base_offset + start + column,
+        source=source,
+    )
+    err.__cause__ = cause
+    return err
+
+
+def parse_lines(text: str, *, strict: bool, source: str | None) -> list[Line]:
     """Split ``text`` (without a BOM) into line nodes.
 
     Strict: the first line outside the dialect raises :class:`ParseError`. Tolerant: such
-    lines become :class:`InvalidLine` nodes. ``first_line`` and ``base_offset`` place ``text``
-    in its file for error positions.
+    lines become :class:`InvalidLine` nodes.
     """
-    lines: list[Line] = []
-    append = lines.append
-    for m in _scanner().finditer(text):
-        # Unmatched groups read as "": every group that decides the line's kind (key,
-        # comment, quoted value, semicolon) is non-empty whenever it takes part.
-        indent, comment, key, bc, ac, quoted, bare, av, semi, remark, nl, invalid, inl = m.groups(
-            ""
-        )
-        if key:
-            append(
-                Entry(
-                    indent,
-                    key,
-                    bc,
-                    ac,
-                    '"' if quoted else "",
-                    quoted[1:-1] if quoted else bare,
-                    av,
-                    remark if semi else None,
-                    nl,
-                )
-            )
-        elif comment:
-            append(Comment(indent, comment, nl))
-        elif m.start("invalid") < 0:
-            append(Blank(indent, nl))
-        elif strict:
-            reason, column, cause = explain(invalid + inl)
-            raise ParseError(
-                reason,
-                line=first_line + len(lines),
-                column=column + 1,
-                offset=base_offset + m.start() + column,
-                source=source,
-            ) from cause
-        else:
-            append(InvalidLine(invalid, inl))
-    return lines
+    rows = scan(text)
+    if strict:
+        bad = first_invalid(rows)
+        if bad is not None:
+            raise parse_error(rows, bad, source=source)
+    return [node(row) for row in rows]
 
 
 def explain(line: str) -> tuple[str, int, UnexpectedInput | None]:

@@ -218,8 +218,8 @@ _Decoder = Callable[["re.Match[str]", str, "str | None"], FirmwareImage]
 
 # Java-phone version text: fields, optional SRn, optional build tag, optional -build, optional S.
 _JAVA_VERSION = (
-    r"(?P<fields>\d{1,2}(?:-\d{1,2}){1,3})(?:SR(?P<sr>\d{1,2}))?"
-    r"(?P<tag>[A-Z]{1,3}\d{1,2})?(?:-(?P<build>\d{1,2}))?(?P<signed>S)?"
+    r"(?P<fields>\d{1,2}(?:-\d{1,2}){1,3})(?:-?SR(?P<sr>\d{1,2}))?"
+    r"(?P<tag>[A-Z]{1,3}\d{1,2})?(?:-(?P<build>\d{1,2}))?(?P<letter>[a-z])?(?P<signed>S)?"
 )
 
 
@@ -246,6 +246,8 @@ def _java_fields(m: re.Match[str]) -> tuple[tuple[int, ...], int | None, str | N
         build_parts.append(m["tag"] + (f"-{m['build']}" if m["build"] else ""))
     elif m["build"]:
         build_parts.append(m["build"])
+    if m["letter"]:
+        build_parts.append(m["letter"])
     sr = int(m["sr"]) if m["sr"] else None
     return fields, sr, "-".join(build_parts) or None
 
@@ -467,21 +469,52 @@ def _kem(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
     )
 
 
-def _newer_lowercase(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
+_DEVICE_LOADS = {
+    "A": "Analog Access",
+    "C": "Conference Bridge",
+    "D": "Digital Access",
+    "M": "Media Termination Point",
+}
+
+
+def _other_phone(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
     version, sr, build = _java_fields(m)
-    model = m["model"]
+    prefix, model = m["proto"], m["model"]
+    family = f"ATA {model}" if prefix == "ATA" else model.replace("_", "/").replace("dx", "DX")
+    protocol = Protocol(prefix.upper()) if prefix.upper() in ("SIP", "SCCP") else None
     return FirmwareImage(
         name=name,
         extension=ext,
-        scheme="sip-lowercase",
-        family=model,
-        protocol=Protocol(m["proto"].upper()),
+        scheme="other-phone",
+        family=family,
+        protocol=protocol,
         role=Role.APPLICATION,
         version=version,
         service_release=sr,
         build=build,
         signed=_signed_from(ext, bool(m["signed"])),
         notes=("names of this family are not verified",) if model.startswith("88") else (),
+    )
+
+
+def _device_load(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
+    if m["a"] is None:
+        version: tuple[int, ...] = ()
+        build: str | None = m["code"]
+    else:
+        version = (int(m["a"]), int(m["b"]), int(m["c"]), int(m["d"]))
+        build = None
+    return FirmwareImage(
+        name=name,
+        extension=ext,
+        scheme="device-load",
+        family=_DEVICE_LOADS[m["kind"]],
+        protocol=None,
+        role=Role.APPLICATION,
+        version=version,
+        build=build,
+        signed=_signed_from(ext),
+        notes=("a CallManager gateway or media-resource load, not a phone",),
     )
 
 
@@ -519,7 +552,7 @@ _SCHEMES: list[tuple[re.Pattern[str], _Decoder]] = [
         _wireless,
     ),
     (
-        re.compile(r"cmterm[_-](?P<model>79[23]\d)\.(?P<fields>\d{1,2}(?:[.-]\d{1,2}){2,3})"),
+        re.compile(r"cmterm[_-](?P<model>79\d\d)\.(?P<fields>\d{1,2}(?:[.-]\d{1,2}){2,3})"),
         _cmterm,
     ),
     (re.compile(r"(?P<prefix>S001)(?P<a>\d\d)(?P<b>\d\d)(?P<c>\d\d)(?P<d>\d\d)"), _kem),
@@ -530,8 +563,18 @@ _SCHEMES: list[tuple[re.Pattern[str], _Decoder]] = [
         _kem,
     ),
     (
-        re.compile(r"(?P<proto>sip|sccp)(?P<model>\d\dxx|\d{4})\." + _JAVA_VERSION),
-        _newer_lowercase,
+        re.compile(
+            r"(?P<proto>sip|sccp|SIP|SCCP|CP|ATA)(?P<model>\d\dxx|\d{3,4}(?:_\d{4})?|dx\d{3})\."
+            + _JAVA_VERSION
+        ),
+        _other_phone,
+    ),
+    (
+        re.compile(
+            r"(?P<kind>[ACDM])00\d(?:(?P<a>\d\d)(?P<b>\d\d)(?P<c>\d\d)(?P<d>\d\d)"
+            r"|(?P<code>[A-Z]\d{3}))"
+        ),
+        _device_load,
     ),
 ]
 

@@ -192,6 +192,11 @@ def _universal(image: FirmwareImage) -> bool:
     return True  # MGCP images and loaders only exist in the .loads generation
 
 
+def _release(image: FirmwareImage) -> str:
+    protocol = image.protocol.value + " " if image.protocol else ""
+    return protocol + image.display_version
+
+
 def _split_name(text: str) -> str:
     try:
         return parse(text).name
@@ -276,7 +281,7 @@ def _steps_79x0(running: FirmwareImage, target: FirmwareImage) -> list[UpgradeSt
                 loader,
                 (OS79XX,),
                 "the only line",
-                f"{running.display_version} cannot fetch a .loads package: its loader reads "
+                f"{_release(running)} cannot fetch a .loads package: its loader reads "
                 f"OS79XX.TXT and boots the universal application loader {loader.name} "
                 "(naming the application there does nothing)",
             ),

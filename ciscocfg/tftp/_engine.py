@@ -24,6 +24,7 @@ State changes go through the tables of :mod:`._machine`.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import Final
 
 from ciscocfg._errors import LocalProtocolError
@@ -40,6 +41,7 @@ from ciscocfg.tftp.events import (
     TransferStats,
 )
 from ciscocfg.tftp.options import DEFAULT_TIMEOUT, Negotiated, RetryPolicy
+from ciscocfg.tftp.packets import _ACK_CACHE as _ACKS
 from ciscocfg.tftp.packets import HEADER, Error, ErrorCode, ack_bytes, decode, encode
 
 __all__ = ["Receiver", "Sender", "Transfer"]
@@ -51,6 +53,23 @@ _pack: Final = HEADER.pack
 def _error_bytes(code: int, message: str) -> bytes:
     return encode(Error(code & 0xFFFF, message.replace("\0", " ")))
 
+
+#: Progress events are spaced at least this many bytes apart (or one window, if larger).
+_PROGRESS_STEP: Final = 65536
+
+_EMPTY: Final = memoryview(b"")
+
+_new = object.__new__
+
+
+def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
+    setter: Callable[[object, object], None] = cls.__dict__[name].__set__
+    return setter
+
+
+_set_offset = _slot_setter(DataReceived, "offset")
+_set_payload = _slot_setter(DataReceived, "payload")
+_set_final = _slot_setter(DataReceived, "final")
 
 _UNKNOWN_TID: Final = _error_bytes(ErrorCode.UNKNOWN_TID, "Unknown transfer ID")
 
@@ -86,6 +105,12 @@ class Transfer:
         self._blocks = 0
         self._retransmits = 0
         self._completed = False
+        self._done = False
+        # The opcode that goes straight to the hot handler (ACK while sending, DATA while
+        # receiving); -1 when every datagram goes through _on_datagram.
+        self._hot = -1
+        self._last_progress = 0
+        self._hot_handler = self._on_hot
 
     # --- the surface every engine shares ------------------------------------------------------
 
@@ -101,10 +126,13 @@ class Transfer:
             if source[0] != peer[0] or source[1] != peer[1]:
                 self._from_stranger(data, source)
                 return
-        if len(data) < 4 or self._state in TERMINAL:
+        if self._done or len(data) < 4:
             return
         opcode, number = _unpack(data)
-        self._on_datagram(opcode, number, data, now)
+        if opcode == self._hot:
+            self._hot_handler(number, data, now)
+        else:
+            self._on_datagram(opcode, number, data, now)
 
     def datagrams_to_send(self) -> list[tuple[bytes, Address]]:
         """Drain the outbox: ``(payload, destination)`` pairs in sending order."""
@@ -147,14 +175,14 @@ class Transfer:
 
     def abort(self, code: int = ErrorCode.NOT_DEFINED, message: str = "Transfer aborted") -> None:
         """Abort locally: queue one ERROR to the peer and fail. Does nothing once done."""
-        if self._state in TERMINAL:
+        if self._done:
             return
         self._fail(code, message, self._finished_or_start(), reason="aborted", send=True)
 
     @property
     def done(self) -> bool:
         """Completed (dally included) or failed: nothing more will happen."""
-        return self._state in TERMINAL
+        return self._done
 
     @property
     def failed(self) -> bool:
@@ -202,6 +230,10 @@ class Transfer:
     ) -> None:
         raise NotImplementedError
 
+    def _on_hot(self, number: int, data: bytes | bytearray | memoryview, now: float) -> None:
+        """ACK while sending, DATA while receiving: the per-packet path."""
+        raise NotImplementedError
+
     def _retransmit(self, now: float) -> None:
         raise NotImplementedError
 
@@ -220,7 +252,16 @@ class Transfer:
         return self._finished if self._finished is not None else self._started
 
     def _set_state(self, event: Input) -> None:
-        self._state = advance(self._role, self._state, event)
+        state = self._state = advance(self._role, self._state, event)
+        self._done = state in TERMINAL
+        if state is State.SENDING:
+            self._hot = 4
+        elif state is State.RECEIVING or state is State.DALLYING:
+            self._hot = 3
+        else:
+            self._hot = -1
+        # A bound method kept on the instance saves one call level per datagram.
+        self._hot_handler = self._on_hot
 
     def _send(self, packet: bytes) -> None:
         peer = self._peer
@@ -233,6 +274,15 @@ class Transfer:
     def _progressed(self) -> None:
         self._retries = 0
         self._interval = self._negotiated.timeout
+
+    def _maybe_progress(self, total: int | None, window_bytes: int) -> None:
+        """Progress at most once per window, and no more often than every 64 KiB."""
+        moved = self._bytes
+        if moved - self._last_progress >= (
+            window_bytes if window_bytes > _PROGRESS_STEP else _PROGRESS_STEP
+        ):
+            self._last_progress = moved
+            self._events.append(Progress(moved, total))
 
     def _fail(
         self,
@@ -300,7 +350,7 @@ class Sender(Transfer):
         self._base = 1  # first block not yet acknowledged
         self._next = 1  # next block to send for the first time
         self._inflight: deque[bytes] = deque()  # DATA packets base .. next-1
-        self._source: bytes | memoryview = b""
+        self._view = _EMPTY  # supplied octets not yet sent, from _position on
         self._position = 0
         self._eof = False
         self._final: int | None = None
@@ -311,20 +361,22 @@ class Sender(Transfer):
         self._window = 1
         self._blksize = 512
         self._total: int | None = None
+        self._rollover = WRAP_TO_ZERO
+        self._timeout = timeout
 
     def supply(self, data: bytes | bytearray | memoryview, now: float) -> None:
         """Give the engine more octets to send (any amount; it slices the blocks)."""
         if self._eof:
             raise LocalProtocolError("supply() after supply_eof()")
-        if self._state in TERMINAL:
+        if self._done:
             raise LocalProtocolError(f"supply() on a transfer that is {self._state.value}")
         if not data:
             return
+        # One copy at most: bytes are kept as they are (the engine slices views of them).
         chunk = data if type(data) is bytes else bytes(data)
-        if self._position < len(self._source):
-            self._source = bytes(self._source[self._position :]) + chunk
-        else:
-            self._source = chunk
+        if self._position < len(self._view):
+            chunk = bytes(self._view[self._position :]) + chunk
+        self._view = memoryview(chunk)
         self._position = 0
         self._asked = False
         if self._may_send:
@@ -334,7 +386,7 @@ class Sender(Transfer):
         """The source is exhausted: what was supplied is the whole file."""
         if self._eof:
             raise LocalProtocolError("supply_eof() called twice")
-        if self._state in TERMINAL:
+        if self._done:
             raise LocalProtocolError(f"supply_eof() on a transfer that is {self._state.value}")
         self._eof = True
         self._asked = False
@@ -348,7 +400,8 @@ class Sender(Transfer):
         self._negotiated = negotiated
         self._blksize = negotiated.blksize
         self._window = negotiated.running_window
-        self._interval = negotiated.timeout
+        self._interval = self._timeout = negotiated.timeout
+        self._rollover = negotiated.rollover
         if negotiated.tsize is not None:
             self._total = negotiated.tsize
         self._may_send = True
@@ -359,53 +412,68 @@ class Sender(Transfer):
         if self._asked or self._eof or self._final is not None:
             return
         room = (self._base + self._window - self._next) * self._blksize
-        want = room - (len(self._source) - self._position)
+        want = room - (len(self._view) - self._position)
         if want > 0:
             self._asked = True
             self._events.append(NeedData(want))
 
     def _fill(self, now: float) -> None:
         """Send new blocks while the window has room and data is at hand."""
-        blksize = self._blksize
+        if self._final is not None:
+            return
+        next_block = self._next
         limit = self._base + self._window
-        source = self._source
+        blksize = self._blksize
+        eof = self._eof
+        view = self._view
         position = self._position
-        available = len(source) - position
-        sent = False
-        rollover = self._negotiated.rollover
-        inflight = self._inflight
-        outbox = self._outbox
-        peer = self._peer
-        assert peer is not None
-        view = source if type(source) is memoryview else memoryview(source)
-        while self._next < limit and self._final is None:
-            if available < blksize and not self._eof:
-                break
-            size = blksize if available >= blksize else available
-            block = self._next
-            wire = block & 0xFFFF if rollover == WRAP_TO_ZERO else to_wire(block, rollover)
-            packet = _pack(3, wire) + view[position : position + size]
-            position += size
-            available -= size
-            if size < blksize:
-                self._final = block
-                self._final_size = size
-            inflight.append(packet)
-            outbox.append((packet, peer))
-            self._next = block + 1
-            sent = True
-        if available == 0:
-            self._source = b""
-            self._position = 0
-        else:
-            self._position = position
-        if sent and self._deadline is None:
-            self._arm(now)
-        self._request_data()
+        available = len(view) - position
+        if next_block < limit and (available >= blksize or eof):
+            rollover = self._rollover
+            remember = self._inflight.append
+            send = self._outbox.append
+            peer = self._peer
+            assert peer is not None
+            while next_block < limit:
+                if available >= blksize:
+                    size = blksize
+                elif eof:
+                    size = available
+                else:
+                    break
+                wire = (
+                    next_block & 0xFFFF
+                    if rollover == WRAP_TO_ZERO
+                    else to_wire(next_block, rollover)
+                )
+                end = position + size
+                packet = _pack(3, wire) + view[position:end]
+                position = end
+                available -= size
+                remember(packet)
+                send((packet, peer))
+                next_block += 1
+                if size < blksize:
+                    self._final = next_block - 1
+                    self._final_size = size
+                    break
+            self._next = next_block
+            if available:
+                self._position = position
+            else:
+                self._view = _EMPTY
+                self._position = 0
+            if self._deadline is None:
+                self._deadline = now + self._interval
+        if not self._asked and not eof and self._final is None:
+            self._request_data()
 
-    def _on_ack(self, number: int, now: float) -> None:
+    def _on_ack(self, number: int, data: bytes | bytearray | memoryview, now: float) -> None:
         base = self._base
-        block = from_wire(number, base, self._negotiated.rollover)
+        if self._rollover == WRAP_TO_ZERO:
+            block = base + ((number - base + 32768) & 0xFFFF) - 32768
+        else:
+            block = from_wire(number, base, self._rollover)
         if block < base - 1 or block >= self._next:
             return  # stale (older than the window) or never sent: ignore (spec §1.13 item 6)
         if block == base - 1:
@@ -416,11 +484,15 @@ class Sender(Transfer):
                 self._resend_window()
             return
         inflight = self._inflight
-        for _ in range(block - base + 1):
+        if block == base:
             inflight.popleft()
+        else:
+            for _ in range(block - base + 1):
+                inflight.popleft()
         self._base = block + 1
         self._restarted = False
-        self._progressed()
+        self._retries = 0
+        self._interval = self._timeout
         blksize = self._blksize
         self._blocks = block
         if self._final is not None and block == self._final:
@@ -429,15 +501,17 @@ class Sender(Transfer):
             self._set_state(Input.LAST_ACKED)
             self._complete(now)
             return
-        self._bytes = block * blksize
-        self._events.append(Progress(self._bytes, self._total))
+        moved = self._bytes = block * blksize
+        if moved - self._last_progress >= _PROGRESS_STEP:
+            self._maybe_progress(self._total, self._window * blksize)
         self._deadline = None
         if inflight:
             # A partial window was acknowledged: RFC 7440 resumes right after that block.
             self._resend_window()
+            self._deadline = now + self._interval
         self._fill(now)
-        if self._inflight and self._deadline is None:
-            self._arm(now)
+
+    _on_hot = _on_ack
 
     def _resend_window(self) -> None:
         peer = self._peer
@@ -476,13 +550,14 @@ class Receiver(Transfer):
         self._follow_wrap = True  # follow a peer that wraps to 1 without saying so
         self._total: int | None = None
         self._limit: int | None = None
+        self._timeout = timeout
 
     def _start_receiving(self, negotiated: Negotiated) -> None:
         self._negotiated = negotiated
         self._blksize = negotiated.blksize
         self._window = negotiated.running_window
         self._rollover = negotiated.rollover
-        self._interval = negotiated.timeout
+        self._interval = self._timeout = negotiated.timeout
         self._total = negotiated.tsize
         # A negotiated rollover is binding; without one, follow what the peer does.
         self._follow_wrap = "rollover" not in {name.lower() for name in self._options}
@@ -519,14 +594,15 @@ class Receiver(Transfer):
                 self._since_ack = 0
                 self._ack(expected - 1)
             return
-        view = data if type(data) is memoryview else memoryview(data)
-        payload = view[4:]
+        payload = (data if type(data) is memoryview else memoryview(data))[4:]
         size = len(payload)
-        if size > self._blksize:
-            self._protocol_error(f"DATA of {size} octets exceeds blksize {self._blksize}", now)
+        blksize = self._blksize
+        if size > blksize:
+            self._protocol_error(f"DATA of {size} octets exceeds blksize {blksize}", now)
             return
+        offset = self._offset
         limit = self._limit
-        if limit is not None and self._offset + size > limit:
+        if limit is not None and offset + size > limit:
             self._fail(
                 ErrorCode.DISK_FULL,
                 f"upload exceeds the limit of {limit} bytes",
@@ -535,10 +611,14 @@ class Receiver(Transfer):
                 send=True,
             )
             return
-        final = size < self._blksize
-        self._events.append(DataReceived(self._offset, payload, final))
-        self._offset += size
-        self._bytes = self._offset
+        final = size < blksize
+        # DataReceived built without the frozen-dataclass __init__: this runs once per block.
+        event = _new(DataReceived)
+        _set_offset(event, offset)
+        _set_payload(event, payload)
+        _set_final(event, final)
+        self._events.append(event)
+        self._offset = self._bytes = offset + size
         self._blocks = expected
         self._expected = expected + 1
         self._gap_acked = False
@@ -550,13 +630,20 @@ class Receiver(Transfer):
             self._complete(now)
             self._deadline = now + self._retry.dally * self._negotiated.timeout
             return
-        self._since_ack += 1
-        if self._since_ack >= self._window:
+        since = self._since_ack + 1
+        if since >= self._window:
             self._since_ack = 0
-            self._ack(expected)
-            self._progressed()
-            self._events.append(Progress(self._offset, self._total))
+            wire = expected & 0xFFFF if rollover == WRAP_TO_ZERO else to_wire(expected, rollover)
+            self._outbox.append((_ACKS[wire] or ack_bytes(wire), self._peer))  # type: ignore[arg-type]
+            self._retries = 0
+            self._interval = self._timeout
+            if offset + size - self._last_progress >= _PROGRESS_STEP:
+                self._maybe_progress(self._total, self._window * blksize)
+        else:
+            self._since_ack = since
         self._deadline = now + self._interval
+
+    _on_hot = _on_data
 
     def _confirmed(self) -> None:
         """First DATA in a pre-receiving state: the engines move to RECEIVING."""

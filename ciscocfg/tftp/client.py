@@ -262,7 +262,7 @@ class ClientWrite(_Client, Sender):
         self, opcode: int, number: int, data: bytes | bytearray | memoryview, now: float
     ) -> None:
         if opcode == 4:
-            self._on_ack(number, now)
+            self._on_ack(number, data, now)
         elif opcode == 5:
             self._peer_error(data, now)
         elif opcode != 6:  # a repeated OACK is ignored: our timeout resends DATA 1

@@ -111,7 +111,7 @@ class ServerRead(Sender):
         if opcode == 4:
             state = self._state
             if state is State.SENDING:
-                self._on_ack(number, now)
+                self._on_ack(number, data, now)
             elif state is State.NEGOTIATING and number == 0:
                 self._set_state(Input.CONFIRMED)
                 self._deadline = None

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ciscocfg.tftp._engine import Sender, Transfer
 from ciscocfg.tftp.client import ClientRead, ClientWrite
-from ciscocfg.tftp.events import Address, DataReceived, NeedData, TransferFailed
+from ciscocfg.tftp.events import Address, DataReceived, NeedData, Progress, TransferFailed
 from ciscocfg.tftp.options import RetryPolicy, ServerPolicy
 from ciscocfg.tftp.packets import ReadRequest, WriteRequest
 from ciscocfg.tftp.server import RequestTracker, ServerRead, ServerWrite
@@ -91,7 +91,14 @@ class Conversation:
         #: DATA datagrams sent by each side, per step that caused them (delivery or timer).
         self.data_per_step: list[int] = []
         self.steps = 0
+        #: Largest number of DATA sent in answer to ACKs that acknowledged nothing new, between
+        #: two ACKs that did: 0 in lock-step (RFC 1123's Sorcerer's Apprentice fix), at most one
+        #: window with windows.
+        self.worst_stale_ack_burst = 0
+        self._stale_burst = 0
         self._positions: dict[int, int] = {}
+        #: Progress events seen, by ``id()`` of the engine that emitted them.
+        self.progress: dict[int, list[Progress]] = {}
         client: Transfer
         if direction == "read":
             client = ClientRead(
@@ -148,7 +155,16 @@ class Conversation:
     def deliver(self, index: int = 0) -> None:
         """Hand the datagram at ``index`` of :attr:`in_flight` to its destination."""
         datagram = self.in_flight.pop(index)
+        sender = self.sender.engine
+        is_ack = datagram.data[:2] == b"\x00\x04" and sender is not None
+        before = (sender.stats.blocks, sender.state) if sender is not None and is_ack else None
         self._step(lambda: self._hand(datagram))
+        if sender is not None and is_ack and datagram.destination != SERVER:
+            if (sender.stats.blocks, sender.state) == before:
+                self._stale_burst += self.data_per_step[-1]
+                self.worst_stale_ack_burst = max(self.worst_stale_ack_burst, self._stale_burst)
+            else:
+                self._stale_burst = 0
 
     def drop(self, index: int = 0) -> None:
         """Lose the datagram at ``index``."""
@@ -285,6 +301,8 @@ class Conversation:
             if event.offset != len(side.received):
                 side.offsets_ok = False
             side.received += event.payload
+        elif isinstance(event, Progress):
+            self.progress.setdefault(id(engine), []).append(event)
         elif isinstance(event, TransferFailed):
             side.failure = event
         elif type(event).__name__ == "TransferComplete":

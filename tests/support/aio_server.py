@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,18 @@ class BackgroundServer:
     host: str
     port: int
     records: list[TransferRecord] = field(default_factory=list)
+
+    def record_for(self, filename: str, timeout: float = 10.0) -> TransferRecord:
+        """The latest record of ``filename``, waiting for the server to finish with it (a
+        client may exit before the server has seen the final ACK)."""
+        end = time.monotonic() + timeout
+        while True:
+            for record in reversed(self.records):
+                if record.filename == filename:
+                    return record
+            if time.monotonic() > end:
+                raise AssertionError(f"no transfer of {filename!r} was recorded")
+            time.sleep(0.005)
 
     def call(self, coroutine: Any, timeout: float = 60.0) -> Any:
         """Run a coroutine on the server's loop and wait for its result."""

@@ -1,0 +1,46 @@
+"""``ciscocfg ringtone``: make ``.raw`` ring audio from a WAV file, or check a ring file.
+
+* ``ciscocfg ringtone SONG.wav -o Song.raw`` converts (8 kHz µ-law, at most 2 s, a multiple of
+  240 samples, faded ends);
+* ``ciscocfg ringtone Ring.raw`` checks an existing ring file and prints the findings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``ringtone`` subcommand."""
+    parser = subparsers.add_parser(
+        "ringtone",
+        help="convert WAV to .raw ring audio, or check a .raw file",
+        description="Convert a WAV file to Cisco .raw ring audio (with -o), or check a .raw "
+        "ring file against the phone's rules (without -o).",
+    )
+    parser.add_argument("input", metavar="FILE", help="a WAV file (with -o) or a .raw file")
+    parser.add_argument("-o", "--output", metavar="OUT", help="write the .raw audio here")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Convert or check; 1 when the checked file has errors."""
+    from ciscocfg import ringtone
+    from ciscocfg._diagnostic import has_errors
+    from ciscocfg._text import read_source, write_target
+
+    data, name = read_source(args.input)
+    if args.output:
+        raw = ringtone.from_wav(data)
+        write_target(args.output, raw)
+        print(f"{args.output}: {len(raw)} samples ({len(raw) / ringtone.RATE:.2f} s)")
+        return 0
+    findings = ringtone.validate(data, source=name)
+    for diag in findings:
+        print(diag, file=sys.stderr)
+    if not findings:
+        print(f"{name}: {len(data)} samples, valid ring audio")
+    return 1 if has_errors(findings) else 0

@@ -1,0 +1,96 @@
+"""``ciscocfg lint`` and ``ciscocfg fmt`` on .cnf files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ciscocfg.cli import main
+
+BROKEN = "line1_name\u00a0: \u201c100\u201d\r\nproxy1_port: 5060\r\n"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def test_lint_reports_and_exits_1_on_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "SIP0012D9122138.cnf", BROKEN)
+    assert main(["lint", "--model", "7940", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert any("error CNF401" in line for line in out)
+    assert f"{path}:1:1: warning CNF101: unknown key 'line1_name\\xa0'" in out[1]
+
+
+def test_lint_clean_file_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "SIPDefault.cnf", "proxy1_address: 10.0.0.5\nproxy1_port: 5060\n")
+    assert main(["lint", str(path)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_lint_warnings_alone_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "SIPDefault.cnf", "proxy1_adress: 10.0.0.5\n")
+    assert main(["lint", str(path)]) == 0
+    assert "CNF101" in capsys.readouterr().out
+
+
+def test_lint_kind_option_and_template_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "shared.cnf", "{if $x}\nproxy1_port: 5060\n")
+    assert main(["lint", "--kind", "phone", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}:1:5: error CNF001" in out
+    assert "CNF401" in out
+
+
+def test_lint_unknown_file_kind_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "SEPBASE", "line1_name: 1\n")
+    assert main(["lint", str(path)]) == 2
+    assert "unknown file kind" in capsys.readouterr().err
+    assert main(["lint", "--format", "cnf", str(path)]) == 0
+
+
+def test_lint_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", str(tmp_path / "SIPDefault.cnf")]) == 1
+    assert "No such file" in capsys.readouterr().err
+
+
+def test_fmt_prints_a_diff_and_leaves_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "SIPDefault.cnf", BROKEN)
+    assert main(["fmt", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "-line1_name\u00a0: \u201c100\u201d\r\n" in out
+    assert '+line1_name : "100"\r\n' in out
+    assert path.read_bytes() == BROKEN.encode("utf-8")
+
+
+def test_fmt_write_repairs_only_quotes_and_spaces(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "SIPDefault.cnf"
+    # Latin-1 bytes in a comment are not UTF-8: they must come back untouched.
+    path.write_bytes(BROKEN.encode("utf-8") + b"# caf\xe9 \xff")
+    raw = path.read_bytes()
+    assert main(["fmt", "--write", str(path)]) == 0
+    assert path.read_bytes() == raw.replace("\u00a0".encode(), b" ").replace(
+        "\u201c".encode(), b'"'
+    ).replace("\u201d".encode(), b'"')
+    assert "repaired" in capsys.readouterr().out
+    assert main(["fmt", "--check", str(path)]) == 0
+
+
+def test_fmt_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "SIPDefault.cnf", BROKEN)
+    assert main(["fmt", "--check", str(path)]) == 1
+    assert "would repair" in capsys.readouterr().out
+    assert path.read_bytes() == BROKEN.encode("utf-8")

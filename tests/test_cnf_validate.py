@@ -1,0 +1,152 @@
+"""Every diagnostic code, each triggered by a concrete document, and what stays silent."""
+
+from __future__ import annotations
+
+import pytest
+from support.paths import CORPUS, PROJECT_ROOT
+
+from ciscocfg import Diagnostic, cnf
+from ciscocfg.cnf._validate import CODES
+
+PHONE = "SIP00120034ABCD.cnf"
+LINE1 = "line1_name: 100\n"
+
+
+def findings(text: str, source: str | None = PHONE, **kwargs: object) -> list[Diagnostic]:
+    return cnf.validate(cnf.loads(text, strict=False, source=source), **kwargs)  # type: ignore[arg-type]
+
+
+def only(text: str, code: str, source: str = PHONE, **kwargs: object) -> Diagnostic:
+    found = [d for d in findings(text, source, **kwargs) if d.code == code]
+    assert len(found) == 1, found
+    return found[0]
+
+
+# (code, document, severity, line, column, suggestion)
+CASES = [
+    ("CNF001", LINE1 + 'reg.1.displayName="x"\n', "error", 2, 19, None),
+    ("CNF003", "\ufeff" + LINE1, "warning", 1, 1, None),
+    ("CNF101", LINE1 + "proxy1_adress: 10.0.0.5\n", "warning", 2, 1, "proxy1_address"),
+    ("CNF101", LINE1 + "date_format\u00a0: D/M/Y\n", "warning", 2, 1, "date_format"),
+    ("CNF102", LINE1 + "Line1_Password: x\n", "warning", 2, 1, "line1_password"),
+    ("CNF103", LINE1 + "proxy_register: 0\n  proxy_register: 1\n", "warning", 3, 3, None),
+    ("CNF104", LINE1 + "line7_name: 107\n", "warning", 2, 1, None),
+    ("CNF201", LINE1 + "proxy1_port: 50x\n", "error", 2, 14, None),
+    ("CNF201", LINE1 + "nat_enable: -1\n", "error", 2, 13, None),
+    ("CNF202", LINE1 + "proxy1_port: 70000\n", "error", 2, 14, None),
+    ("CNF202", LINE1 + "dnd_control: 4\n", "error", 2, 14, None),
+    ("CNF202", LINE1 + "nat_enable: 2\n", "error", 2, 13, None),
+    ("CNF202", LINE1 + "timer_register_expires: 0\n", "error", 2, 25, None),
+    ("CNF203", LINE1 + "sntp_mode: broadcast\n", "error", 2, 12, None),
+    ("CNF203", LINE1 + 'preferred_codec: "g722"\n', "error", 2, 18, None),
+    ("CNF203", LINE1 + "dtmf_outofband: rfc2833\n", "error", 2, 17, None),
+    ("CNF204", LINE1 + "phone_prompt: a-prompt-of-16-ch\n", "error", 2, 15, None),
+    ("CNF205", LINE1 + "dyn_tftp_addr: tftp.example\n", "error", 2, 16, None),
+    ("CNF205", LINE1 + "proxy1_address: sip example\n", "error", 2, 17, None),
+    ("CNF206", LINE1 + "dst_start_month: Marchember2\n", "error", 2, 18, None),
+    ("CNF206", LINE1 + "dst_stop_time: 25:00\n", "error", 2, 16, None),
+    ("CNF207", LINE1 + "line1_password: abc;def\n", "warning", 2, 20, '"abc;def"'),
+    ("CNF208", LINE1 + 'line1_password: "a;b"\n', "warning", 2, 19, None),
+    ("CNF301", LINE1 + "sntp_server: \u201cntp.example\u201d\n", "warning", 2, 14, '"'),
+    ("CNF302", LINE1 + "proxy1_port:\u00a05060\n", "warning", 2, 13, " "),
+    ("CNF303", LINE1 + "line1_displayname: J\u00f6rg\n", "warning", 2, 21, None),
+    ("CNF401", "line1_name: UNPROVISIONED\n", "error", 1, 13, None),
+    ("CNF401", 'line1_name: ""\n', "error", 1, 13, None),
+    ("CNF402", LINE1 + "start_media_port: 20000\nend_media_port: 16384\n", "error", 3, 17, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "severity", "line", "column", "suggestion"),
+    CASES,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)],
+)
+def test_code(
+    code: str, text: str, severity: str, line: int, column: int, suggestion: str | None
+) -> None:
+    found = only(text, code)
+    assert (found.severity, found.line, found.column) == (severity, line, column)
+    assert found.suggestion == suggestion
+    assert found.source == PHONE
+    assert found.message
+
+
+def test_every_code_is_exercised_and_documented() -> None:
+    exercised = {case[0] for case in CASES} | {"CNF002"}
+    assert exercised == set(CODES)
+    page = (PROJECT_ROOT / "docs" / "formats" / "cnf.md").read_text(encoding="utf-8")
+    for code in CODES:
+        assert f"`{code}`" in page, code
+
+
+def test_file_over_8_kib() -> None:
+    filler = "# " + "x" * 78 + "\n"
+    found = only(LINE1 + filler * 103, "CNF002")
+    assert found.severity == "warning"
+    assert found.line is None
+    assert not [d for d in findings(LINE1 + filler * 100) if d.code == "CNF002"]
+
+
+def test_model_decides_how_many_lines() -> None:
+    text = LINE1 + "line3_name: 103\nauto_answer: 7\n"
+    assert not [d.code for d in findings(text, model="7960")]
+    codes = [d.code for d in findings(text, model="7940")]
+    assert codes == ["CNF104", "CNF202"]
+    assert [d.code for d in findings(text)] == []  # six lines unless told
+
+
+def test_line_1_check_depends_on_the_kind_of_file() -> None:
+    text = "proxy1_address: 10.0.0.5\n"
+    assert not findings(text, source="SIPDefault.cnf")
+    assert not findings(text, source="somewhere/else.txt")
+    assert [d.code for d in findings(text, source="SIP0012D9122138.cnf")] == ["CNF401"]
+    assert [d.code for d in findings(text, source=None, kind="phone")] == ["CNF401"]
+    assert not findings("line1_name: \n", source="SIPDefault.cnf")
+    assert [d.code for d in findings("line2_name: 2\n", source=None)] == ["CNF401"]
+
+
+def test_unset_values_are_accepted_for_every_type() -> None:
+    text = LINE1 + 'proxy1_port: ""\nnat_enable: UNPROVISIONED\nsntp_mode:\n'
+    assert findings(text) == []
+
+
+def test_keywords_match_case_insensitively() -> None:
+    assert findings(LINE1 + "network_media_type: auto\npreferred_codec: G711ULAW\n") == []
+
+
+def test_characters_in_comments_and_remarks_are_only_style() -> None:
+    found = findings(LINE1 + "# \u201cquoted\u201d\u00a0note\nproxy1_port: 5060 ; \u00a0x \u2013\n")
+    assert {(d.code, d.severity) for d in found} == {("CNF301", "info"), ("CNF302", "info")}
+
+
+def test_seed_phone_file_explains_the_missing_line_names() -> None:
+    path = CORPUS / "seed" / "SIPmacaddress.cnf"
+    if not path.is_file():
+        pytest.skip(f"no corpus at {CORPUS}")
+    doc = cnf.load(path)
+    found = cnf.validate(doc, model="7940")
+    (line1,) = [d for d in found if d.code == "CNF401"]
+    assert "line1_name\\xa0" in line1.message
+    unknown = {d.suggestion for d in found if d.code == "CNF101"}
+    assert {"line1_name", "proxy1_address", "proxy1_port"} <= unknown
+    assert {d.code for d in found} >= {"CNF301", "CNF302"}
+    # After the repair the phone file has nothing left to say.
+    assert [d for d in cnf.validate(cnf.fix(doc), model="7940") if d.severity != "info"] == []
+
+
+def test_real_corpus_configs_are_clean() -> None:
+    names = [
+        "julianhead__CiscoPhones__SIP0015F92EC692.cnf",
+        "nikscave__freepbx_configs__SIPDefault.cnf",
+        "nikscave__freepbx_configs__SIP0012D9122138.cnf",
+    ]
+    for name in names:
+        path = CORPUS / "cnf" / name
+        if not path.is_file():
+            pytest.skip(f"no corpus at {CORPUS}")
+        assert cnf.validate(cnf.load(path)) == [], name
+
+
+def test_findings_come_in_file_order() -> None:
+    found = findings("nat_enable: 5\nline1_name: 1\nproxy1_port: x\n")
+    assert [d.line for d in found] == sorted(d.line or 0 for d in found)
