@@ -38,6 +38,7 @@ __all__ = [
     "cnf_to_sepxml",
     "convert",
     "date_template",
+    "node_from_element",
     "normalize_phone_label",
     "phone_model",
     "revert",
