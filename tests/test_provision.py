@@ -291,3 +291,16 @@ def test_79x1_ring_list_name_is_case_sensitive(tmp_path: Path) -> None:
     (root / "ringlist.xml").rename(root / "Ringlist.xml")
     again = [(d.code, d.source) for d in check(root)]
     assert ("PRV061", "Chirp.raw") in again
+
+
+def test_phone_file_in_a_folder_the_phone_does_not_read(tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "tftp")
+    (root / "phones").mkdir()
+    (root / f"SIP{MAC}.cnf").rename(root / "phones" / f"SIP{MAC}.cnf")
+    (finding,) = [d for d in check(root) if d.code == "PRV012"]
+    assert finding.source == f"SIP{MAC}.cnf"
+    assert f"phones/SIP{MAC}.cnf" in finding.message
+    assert "tftp_cfg_dir" in finding.message
+    with (root / "SIPDefault.cnf").open("a") as handle:
+        handle.write("tftp_cfg_dir: ./phones/\n")
+    assert "PRV012" not in {d.code for d in check(root)}

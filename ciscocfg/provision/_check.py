@@ -161,6 +161,15 @@ class _TraceChecker:
                 )
             )
             return
+        if self.listing is not None and fetch.request.role == "sip_cnf":
+            base = name.rsplit("/", 1)[-1]
+            elsewhere = sorted(n for n in self.listing if n != name and n.endswith("/" + base))
+            if elsewhere:
+                what += (
+                    f"; there is {elsewhere[0]}, but the phone reads its file from "
+                    + (f"{name.rsplit('/', 1)[0]}/" if "/" in name else "the TFTP root")
+                    + " (SIPDefault.cnf's tftp_cfg_dir decides where)"
+                )
         odd = (
             ""
             if name.isprintable() and "\u00a0" not in name
