@@ -135,6 +135,15 @@ def node_from_element(element: Element) -> Node:
     )
 
 
+def _write(doc: cnf.Document, key: str, value: str) -> str | None:
+    """Set ``key``; the reason when the dialect cannot hold the value (it has no escapes)."""
+    try:
+        doc[key] = value
+    except ValidationError as exc:
+        return str(exc)
+    return None
+
+
 def sepxml_to_cnf(config: sepxml.DeviceConfig) -> tuple[cnf.Document, list[Diagnostic]]:
     """The ``SIP<MAC>.cnf`` holding what a 79x1 SIP ``config`` says that a 79x0 can hold.
 
@@ -144,19 +153,16 @@ def sepxml_to_cnf(config: sepxml.DeviceConfig) -> tuple[cnf.Document, list[Diagn
     from ciscocfg import cnf
 
     settings, findings = revert(node_from_element(config.root), source=config.source)
-    lines: list[str] = []
+    doc = cnf.loads("")
     for key, value in settings.items():
-        if any(c in value for c in '"\r\n'):
-            # The dialect has no escape: a quote or a line break cannot be held in a value.
+        problem = _write(doc, key, value)
+        if problem is not None:
             findings.append(
                 Diagnostic(
                     "MIG108",
                     "warning",
-                    f"{key}: {value!r} holds a quote or a line break, which a .cnf value "
-                    "cannot hold: not written",
+                    f"{key}: {value!r} cannot be written in a .cnf file ({problem}): not written",
                     source=config.source,
                 )
             )
-            continue
-        lines.append(f'{key}: "{value}"\n')
-    return cnf.loads("".join(lines)), findings
+    return doc, findings

@@ -201,7 +201,16 @@ class _Converter:
                 line.ensure("port").text = "5060"
             used.add(number)
             made.append((number, line))
-        if not proxy1_used:
+        if proxy1_used:
+            for entry in deferred:
+                self.report(
+                    "MIG016",
+                    "info",
+                    f"{entry.key}: line 1 has no name, so it is carried only as the proxy of "
+                    "the lines that have none of their own",
+                    entry,
+                )
+        else:
             for entry in deferred:
                 self.report(
                     "MIG009",
@@ -336,6 +345,16 @@ class _Converter:
             )
         date = effective.get("date_format")
         hours = effective.get("time_format_24hr")
+        for empty in (date, hours):
+            if empty is not None and empty.value.strip() == "":
+                self.report(
+                    "MIG007",
+                    "info",
+                    f"{empty.key} is empty: not carried, the 79x1 keeps its own default",
+                    empty,
+                )
+        date = date if date is not None and date.value.strip() else None
+        hours = hours if hours is not None and hours.value.strip() else None
         if date is None and hours is None:
             return
         if hours is not None and hours.value.strip() not in {"0", "1"}:
