@@ -93,6 +93,25 @@ def _accounted(
 
 
 @pytest.mark.parametrize("path", _phone_files())
+def test_corpus_every_line_is_accounted_for(path: Path) -> None:
+    """Templates included: whatever their placeholders, no line goes unaccounted for."""
+    phone = _load(path)
+    default_path = _default_for(path)
+    default = _load(default_path) if default_path and default_path.is_file() else None
+    config, findings = cnf_to_sepxml(phone, default, model="7961", fix=True)
+    back, _ = sepxml_to_cnf(config)
+    docs = [cnf.fix(d) for d in (default, phone) if d is not None]
+    assert _accounted(docs, findings, back) == []
+    invalid = {
+        (doc.source, n)
+        for doc in docs
+        for n, line in enumerate(doc.lines, 1)
+        if type(line) is cnf.InvalidLine
+    }
+    assert invalid <= {(d.source, d.line) for d in findings if d.code == "MIG011"}
+
+
+@pytest.mark.parametrize("path", _phone_files())
 @pytest.mark.parametrize("model", ["7961", "7941", "7911"])
 def test_corpus_phone_file_migrates(path: Path, model: str) -> None:
     phone = _load(path)
