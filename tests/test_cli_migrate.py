@@ -81,3 +81,16 @@ def test_bad_usage(tmp_path: Path) -> None:
     src.mkdir()
     assert main(["migrate", str(src), str(tmp_path / "d"), "--model", "7961", "--jobs", "0"]) == 2
     assert main(["migrate", str(src), str(tmp_path / "d"), "--model", "7940"]) == 1
+
+
+def test_findings_are_printed_unless_quiet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _tree(tmp_path / "src", 1)
+    assert main(["migrate", str(tmp_path / "src"), str(tmp_path / "a"), "--model", "7961"]) == 0
+    assert "SIPDefault.cnf:4: warning MIG001: telnet_level" in capsys.readouterr().out
+    args = ["migrate", str(tmp_path / "src"), str(tmp_path / "b"), "--model", "7961", "--quiet"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "MIG001" not in out
+    assert "1 of 1 phone(s) written" in out

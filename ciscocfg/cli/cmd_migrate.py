@@ -39,6 +39,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="worker processes for large fleets (default: every core)",
     )
     parser.add_argument(
+        "--quiet", action="store_true", help="print only the summary, not each finding"
+    )
+    parser.add_argument(
         "--report",
         metavar="PATH",
         help=f"where to write the report (default: DST_TREE/{REPORT_NAME})",
@@ -47,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    """Convert the tree; print a summary and write the report."""
+    """Convert the tree; print the report (unless quiet) and a summary, and write the report."""
     from ciscocfg.migrate._bulk import migrate_tree
 
     if not os.path.isdir(args.src):
@@ -63,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     path = args.report or os.path.join(args.dst, REPORT_NAME)
     with open(path, "w", encoding="utf-8", errors="surrogateescape") as handle:
         handle.write(report)
+    if not args.quiet:
+        sys.stdout.write(report)
     kept = sum(1 for p in result.phones if p.status == "exists")
     print(
         f"{result.written} of {len(result.phones)} phone(s) written to {args.dst}"
