@@ -86,3 +86,17 @@ def test_bad_usage(tmp_path: Path) -> None:
 )
 def test_parse_target(text: str, expected: tuple[str, int] | None) -> None:
     assert parse_target(text) == expected
+
+
+def test_outcome_is_shown_without_passwords(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = build_tree(tmp_path / "tftp")
+    assert main(["check", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "ends up with: protocol 'SIP', image_version 'P0S3-08-12-00', line1_name '2001'" in out
+    assert "s3cret" not in out
+    BREAKERS["stray SEP<MAC>.cnf.xml"][0](root)
+    main(["check", str(root), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["phones"][0]["outcome"]["protocol"] == "SCCP (flipped by SEP<MAC>.cnf.xml)"

@@ -104,6 +104,10 @@ def _phone_block(phone: PhoneReport) -> list[str]:
         else:
             state = "not found"
         out.append(f"    {request.name.ljust(width)}  {state}  — {request.purpose}")
+    if phone.outcome:
+        out.append(
+            "  ends up with: " + ", ".join(f"{key} {value!r}" for key, value in phone.outcome)
+        )
     if phone.diagnostics:
         out.append("  findings:")
         out.extend(_findings(phone.diagnostics))

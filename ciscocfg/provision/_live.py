@@ -12,6 +12,8 @@ import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import attrs
+
 from ciscocfg._diagnostic import Diagnostic
 from ciscocfg._phones import FAMILY_79X0, FAMILY_79X1, Family, normalize_mac, phone_model
 from ciscocfg.provision._boot import BootTrace, Fetch, Walk
@@ -165,9 +167,7 @@ async def check_tftp_async(
     per_phone |= {d.source for d in naming if d.source}
     files = FileFindings(known.name if known is not None else None)
     report, shared = report_for(trace, None, files, running, per_phone)
-    report = type(report)(
-        report.mac, report.family, report.requests, tuple(naming) + report.diagnostics
-    )
+    report = attrs.evolve(report, diagnostics=tuple(naming) + report.diagnostics)
     unique = {(d.code, d.source, d.line, d.message): d for d in shared}
     ordered = sorted(unique.values(), key=Diagnostic.sort_key)
     return TreeReport(f"tftp://{host}:{port}", (report,), tuple(ordered))

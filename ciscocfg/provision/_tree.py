@@ -21,8 +21,17 @@ from ciscocfg._phones import (
 from ciscocfg.provision._boot import BootTrace, Walk, run_walk, walk_79x0, walk_79x1
 from ciscocfg.provision._check import FileFindings, check_trace
 from ciscocfg.provision._naming import classify
+from ciscocfg.provision._read import merged_values, xml_refs
 
-__all__ = ["PhoneReport", "RequestOutcome", "TreeReport", "check", "check_tree", "phones_in"]
+__all__ = [
+    "PhoneReport",
+    "RequestOutcome",
+    "TreeReport",
+    "check",
+    "check_tree",
+    "outcome",
+    "phones_in",
+]
 
 
 @attrs.frozen
@@ -44,6 +53,9 @@ class PhoneReport:
     family: Family
     requests: tuple[RequestOutcome, ...]
     diagnostics: tuple[Diagnostic, ...]
+    #: What the phone ends up with: protocol, image, line 1 and its proxy, dial plan (never a
+    #: password), as read from the files it got.
+    outcome: tuple[tuple[str, str], ...] = ()
 
     @property
     def has_errors(self) -> bool:
@@ -92,6 +104,7 @@ class TreeReport:
                     "mac": p.mac,
                     "family": p.family,
                     "requests": [attrs.asdict(r) for r in p.requests],
+                    "outcome": dict(p.outcome),
                     "diagnostics": [diag(d) for d in p.diagnostics],
                 }
                 for p in self.phones
@@ -192,7 +205,48 @@ def report_for(
         )
         for f in trace.fetches
     )
-    return PhoneReport(trace.mac, trace.family, requests, own), shared
+    return PhoneReport(trace.mac, trace.family, requests, own, outcome(trace)), shared
+
+
+def outcome(trace: BootTrace) -> tuple[tuple[str, str], ...]:
+    """The settings that decide whether the phone works, as the phone would hold them."""
+    result: list[tuple[str, str]] = []
+    if trace.family == FAMILY_79X0:
+        sep = trace.first("sep_xml")
+        refs = xml_refs(sep.data) if sep is not None and sep.data is not None else None
+        flipped = refs is not None and not (
+            refs.protocol == "SIP" and (refs.load or "").upper().startswith("P0S")
+        )
+        result.append(("protocol", "SCCP (flipped by SEP<MAC>.cnf.xml)" if flipped else "SIP"))
+        default = trace.first("sip_default")
+        own = trace.last("sip_cnf")
+        merged = merged_values(
+            default.data if default is not None else None, own.data if own is not None else None
+        )
+        result.extend((key, merged[key]) for key in _OUTCOME_79X0 if key in merged)
+        if "line1_name" not in merged:
+            result.append(("line1_name", "(not set)"))
+        return tuple(result)
+    sep = trace.first("sep_xml")
+    if sep is not None and sep.data is not None:
+        refs = xml_refs(sep.data)
+        result.append(("protocol", refs.protocol or "(not set)"))
+        if refs.load:
+            result.append(("loadInformation", refs.load))
+        if refs.dial_template:
+            result.append(("dialTemplate", refs.dial_template))
+    return tuple(result)
+
+
+# The keys shown as the outcome of a 79x0 boot; passwords are never shown.
+_OUTCOME_79X0 = (
+    "image_version",
+    "line1_name",
+    "proxy1_address",
+    "proxy1_port",
+    "proxy_register",
+    "dial_template",
+)
 
 
 def check_tree(
