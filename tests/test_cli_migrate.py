@@ -94,3 +94,13 @@ def test_findings_are_printed_unless_quiet(
     out = capsys.readouterr().out
     assert "MIG001" not in out
     assert "1 of 1 phone(s) written" in out
+
+
+def test_load_is_written_and_checked_against_the_model(tmp_path: Path) -> None:
+    macs = _tree(tmp_path / "src", 1)
+    src, dst = str(tmp_path / "src"), str(tmp_path / "dst")
+    assert main(["migrate", src, dst, "--model", "7961", "--load", "SIP41.9-4-2SR3-1S"]) == 0
+    config = sepxml.load(tmp_path / "dst" / f"SEP{macs[0]}.cnf.xml")
+    assert config.load_information == "SIP41.9-4-2SR3-1S"
+    assert [d for d in sepxml.validate(config, model="7961") if d.severity == "error"] == []
+    assert main(["migrate", src, dst, "--model", "7911", "--load", "SIP41.9-4-2SR3-1S"]) == 1

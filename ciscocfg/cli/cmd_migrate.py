@@ -39,6 +39,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="worker processes for large fleets (default: every core)",
     )
     parser.add_argument(
+        "--load",
+        metavar="LOAD",
+        help="firmware load for loadInformation, e.g. SIP41.9-4-2SR3-1S (default: none, the "
+        "phones keep what they run)",
+    )
+    parser.add_argument(
         "--quiet", action="store_true", help="print only the summary, not each finding"
     )
     parser.add_argument(
@@ -60,7 +66,13 @@ def run(args: argparse.Namespace) -> int:
         print("ciscocfg: --jobs must be at least 1", file=sys.stderr)
         return 2
     result = migrate_tree(
-        args.src, args.dst, model=args.model, force=args.force, fix=args.fix, jobs=args.jobs
+        args.src,
+        args.dst,
+        model=args.model,
+        force=args.force,
+        fix=args.fix,
+        jobs=args.jobs,
+        load=args.load,
     )
     report = result.report()
     path = args.report or os.path.join(args.dst, REPORT_NAME)

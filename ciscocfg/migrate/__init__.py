@@ -81,8 +81,23 @@ def _model(model: str) -> PhoneModel:
     return found
 
 
+def _check_load(load: str, target: PhoneModel) -> None:
+    from ciscocfg import sepxml
+
+    families = sepxml.load_family(load.strip())
+    if families is not None and target.name[:4] not in families:
+        raise ValidationError(
+            f"load {load!r} is for {', '.join(sorted(families))}, not the {target.name}"
+        )
+
+
 def cnf_to_sepxml(
-    phone: cnf.Document, default: cnf.Document | None = None, *, model: str, fix: bool = False
+    phone: cnf.Document,
+    default: cnf.Document | None = None,
+    *,
+    model: str,
+    fix: bool = False,
+    load: str | None = None,
 ) -> tuple[sepxml.DeviceConfig, list[Diagnostic]]:
     """Build the ``SEP<MAC>.cnf.xml`` a 79x1 ``model`` needs for what a 79x0 would read.
 
@@ -92,12 +107,16 @@ def cnf_to_sepxml(
     (``tos_media``), beyond the model's keys, or not a valid value. Raises
     :class:`~ciscocfg.ValidationError` for a model that is not a 79x1.
 
+    ``load`` (e.g. ``SIP41.9-4-2SR3-1S``) is written as ``loadInformation``; a load of
+    another family than ``model`` is refused with :class:`~ciscocfg.ValidationError`.
     ``fix=True`` first repairs typographic quotes and no-break spaces (:func:`ciscocfg.cnf.fix`),
     which a phone would otherwise take literally; each repaired file is reported (``MIG021``).
     """
     from ciscocfg import cnf, sepxml
 
     target = _model(model)
+    if load is not None:
+        _check_load(load, target)
     layers: list[list[Entry]] = []
     findings: list[Diagnostic] = []
     for doc in (default, phone):
@@ -119,6 +138,8 @@ def cnf_to_sepxml(
         layers.append(entries)
         findings.extend(skipped)
     device, converted = convert(layers, target)
+    if load is not None:
+        device.ensure("loadInformation").text = load.strip()
     findings.extend(converted)
     config = sepxml.loads('<?xml version="1.0" encoding="UTF-8"?>\n' + device.render())
     findings.sort(key=Diagnostic.sort_key)

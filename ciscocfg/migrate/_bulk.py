@@ -81,12 +81,12 @@ def find_phone_files(root: Path) -> Iterator[tuple[str, Path]]:
 
 
 def _convert_one(
-    job: tuple[str, str, str | None, str, str, bool, bool, str],
+    job: tuple[str, str, str | None, str, str, bool, bool, str, str | None],
 ) -> PhoneResult:
     from ciscocfg import cnf
     from ciscocfg.migrate import cnf_to_sepxml
 
-    mac, src, default_path, target, model, force, fix, root = job
+    mac, src, default_path, target, model, force, fix, root, load = job
     rel = os.path.relpath(src, root)
     if os.path.exists(target) and not force:
         message = f"{target} exists; not overwritten (use --force)"
@@ -99,7 +99,7 @@ def _convert_one(
         if default_path is not None:
             default = cnf.load(default_path, strict=False)
             default.source = os.path.relpath(default_path, root)
-        config, findings = cnf_to_sepxml(phone, default, model=model, fix=fix)
+        config, findings = cnf_to_sepxml(phone, default, model=model, fix=fix, load=load)
     except (OSError, CiscoCfgError) as exc:
         found = (Diagnostic("MIG031", "error", f"cannot convert: {exc}", source=rel),)
         return PhoneResult(mac, rel, target, found, "failed")
@@ -116,17 +116,20 @@ def migrate_tree(
     force: bool = False,
     fix: bool = False,
     jobs: int | None = None,
+    load: str | None = None,
 ) -> TreeResult:
     """Convert every ``SIP<MAC>.cnf`` under ``src`` into ``dst/SEP<MAC>.cnf.xml``.
 
     ``SIPDefault.cnf`` at the top of ``src`` is merged under each phone's file, as the phone
     does. An existing target is left alone unless ``force``. ``jobs`` caps the worker
     processes (default: every core); fleets under :data:`PARALLEL_THRESHOLD` phones are
-    converted in this process.
+    converted in this process. ``load`` is written as every phone's ``loadInformation``.
     """
-    from ciscocfg.migrate import _model
+    from ciscocfg.migrate import _check_load, _model
 
     target_model = _model(model)
+    if load is not None:
+        _check_load(load, target_model)
     root = Path(src)
     out = Path(dst)
     out.mkdir(parents=True, exist_ok=True)
@@ -142,6 +145,7 @@ def migrate_tree(
             force,
             fix,
             str(root),
+            load,
         )
         for mac, path in find_phone_files(root)
     ]
