@@ -304,3 +304,21 @@ def test_phone_file_in_a_folder_the_phone_does_not_read(tmp_path: Path) -> None:
     with (root / "SIPDefault.cnf").open("a") as handle:
         handle.write("tftp_cfg_dir: ./phones/\n")
     assert "PRV012" not in {d.code for d in check(root)}
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (
+            "<deviceProtocol>SIP</deviceProtocol><loadInformation>SIP41.8-5-4S</loadInformation>",
+            "not a 79x0 SIP image",
+        ),
+        ("<deviceProtocol>SIP</deviceProtocol>", "names no load"),
+        ("<loadInformation>P00308010200</loadInformation>", "SCCP, as none is named"),
+    ],
+)
+def test_other_stray_seps(tmp_path: Path, body: str, words: str) -> None:
+    root = build_tree(tmp_path / "tftp")
+    (root / f"SEP{MAC}.cnf.xml").write_text(f"<device>{body}</device>\n")
+    (flip,) = [d for d in check(root) if d.code == "PRV020"]
+    assert words in flip.message

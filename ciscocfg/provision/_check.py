@@ -25,18 +25,6 @@ NO_LINE_MESSAGE = "W362 No Valid Line Names Provisioned"
 
 # Codec codes replaced by a check on the merged chain here (line 1 may come from SIPDefault).
 _REPLACED = {"CNF401"}
-# Roles whose absence stops the phone from working as configured: error; else warning.
-_MISSING_SEVERITY: dict[str, Severity] = {
-    "sip_cnf": "error",
-    "loads": "error",
-    "image": "error",
-    "dial_template": "warning",
-    "ringlist": "warning",
-    "ring": "warning",
-    "softkeys": "warning",
-    "ringlist_xml": "info",
-    "sip_default": "warning",
-}
 
 
 def _diag(
@@ -245,13 +233,13 @@ class _TraceChecker:
                 self.missing(
                     own,
                     "error",
-                    "the phone has no lines and shows 'No Valid Line Names Provisioned'"
-                    if trace.first("sip_default") and default and default.data
+                    f"the phone gets no lines of its own and shows '{NO_LINE_MESSAGE}'"
+                    if default is not None and default.data is not None
                     else "the phone finds no SIP config at all",
                 )
         elif own is not None and own.data is not None:
             self.found.extend(self.files.get("sip_cnf", own.request.name, own.data))
-        self.line_one(default.data if default else None, own.data if own else None)
+        self.line_one(default.data if default else None, own)
         self.os79xx()
 
     def stray_sep(self, name: str, data: bytes) -> None:
@@ -269,12 +257,33 @@ class _TraceChecker:
             )
             return
         self.found.extend(self.files.get("sep_xml", name, data))
+        if refs.protocol == "SIP":
+            what = (
+                f"names the load {load}, which is not a 79x0 SIP image"
+                if load
+                else ("names no load")
+            )
+            consequence = (
+                "the loader boots from it instead of going on to SIP<MAC>.cnf"
+                if load
+                else "the loader reads it instead of SIP<MAC>.cnf"
+            )
+            self.add(
+                _diag(
+                    "PRV020",
+                    "error",
+                    f"{name} is probed before SIP<MAC>.cnf and {what}: {consequence}; remove it "
+                    "or make it name a P0S3 load",
+                    name,
+                )
+            )
+            return
         self.add(
             _diag(
                 "PRV020",
                 "error",
                 f"{name} is probed before SIP<MAC>.cnf: the loader boots the protocol it names "
-                f"({refs.protocol or 'SCCP'}"
+                f"({refs.protocol or 'SCCP, as none is named'}"
                 + (f", load {load}" if load else "")
                 + ") and flips this SIP phone to SCCP; remove it or make it name a P0S3 load "
                 "with deviceProtocol SIP",
@@ -282,12 +291,12 @@ class _TraceChecker:
             )
         )
 
-    def line_one(self, default: bytes | None, own: bytes | None) -> None:
-        if own is None:
+    def line_one(self, default: bytes | None, own: Fetch | None) -> None:
+        if own is None or own.data is None:
             return
         from ciscocfg import cnf
 
-        own_doc = cnf_doc(own, source=self.trace.last("sip_cnf").request.name)  # type: ignore[union-attr]
+        own_doc = cnf_doc(own.data, source=own.request.name)
         layers = [cnf_doc(default)] if default is not None else []
         merged = cnf.merge(*layers, own_doc)
         name = merged.get("line1_name")
@@ -310,8 +319,12 @@ class _TraceChecker:
                 _diag(
                     "PRV040",
                     "error",
-                    f"no usable line 1 after SIPDefault.cnf and {source} are merged ({why}): "
-                    f"the phone shows '{NO_LINE_MESSAGE}' and does not register",
+                    (
+                        f"no usable line 1 after SIPDefault.cnf and {source} are merged ({why}): "
+                        if default is not None
+                        else f"no usable line 1 in {source} ({why}): "
+                    )
+                    + f"the phone shows '{NO_LINE_MESSAGE}' and does not register",
                     source,
                     line,
                 )
