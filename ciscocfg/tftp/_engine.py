@@ -99,7 +99,7 @@ class Transfer:
         self._deadline: float | None = None
         self._retries = 0
         self._interval = timeout
-        self._started = now
+        self._started = self._now = now
         self._finished: float | None = None
         self._bytes = 0
         self._blocks = 0
@@ -128,6 +128,7 @@ class Transfer:
                 return
         if self._done or len(data) < 4:
             return
+        self._now = now
         opcode, number = _unpack(data)
         if opcode == self._hot:
             self._hot_handler(number, data, now)
@@ -157,6 +158,7 @@ class Transfer:
         deadline = self._deadline
         if deadline is None or now < deadline:
             return
+        self._now = now
         if self._state is State.DALLYING:
             self._deadline = None
             self._set_state(Input.DALLY_END)
@@ -173,11 +175,20 @@ class Transfer:
         self._deadline = now + self._interval
         self._retransmit(now)
 
-    def abort(self, code: int = ErrorCode.NOT_DEFINED, message: str = "Transfer aborted") -> None:
-        """Abort locally: queue one ERROR to the peer and fail. Does nothing once done."""
+    def abort(
+        self,
+        code: int = ErrorCode.NOT_DEFINED,
+        message: str = "Transfer aborted",
+        now: float | None = None,
+    ) -> None:
+        """Abort locally: queue one ERROR to the peer and fail. Does nothing once done.
+
+        ``now`` (optional) timestamps the end in :attr:`stats`; by default the last time the
+        engine was given.
+        """
         if self._done:
             return
-        self._fail(code, message, self._finished_or_start(), reason="aborted", send=True)
+        self._fail(code, message, self._now if now is None else now, reason="aborted", send=True)
 
     @property
     def done(self) -> bool:
@@ -247,9 +258,6 @@ class Transfer:
         # RFC 1350 §4: answer with ERROR 5 and carry on. ERRORs and runts get no answer.
         if len(data) >= 4 and (data[0] != 0 or data[1] != 5):
             self._outbox.append((_UNKNOWN_TID, source))
-
-    def _finished_or_start(self) -> float:
-        return self._finished if self._finished is not None else self._started
 
     def _set_state(self, event: Input) -> None:
         state = self._state = advance(self._role, self._state, event)
@@ -370,6 +378,7 @@ class Sender(Transfer):
             raise LocalProtocolError("supply() after supply_eof()")
         if self._done:
             raise LocalProtocolError(f"supply() on a transfer that is {self._state.value}")
+        self._now = now
         if not data:
             return
         # One copy at most: bytes are kept as they are (the engine slices views of them).
@@ -390,6 +399,7 @@ class Sender(Transfer):
             raise LocalProtocolError(f"supply_eof() on a transfer that is {self._state.value}")
         self._eof = True
         self._asked = False
+        self._now = now
         # A NeedData queued by a supply() just before is moot now; drop it if still undrained.
         if any(type(event) is NeedData for event in self._events):
             self._events = [event for event in self._events if type(event) is not NeedData]

@@ -75,6 +75,7 @@ class ServerRead(Sender):
         """
         if self._state is not State.PENDING:
             raise LocalProtocolError(f"accept() on a transfer that is {self._state.value}")
+        self._now = now
         if size is not None and size < 0:
             raise LocalProtocolError("size must not be negative")
         oack, negotiated = negotiate(
@@ -103,7 +104,7 @@ class ServerRead(Sender):
         """Refuse the request with an ERROR (e.g. 1 file not found, 2 access violation)."""
         if self._state is not State.PENDING:
             raise LocalProtocolError(f"reject() on a transfer that is {self._state.value}")
-        self._fail(code, message, self._started, reason="rejected", send=True)
+        self._fail(code, message, self._now, reason="rejected", send=True)
 
     def _on_datagram(
         self, opcode: int, number: int, data: bytes | bytearray | memoryview, now: float
@@ -162,6 +163,7 @@ class ServerWrite(Receiver):
         """
         if self._state is not State.PENDING:
             raise LocalProtocolError(f"accept() on a transfer that is {self._state.value}")
+        self._now = now
         try:
             oack, negotiated = negotiate(self._requested, self._policy, is_read=False)
         except OptionsRejected as exc:
@@ -183,7 +185,7 @@ class ServerWrite(Receiver):
         """Refuse the request with an ERROR (e.g. 2 access violation, 6 file exists)."""
         if self._state is not State.PENDING:
             raise LocalProtocolError(f"reject() on a transfer that is {self._state.value}")
-        self._fail(code, message, self._started, reason="rejected", send=True)
+        self._fail(code, message, self._now, reason="rejected", send=True)
 
     def _on_datagram(
         self, opcode: int, number: int, data: bytes | bytearray | memoryview, now: float
