@@ -153,7 +153,8 @@ class ServerWrite(Receiver):
         self._policy = policy
         self._requested = parse_options(request.options)
         self._first = b""
-        self._limit = policy.max_upload_size
+        if policy.max_upload_size is not None:
+            self._limit = policy.max_upload_size
 
     def accept(self, now: float) -> None:
         """Take the upload: sends the OACK or ACK 0.
