@@ -456,6 +456,33 @@ def test_local_misuse_raises() -> None:
         ClientWrite("f", 0.0, server=SERVER, size=-1)
 
 
+def test_supply_after_the_end_is_ignored() -> None:
+    server = ServerRead(ReadRequest("f"), CLIENT, 0.0)
+    server.accept(0.0)
+    server.receive_datagram(encode(Error(0, "gone")), CLIENT, 0.1)
+    server.supply(b"late data", 0.2)  # an asynchronous read finished after the failure
+    server.supply_eof(0.2)
+    assert server.datagrams_to_send() == []
+    assert server.failed
+
+
+@pytest.mark.parametrize("last", [507, 508, 510, 511, 512])
+def test_upload_end_detected_for_any_short_last_block(last: int) -> None:
+    # Spec §1.13 item 11: a server that compared the datagram length (header included) with
+    # blksize missed final blocks of 508..511 bytes.
+    data = bytes(512 * 3 + last) if last < 512 else bytes(512 * 4)
+    conversation = Conversation(data, direction="write")
+    conversation.settle()
+    assert bytes(conversation.server.received) == data
+    assert conversation.server.completed
+    server = conversation.server_engine
+    assert server is not None
+    acks_sent = server.stats.blocks
+    assert acks_sent == len(data) // 512 + 1
+    # No ACK storm after the end: the server's last ACK went out once.
+    assert conversation.client_engine.stats.retransmits == 0
+
+
 def test_reject_sends_error() -> None:
     server = ServerWrite(WriteRequest("f"), CLIENT, 0.0)
     server.reject(ErrorCode.ACCESS_VIOLATION, "read-only server")

@@ -386,11 +386,15 @@ class Sender(Transfer):
         self._timeout = timeout
 
     def supply(self, data: bytes | bytearray | memoryview, now: float) -> None:
-        """Give the engine more octets to send (any amount; it slices the blocks)."""
+        """Give the engine more octets to send (any amount; it slices the blocks).
+
+        Once the transfer is over (the peer may have failed it while the data was being read)
+        this does nothing, so an asynchronous source needs no extra check.
+        """
+        if self._done:
+            return
         if self._eof:
             raise LocalProtocolError("supply() after supply_eof()")
-        if self._done:
-            raise LocalProtocolError(f"supply() on a transfer that is {self._state.value}")
         self._now = now
         if not data:
             return
@@ -405,11 +409,11 @@ class Sender(Transfer):
             self._fill(now)
 
     def supply_eof(self, now: float) -> None:
-        """The source is exhausted: what was supplied is the whole file."""
+        """The source is exhausted: what was supplied is the whole file (no-op once over)."""
+        if self._done:
+            return
         if self._eof:
             raise LocalProtocolError("supply_eof() called twice")
-        if self._done:
-            raise LocalProtocolError(f"supply_eof() on a transfer that is {self._state.value}")
         self._eof = True
         self._asked = False
         self._now = now
