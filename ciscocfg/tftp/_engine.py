@@ -74,6 +74,14 @@ _set_offset = _slot_setter(DataReceived, "offset")
 _set_payload = _slot_setter(DataReceived, "payload")
 _set_final = _slot_setter(DataReceived, "final")
 
+#: TransferFailed.reason -> the table input that ends the transfer.
+_FAILURE_INPUTS: Final = {
+    "error": Input.PEER_ERROR,
+    "timeout": Input.GIVE_UP,
+    "aborted": Input.ABORT,
+    "rejected": Input.REJECT,
+}
+
 _UNKNOWN_TID: Final = _error_bytes(ErrorCode.UNKNOWN_TID, "Unknown transfer ID")
 
 
@@ -168,8 +176,13 @@ class Transfer:
             self._set_state(Input.DALLY_END)
             return
         if self._retries >= self._retry.max_retries:
+            # Tell a locked peer why we stop; a server that never answered gets nothing.
             self._fail(
-                ErrorCode.NOT_DEFINED, "Transfer timed out", now, reason="timeout", send=True
+                ErrorCode.NOT_DEFINED,
+                "Transfer timed out",
+                now,
+                reason="timeout",
+                send=self._peer is not None,
             )
             return
         self._retries += 1
@@ -321,14 +334,7 @@ class Transfer:
             target = to or self._peer or self._fallback_destination()
             if target is not None:
                 self._outbox.append((_error_bytes(code, message), target))
-        event = {
-            "error": Input.PEER_ERROR,
-            "timeout": Input.GIVE_UP,
-            "aborted": Input.ABORT,
-        }.get(reason, Input.PROTOCOL_ERROR)
-        if reason == "rejected":
-            event = Input.REJECT
-        self._set_state(event)
+        self._set_state(_FAILURE_INPUTS.get(reason, Input.PROTOCOL_ERROR))
         self._deadline = None
         self._finished = now
         self._events.append(TransferFailed(code, message, by_peer, reason))

@@ -306,9 +306,6 @@ def decode(
         # Every packet is at least 4 bytes: opcode plus block/code, or opcode plus two NULs.
         size = len(datagram)
         raise MalformedPacket(f"datagram of {size} bytes is too short", size) from None
-    if opcode == 4:
-        # Trailing bytes after the block number are ignored: some stacks pad their ACKs.
-        return _ACKS[number] or _cached_ack(number)
     if opcode == 3:
         packet: Data = _new(Data)
         _set_data_block(packet, number)
@@ -319,8 +316,11 @@ def decode(
         else:
             _set_data_payload(packet, memoryview(datagram)[4:])
         return packet
+    if opcode == 4:
+        # Trailing bytes after the block number are ignored: some stacks pad their ACKs.
+        return _ACKS[number] or _cached_ack(number)
     if opcode == 5:
-        raw = bytes(datagram[4:])
+        raw = bytes(datagram)[4:]  # bytes() first: a memoryview may count in items, not octets
         end = raw.find(b"\0")
         # The final NUL is optional; anything after it (padding) is ignored.
         return Error(number, _text(raw if end < 0 else raw[:end]))
