@@ -393,9 +393,10 @@ def encode(packet: Packet) -> bytes:
         _check_block(data.block)
         return HEADER.pack(3, data.block) + data.payload
     if kind is Ack:
-        ack: Ack = packet  # type: ignore[assignment]
-        _check_block(ack.block)
-        return ack_bytes(ack.block)
+        block = packet.block  # type: ignore[union-attr]
+        if 0 <= block <= 0xFFFF:
+            return _ACK_CACHE[block] or ack_bytes(block)
+        raise ValueError(f"block number {block} is outside 0..65535")
     if kind is Error:
         error: Error = packet  # type: ignore[assignment]
         if not 0 <= error.code <= 0xFFFF:
