@@ -361,6 +361,18 @@ def test_peer_protocol_violations_become_events() -> None:
     assert _sent(client)[0].code == 4  # type: ignore[attr-defined]
 
 
+def test_options_negotiated_event_carries_the_oack() -> None:
+    request = ReadRequest("f", options={"BlkSize": "1428", "tsize": "0", "bogus": "1"})
+    server = ServerRead(request, CLIENT, 0.0, policy=ServerPolicy(max_windowsize=8))
+    server.accept(0.0, size=5000)
+    event = server.events()[0]
+    assert isinstance(event, OptionsNegotiated)
+    assert event.options_sent == {"BlkSize": "1428", "tsize": "5000"}
+    assert event.negotiated.blksize == 1428
+    assert event.negotiated.tsize == 5000
+    assert _sent(server) == [OptionAck({"BlkSize": "1428", "tsize": "5000"})]
+
+
 def test_peer_error_ends_the_transfer() -> None:
     # PXE-style probe: the client learns tsize, then answers the OACK with ERROR 8.
     server = ServerRead(ReadRequest("boot", options={"tsize": "0"}), CLIENT, 0.0)
