@@ -6,6 +6,8 @@ import os
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ciscocfg.tftp import (
     Ack,
@@ -521,3 +523,48 @@ def test_lossy_links_seeded() -> None:
             window = 1 + seed % 5
             burst = conversation.worst_stale_ack_burst
             assert burst == 0 if window == 1 else burst <= window
+
+
+def _engines_in_every_phase() -> list[ServerRead | ServerWrite | ClientRead | ClientWrite]:
+    """Engines in the states a peer's datagram can find them in."""
+    engines: list[ServerRead | ServerWrite | ClientRead | ClientWrite] = []
+    pending = ServerRead(ReadRequest("f", options={"blksize": "8"}), CLIENT, 0.0)
+    engines.append(pending)
+    negotiating = ServerRead(ReadRequest("f", options={"blksize": "8"}), CLIENT, 0.0)
+    negotiating.accept(0.0, size=100)
+    negotiating.supply(bytes(100), 0.0)
+    engines.append(negotiating)
+    sending = ServerRead(ReadRequest("f"), CLIENT, 0.0)
+    sending.accept(0.0)
+    sending.supply(bytes(2000), 0.0)
+    engines.append(sending)
+    receiving = ServerWrite(WriteRequest("f", options={"windowsize": "4"}), CLIENT, 0.0)
+    receiving.accept(0.0)
+    engines.append(receiving)
+    engines.append(ClientRead("f", 0.0, server=SERVER, options={"tsize": "0"}))
+    engines.append(ClientWrite("f", 0.0, server=SERVER, size=10))
+    reading = ClientRead("f", 0.0, server=SERVER)
+    reading.receive_datagram(encode(Data(1, bytes(512))), SERVER_TID, 0.1)
+    engines.append(reading)
+    return engines
+
+
+@given(
+    st.lists(st.binary(max_size=30), min_size=1, max_size=6),
+    st.sampled_from(range(7)),
+    st.lists(st.integers(0, 6), max_size=6),
+)
+def test_any_datagram_from_the_peer_never_raises(
+    tails: list[bytes], which: int, opcodes: list[int]
+) -> None:
+    engine = _engines_in_every_phase()[which]
+    peer = CLIENT if isinstance(engine, ServerRead | ServerWrite) else SERVER_TID
+    for index, tail in enumerate(tails):
+        opcode = opcodes[index] if index < len(opcodes) else 3
+        engine.receive_datagram(bytes([0, opcode]) + tail, peer, 0.2 + index)
+    failures = [e for e in engine.events() if isinstance(e, TransferFailed)]
+    assert len(failures) <= 1
+    for data, _ in engine.datagrams_to_send():
+        decode(data)  # everything the engine sends is a well-formed packet
+    if engine.failed:
+        assert failures
