@@ -12,7 +12,7 @@ Rules (after h11's ``_state.py``):
    ``REJECT``) that is a :class:`~ciscocfg.LocalProtocolError`; the engines only feed peer-caused
    inputs that the table allows.
 
-Failure inputs (``PEER_ERROR``, ``PROTOCOL_ERROR``, ``GIVE_UP``, ``ABORT``) lead from every
+Failure inputs (``PEER_ERROR``, ``PROTOCOL_ERROR``, ``GIVE_UP``, ``ABORT``) go from every
 non-terminal state to ``FAILED``; they are added to each table by :func:`_with_failures`.
 """
 

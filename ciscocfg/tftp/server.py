@@ -210,7 +210,7 @@ class ServerWrite(Receiver):
 
 
 class RequestTracker:
-    """Port-69 helper: decode requests and drop repeats from clients already being served.
+    """Port-69 bookkeeping: decode requests and drop repeats from clients already being served.
 
     Cisco phones resend a request from the same port while the first transfer runs (spec
     §1.13 item 6); a repeated request must not start a second transfer. Call :meth:`finished`
