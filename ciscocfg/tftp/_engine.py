@@ -251,7 +251,7 @@ class Transfer:
             options=dict(self._options),
         )
 
-    # --- helpers for the engines ----------------------------------------------------------------
+    # --- shared by the engines ------------------------------------------------------------------
 
     def _byte_count(self) -> int:
         """Payload octets moved so far (acknowledged, or received in order)."""
