@@ -245,6 +245,7 @@ def dnsmasq_server(root: Path) -> Iterator[RunningServer]:
         "ip link set lo up; "
         f"exec {binary} -d --port=0 --enable-tftp --tftp-root={root} --listen-address={LOOPBACK}"
         " --bind-interfaces --user=root --conf-file=/dev/null --quiet-tftp --log-facility=-"
+        " --tftp-max=1000"
     )
     argv = [*namespace, "sh", "-c", command]
     process = subprocess.Popen(
