@@ -40,6 +40,7 @@ __all__ = [
     "Element",
     "XmlDocument",
     "XmlText",
+    "check_name",
     "escape_attribute",
     "escape_text",
     "hardened_parser",
@@ -49,9 +50,15 @@ __all__ = [
 _NAME = r"[^\s/>=<!?\"'&]+"
 _START_TAG = re.compile(rf"<({_NAME})")
 _FAST_START = re.compile(rf"<({_NAME})\s*(/?)>")
+_SIMPLE_STEP = re.compile(rf"([^<&]*)<(/?)({_NAME})\s*(/?)>")
 _ATTRIBUTE = re.compile(rf"(\s+)({_NAME})\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
 _TAG_CLOSE = re.compile(r"\s*(/?)>")
 _SPACE = re.compile(r"\s*")
+# Characters outside XML 1.0's Char production. Lone surrogates are refused too, except
+# U+DC80..U+DCFF: they stand for undecodable bytes of the file (see ciscocfg._text).
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udc7f\udd00-\udfff\ufffe\uffff]")
+_XML_NAME = re.compile(r"[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?")
+_TRAILING = re.compile(r"(?:[ \t]|<!--(?:(?!-->).)*-->)*")
 _END_TAG = re.compile(rf"</({_NAME})\s*>")
 _REFERENCE = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z_][\w.-]*);")
 _PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
@@ -70,7 +77,8 @@ def hardened_parser() -> etree.XMLParser:
         remove_comments=False,
         remove_pis=False,
         strip_cdata=False,
-        collect_ids=False,
+        # collect_ids=False is NOT set: with libxml2 2.14 that option makes libxml2 read an
+        # external DTD named by the document (a test guards this).
         recover=False,
     )
 
@@ -212,6 +220,7 @@ class XmlText:
 
     def with_attribute(self, element: Element, name: str, value: str) -> str:
         """The document with attribute ``name`` of ``element`` set to ``value``."""
+        check_name(name)
         attr = element.attribute(name)
         t = self.text
         if attr is not None:
@@ -228,6 +237,7 @@ class XmlText:
 
         ``content`` is markup (already escaped). See :meth:`with_markup` for the placement.
         """
+        check_name(name)
         return self.with_markup(parent, f"<{name}>{content}</{name}>")
 
     def with_markup(self, parent: Element, new: str) -> str:
@@ -241,7 +251,18 @@ class XmlText:
         if parent.children:
             last = parent.children[-1]
             indent = self._indent_of(last)
-            return t[: last.end] + nl + indent + new + t[last.end :]
+            # Insert after a comment that trails the last sibling on its line, so that the
+            # comment stays with the element it describes.
+            at = last.end
+            eol = len(t)
+            for stop in ("\n", "\r"):
+                found = t.find(stop, at)
+                if 0 <= found < eol:
+                    eol = found
+            trail = _TRAILING.match(t, at, eol)
+            if trail is not None and trail.end() == eol and eol < len(t):
+                at = len(t[:eol].rstrip(" \t"))
+            return t[:at] + nl + indent + new + t[at:]
         indent = self._indent_of(parent)
         inner = indent + self._indent_unit()
         if parent.self_closing:
@@ -292,13 +313,29 @@ class XmlText:
         return "    "
 
 
+def _check_chars(value: str) -> None:
+    bad = _NOT_XML_CHAR.search(value)
+    if bad is not None:
+        raise ValidationError(
+            f"character {bad.group()!r} at {bad.start()} cannot be written in an XML document"
+        )
+
+
+def check_name(name: str) -> None:
+    """Refuse an element or attribute name that XML cannot hold."""
+    if not _XML_NAME.fullmatch(name):
+        raise ValidationError(f"{name!r} is not an XML name")
+
+
 def escape_text(value: str) -> str:
-    """Character data for element content."""
+    """Character data for element content; refuses characters XML cannot carry."""
+    _check_chars(value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def escape_attribute(value: str, quote: str) -> str:
     """An attribute value for a ``quote``-delimited attribute."""
+    _check_chars(value)
     out = value.replace("&", "&amp;").replace("<", "&lt;")
     return out.replace('"', "&quot;") if quote == '"' else out.replace("'", "&apos;")
 
@@ -352,7 +389,40 @@ class _Tokenizer:
         stack: list[Element] = []
         fast_start = _FAST_START.match
         end_tag = _END_TAG.match
+        simple = _SIMPLE_STEP.match
         while pos < n:
+            # Fast path: plain text then a tag without attributes, in one regex call. Anything
+            # else (references, comments, attributes, errors) takes the general path below.
+            m = simple(t, pos)
+            if m is not None and stack:
+                chunk, slash, name, empty = m.groups()
+                if chunk:
+                    if "]]>" in chunk:
+                        m = None
+                    else:
+                        stack[-1].text_parts.append(chunk)
+                if m is not None:
+                    tag = m.start(2) - 1
+                    if slash:
+                        top = stack[-1]
+                        if empty or name != top.name:
+                            pos = tag  # let the general path report it
+                        else:
+                            stack.pop()
+                            top.close_start = tag
+                            pos = top.end = m.end()
+                            continue
+                    else:
+                        element = Element(name, tag, stack[-1])
+                        element.open_end = pos = m.end()
+                        if ":" in name:
+                            self._note_prefix(name)
+                        stack[-1].children.append(element)
+                        if empty:
+                            element.close_start = element.end = pos
+                        else:
+                            stack.append(element)
+                        continue
             lt = t.find("<", pos)
             if lt < 0:
                 lt = n

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import attrs
 
@@ -40,6 +40,7 @@ __all__ = [
     "dump",
     "dumps",
     "kpml_fallback",
+    "lint",
     "load",
     "loads",
     "validate",
@@ -172,8 +173,9 @@ class DialDecision:
         return f"{shown}: no rule matches"
 
 
-@attrs.frozen
-class _Scan:
+class _Scan(NamedTuple):
+    """How far one pattern got against the digits (a tuple: built once per rule per decision)."""
+
     literals: int
     kind: int
     pattern_done: bool
@@ -245,7 +247,7 @@ def _scan(pattern: str, digits: str, pound: bool) -> _Scan:
         pattern_done=p >= m,
         input_done=i >= n or dial_now,
         at_comma=p < m and pattern[p] == ",",
-        groups=tuple((a, b) for a, b in groups),
+        groups=tuple([(a, b) for a, b in groups]),
         dial_now=dial_now,
         commas=commas,
     )
@@ -623,6 +625,11 @@ def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) ->
     _check_duplicates_and_shadows(plan, found)
     _check_emergency(plan, tuple(emergency), found)
     return sorted(found.items, key=Diagnostic.sort_key)
+
+
+def lint(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) -> list[Diagnostic]:
+    """Another name for :func:`validate`."""
+    return validate(plan, emergency=emergency)
 
 
 _PROBLEM_CODES = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import subprocess
 import sys
 
@@ -31,3 +32,9 @@ def test_grammar_is_found_and_lossless() -> None:
     assert text == (PROJECT_ROOT / "grammars" / "cnf.lark").read_text(encoding="utf-8")
     assert "%ignore" not in text.replace("// There is no %ignore", "")
     assert not (PROJECT_ROOT / "grammars" / ".gitkeep").exists()
+
+
+def test_module_docstring_example_runs() -> None:
+    result = doctest.testmod(cnf)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support.paths import corpus_params
+from support.paths import CORPUS, corpus_params
 
 from ciscocfg import ParseError, dialplan
 from ciscocfg.cli import main
@@ -56,7 +56,7 @@ def test_corpus_file_round_trips(path: Path) -> None:
 
 
 def test_corpus_reading_details() -> None:
-    folder = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dialplan"
+    folder = CORPUS / "dialplan"
     if not folder.is_dir():
         pytest.skip("no corpus")
     mixed = dialplan.load(folder / "alvijunior__provisionarCisco7942__dialplan.xml")
@@ -234,6 +234,11 @@ def test_kpml_fallback() -> None:
 
 def _codes(p: dialplan.DialPlan) -> list[str]:
     return [d.code for d in dialplan.validate(p)]
+
+
+def test_lint_is_validate() -> None:
+    p = plan({"MATCH": "1.."}, {"MATCH": "1.."})
+    assert dialplan.lint(p) == dialplan.validate(p)
 
 
 def test_lint_codes() -> None:

@@ -13,23 +13,23 @@ from support.xmlgen import TEXT, documents
 
 from ciscocfg import ParseError, ValidationError, sepxml
 
-# What every corpus file must do: "ok" (loads and round-trips byte-exact) or the line of the
-# ParseError it must raise. A new corpus file fails the test until it is listed here.
-CORPUS_EXPECTATIONS: dict[str, str | int] = {
-    "Cynjut__SCCP_Manager__XMLDefault.cnf.xml": "ok",
+# What every corpus file must do: load, round-trip byte-exact and get exactly these findings,
+# or (an int) raise a ParseError on that line. A new corpus file fails until it is listed here.
+CORPUS_EXPECTATIONS: dict[str, set[str] | int] = {
+    "Cynjut__SCCP_Manager__XMLDefault.cnf.xml": {"XML002", "XML201", "XML203"},
     "IssabelFoundation__endpointconfig2__setup__usr__share__issabel__endpoint-classes__tpl__"
-    "Cisco_local_797X.tpl": "ok",
+    "Cisco_local_797X.tpl": {"XML105"},
     "IssabelFoundation__endpointconfig2__setup__usr__share__issabel__endpoint-classes__tpl__"
-    "Cisco_local_SEP.tpl": "ok",
-    "altf4arnold__Cisco-VOIP-Templates__7911-TFTP-folder__SEP<Phone-Mac>.cnf.xml": "ok",
-    "chan-sccp__chan-sccp__conf__tftp__SEP0000000000.cnf.xml_7940_7960_template": "ok",
-    "chan-sccp__chan-sccp__conf__tftp__XMLDefault.cnf.xml": "ok",
-    "fusionpbx__fusionpbx__resources__templates__provision__cisco__79x1__SEP{$mac}.cnf.xml": "ok",
-    "julianhead__CiscoPhones__SEPBASE.cnf.xml": "ok",
-    "provisioner__Provisioner__endpoint__cisco__sip79x1G__SEP$mac.cnf.xml": "ok",
+    "Cisco_local_SEP.tpl": set(),
+    "altf4arnold__Cisco-VOIP-Templates__7911-TFTP-folder__SEP<Phone-Mac>.cnf.xml": set(),
+    "chan-sccp__chan-sccp__conf__tftp__SEP0000000000.cnf.xml_7940_7960_template": {"XML003"},
+    "chan-sccp__chan-sccp__conf__tftp__XMLDefault.cnf.xml": {"XML201", "XML202"},
+    "fusionpbx__fusionpbx__resources__templates__provision__cisco__79x1__SEP{$mac}.cnf.xml": set(),
+    "julianhead__CiscoPhones__SEPBASE.cnf.xml": set(),
+    "provisioner__Provisioner__endpoint__cisco__sip79x1G__SEP$mac.cnf.xml": set(),
     # <loadInformation115 ...> closed by </loadInformation8>: shipped broken.
     "provisioner__Provisioner__endpoint__cisco__sip79x1G__XMLDefault.cnf.xml": 14,
-    "weslleycsil__provisionamento-cisco__SEP{MAC}.cnf.xml": "ok",
+    "weslleycsil__provisionamento-cisco__SEP{MAC}.cnf.xml": {"XML101", "XML105"},
 }
 
 SIP_FILE = """<?xml version="1.0" encoding="UTF-8"?>\r
@@ -105,14 +105,14 @@ SIP_FILE = """<?xml version="1.0" encoding="UTF-8"?>\r
 def test_corpus_file_round_trips_or_fails_as_expected(path: Path) -> None:
     expected = CORPUS_EXPECTATIONS[path.name]
     data = path.read_bytes()
-    if expected == "ok":
+    if isinstance(expected, set):
         config = sepxml.loads(data, source=path.name)
         assert config.dumps().encode("utf-8", "surrogateescape") == data
         out = io.BytesIO()
         sepxml.dump(sepxml.load(path), out)
         assert out.getvalue() == data
         assert config.root_name.lower() in ("device", "default")
-        assert all(isinstance(d.code, str) for d in sepxml.validate(config))
+        assert {d.code for d in sepxml.validate(config)} == expected
     else:
         with pytest.raises(ParseError) as info:
             sepxml.loads(data, source=path.name)
@@ -346,6 +346,11 @@ def _codes(text: str, **kwargs: str) -> list[str]:
         ),
         ("<Default><loadInformation8>P0S3-8-12-00.loads</loadInformation8></Default>", "XML205"),
         (
+            "<device><sipProfile><sipStack><userInfo>dialstring</userInfo></sipStack>"
+            "</sipProfile></device>",
+            "XML110",
+        ),
+        (
             "<device><deviceProtocol>SCCP</deviceProtocol>"
             "<loadInformation>SIP41.9-4-2SR3-1S</loadInformation></device>",
             "XML206",
@@ -547,3 +552,21 @@ def test_built_sip_configs_read_back(name: str, password: str, port: int, load: 
     codes = {d.code for d in sepxml.validate(again, model="7941")}
     assert ("XML104" in codes) == (len(name) > 30 or len(password) > 30)
     assert codes <= {"XML104"}
+
+
+@pytest.mark.parametrize("value", ["a\x01b", "\ud800", "x\x00"])
+def test_values_xml_cannot_carry_are_refused(value: str) -> None:
+    config = sepxml.loads(SIP_FILE)
+    with pytest.raises(ValidationError):
+        config.set("sipProfile/sipStack/timerT1", value)
+    with pytest.raises(ValidationError):
+        config.set_line(1, name=value)
+    assert config.dumps() == SIP_FILE
+
+
+@pytest.mark.parametrize("path", ["sipProfile/bad name", "1abc", "sipProfile/a<b"])
+def test_names_xml_cannot_carry_are_refused(path: str) -> None:
+    config = sepxml.loads(SIP_FILE)
+    with pytest.raises(ValidationError):
+        config.set(path, "x")
+    assert config.dumps() == SIP_FILE

@@ -53,6 +53,36 @@ def test_external_entity_reads_no_file(tmp_path: Path) -> None:
     assert b"TOP-SECRET-CONTENT" not in etree.tostring(tree)
 
 
+def test_external_dtd_file_is_not_read(tmp_path: Path) -> None:
+    dtd = tmp_path / "evil.dtd"
+    dtd.write_text('<!ATTLIST device leaked CDATA "FROM-THE-DTD">')
+    doc = f'<!DOCTYPE device SYSTEM "{dtd.as_uri()}"><device/>'
+    with pytest.raises(ParseError, match="external DTD"):
+        parse(doc)
+    tree = etree.fromstring(doc.encode(), hardened_parser())
+    assert tree.get("leaked") is None
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        '<!DOCTYPE device SYSTEM "{uri}"><device>&x;</device>',
+        '<!DOCTYPE device [<!ENTITY % p SYSTEM "{uri}"> %p;]><device>&x;</device>',
+        '<!DOCTYPE device [<!ENTITY x SYSTEM "{uri}">]><device>&x;</device>',
+    ],
+)
+def test_no_form_of_external_reference_reads_the_file(tmp_path: Path, template: str) -> None:
+    dtd = tmp_path / "evil.dtd"
+    dtd.write_text('<!ENTITY x "LEAKED-ENTITY">')
+    doc = template.format(uri=dtd.as_uri())
+    with pytest.raises(ParseError):
+        parse(doc)
+    # The lxml layer alone keeps the reference unexpanded.
+    with contextlib.suppress(etree.XMLSyntaxError):
+        tree = etree.fromstring(doc.encode(), hardened_parser())
+        assert b"LEAKED" not in etree.tostring(tree)
+
+
 def test_billion_laughs_is_refused() -> None:
     entities = '<!ENTITY l0 "lol">' + "".join(
         f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)
@@ -184,3 +214,20 @@ def test_mangled_documents_raise_only_parse_error(doc: str, at: int, junk: str) 
     except ParseError:
         return
     assert tree.text == mangled
+
+
+def test_deep_nesting_is_refused() -> None:
+    depth = 300
+    with pytest.raises(ParseError, match="depth"):
+        parse("<a>" * depth + "</a>" * depth)
+
+
+def test_new_child_goes_after_a_trailing_comment() -> None:
+    tree = parse("<device>\n  <a>1</a>  <!-- about a -->\n</device>\n")
+    assert tree.with_child(tree.root, "b", "2") == (
+        "<device>\n  <a>1</a>  <!-- about a -->\n  <b>2</b>\n</device>\n"
+    )
+    same_line = parse("<device><a>1</a><!-- x --></device>")
+    assert same_line.with_child(same_line.root, "b", "2") == (
+        "<device><a>1</a>\n<b>2</b><!-- x --></device>"
+    )

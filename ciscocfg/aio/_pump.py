@@ -117,15 +117,11 @@ class Pump:
                 # An ICMP error surfacing on the socket; the engine's timer covers the loss.
                 break
             engine.receive_datagram(view[:size], source, now)
-            self._dispatch()
+            # Answer at once (lock-step peers wait for it), before looking for more input.
+            self.flush()
+            if self.finished.done():
+                return
         self.flush()
-
-    def _dispatch(self) -> None:
-        events = self.engine.events()
-        if events:
-            on_event = self.on_event
-            for event in events:
-                on_event(event)
 
     def flush(self) -> None:
         """Send what the engine queued, deliver its events, re-arm its timer; close when done."""
@@ -148,12 +144,15 @@ class Pump:
         if engine.done:
             self.close()
             return
+        # The deadline moves with every ACK in lock-step; rescheduling each time would churn
+        # the loop's heap. A timer that fires early just looks again (see _fire); only an
+        # earlier deadline needs a new one.
         deadline = engine.get_timer()
-        if deadline != self._timer_at:
+        if deadline is not None and (self._timer_at is None or deadline < self._timer_at):
             if self._timer is not None:
                 self._timer.cancel()
             self._timer_at = deadline
-            self._timer = None if deadline is None else self.loop.call_at(deadline, self._fire)
+            self._timer = self.loop.call_at(deadline, self._fire)
 
     def _send_all(self, out: list[tuple[bytes, Address]]) -> None:
         send = self.sock.sendto
@@ -184,16 +183,22 @@ class Pump:
         self.loop.remove_writer(self.sock.fileno())
 
     def _fire(self) -> None:
-        deadline = self._timer_at
+        scheduled = self._timer_at
         self._timer = None
         self._timer_at = None
         if self._closed:
             return
-        # call_at may run a little before the deadline (clock resolution): count it as due.
+        deadline = self.engine.get_timer()
+        if deadline is None:
+            return
         now = self.loop.time()
-        if deadline is not None and now < deadline:
-            now = deadline
-        self.engine.handle_timer(now)
+        if scheduled is not None and deadline > scheduled:
+            # The engine moved its deadline later since this timer was set: wait for it.
+            self._timer_at = deadline
+            self._timer = self.loop.call_at(deadline, self._fire)
+            return
+        # call_at may run a little before the deadline (clock resolution): count it as due.
+        self.engine.handle_timer(max(now, deadline))
         self.flush()
 
     def close(self) -> None:

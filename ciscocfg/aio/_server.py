@@ -236,13 +236,12 @@ class TftpServer:
             self._closing = True
             self._loop.remove_reader(self._sock.fileno())
             self._sock.close()
-        if abort:
-            for live in list(self._live.values()):
-                if live.engine.completed:
-                    live.pump.close()  # only dallying: nothing left to abort
-                else:
-                    live.engine.abort(ErrorCode.NOT_DEFINED, "Server shutting down")
-                    live.pump.flush()
+        for live in list(self._live.values()):
+            if live.engine.completed:
+                live.pump.close()  # only dallying: the data is delivered, nothing to wait for
+            elif abort:
+                live.engine.abort(ErrorCode.NOT_DEFINED, "Server shutting down")
+                live.pump.flush()
         tasks = [live.task for live in self._live.values() if live.task is not None]
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -433,6 +432,9 @@ class _Transfer:
             # dally (a wait that only answers a repeated final DATA).
             self._finish_sink(True)
             self._report()
+            if self.server._closing and self.pump is not None:
+                # Shutting down: skip the dally, once the final ACK has gone out.
+                self.pump.loop.call_soon(self.pump.close)
 
     def _report(self) -> None:
         if self.reported or self.pump is None:

@@ -29,6 +29,10 @@ __all__ = [
 Content: TypeAlias = "bytes | bytearray | memoryview | IO[bytes] | AsyncIterable[bytes]"
 
 
+#: Bytes read from a file per supply (the engine keeps what its window cannot take yet).
+_READ_AHEAD = 64 * 1024
+
+
 @runtime_checkable
 class UploadSink(Protocol):
     """Where an upload goes. ``finish(ok)`` is called once: keep the data only when ``ok``."""
@@ -120,11 +124,13 @@ class DataSource:
             self._whole = None
             engine.supply_eof(now)
         elif self._file is not None:
-            chunk = self._file.read(max_bytes)
+            # Read ahead: one read (and one supply) per 64 KiB rather than per block.
+            want = max(max_bytes, _READ_AHEAD)
+            chunk = self._file.read(want)
             encoder = self._encoder
             if chunk:
                 engine.supply(chunk if encoder is None else encoder.feed(chunk), now)
-            if len(chunk) < max_bytes:
+            if len(chunk) < want:
                 if encoder is not None:
                     tail = encoder.flush()
                     if tail:

@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from ciscocfg import cnf
     from ciscocfg._text import decode_bytes, encode_text, read_source, write_target
 
+    _tolerant_stdout()
     status = 0
     for path in args.files:
         if format_of(path, args.format) is None:
@@ -70,3 +71,10 @@ def run(args: argparse.Namespace) -> int:
 def _physical_lines(text: str) -> list[str]:
     """Lines as the phone splits them (CR, LF or CRLF), terminators kept."""
     return _LINE.findall(text)
+
+
+def _tolerant_stdout() -> None:
+    """Findings quote file content (typographic quotes ...): never fail on a narrow terminal."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")

@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from ciscocfg._diagnostic import has_errors
 
     linters: dict[str, Callable[[str, argparse.Namespace], list[Diagnostic]]] = {"cnf": _lint_cnf}
+    _tolerant_stdout()
     status = 0
     for path in args.files:
         fmt = format_of(path, args.format)
@@ -68,3 +69,10 @@ def _lint_cnf(path: str, args: argparse.Namespace) -> list[Diagnostic]:
 
     doc = cnf.load(path, strict=False)
     return cnf.validate(doc, model=args.model, kind=args.kind)
+
+
+def _tolerant_stdout() -> None:
+    """Findings quote file content (typographic quotes ...): never fail on a narrow terminal."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Literal
 
 from ciscocfg._diagnostic import Diagnostic, Severity
@@ -90,7 +90,7 @@ def infer_kind(doc: Document) -> Kind:
     return "unknown"
 
 
-def line1_problem(values: dict[str, str] | Document) -> str | None:
+def line1_problem(values: Mapping[str, str]) -> str | None:
     """Why line 1 cannot register, or ``None`` when ``line1_name`` is usable."""
     name = values.get("line1_name")
     if name is None:
@@ -117,10 +117,9 @@ def validate(
 
 def _first(text: str, chars: str, live: int) -> int | None:
     """The first of ``chars`` in ``text``, preferring one before ``live`` (where it matters)."""
-    positions = [i for i, ch in enumerate(text) if ch in chars]
-    if not positions:
-        return None
-    return next((i for i in positions if i < live), positions[0])
+    pattern = f"[{chars}]"
+    found = re.search(pattern, text[:live]) or re.search(pattern, text)
+    return None if found is None else found.start()
 
 
 class _Checker:
@@ -174,6 +173,8 @@ class _Checker:
 
     def character_checks(self, number: int, line: Line) -> Iterator[Diagnostic]:
         text = line.render()
+        if text.isascii():
+            return
         # The phone ignores comments and remarks, so what is in them is only style.
         live = len(text)
         if type(line) is Comment:

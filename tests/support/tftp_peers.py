@@ -19,10 +19,12 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -122,11 +124,16 @@ class RunningServer:
     #: Put this before a client command to run it where the server is reachable (a network
     #: namespace for dnsmasq; empty otherwise).
     prefix: list[str] = field(default_factory=list)
+    #: Where the server's standard error goes: a file, never a pipe (a chatty server would fill
+    #: a pipe nobody reads and then block).
+    log: IO[bytes] | None = None
 
     def stderr_text(self) -> str:
-        if self.process is None or self.process.stderr is None:
+        if self.log is None:
             return ""
-        return self.process.stderr.read().decode(errors="replace")
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -143,11 +150,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def _running(
     name: str, argv: Sequence[str], host: str, port: int, root: Path, prefix: Sequence[str] = ()
 ) -> Iterator[RunningServer]:
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     process = subprocess.Popen(
-        list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log
     )
     try:
-        server = RunningServer(name, host, port, root, process, list(prefix))
+        server = RunningServer(name, host, port, root, process, list(prefix), log)
         if prefix:
             _wait_in_namespace(prefix, host, port, process)
         else:
@@ -159,8 +167,7 @@ def _running(
         yield server
     finally:
         _stop(process)
-        if process.stderr is not None:
-            process.stderr.close()
+        log.close()
 
 
 @contextlib.contextmanager
@@ -245,10 +252,12 @@ def dnsmasq_server(root: Path) -> Iterator[RunningServer]:
         "ip link set lo up; "
         f"exec {binary} -d --port=0 --enable-tftp --tftp-root={root} --listen-address={LOOPBACK}"
         " --bind-interfaces --user=root --conf-file=/dev/null --quiet-tftp --log-facility=-"
+        " --tftp-max=1000"
     )
     argv = [*namespace, "sh", "-c", command]
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     process = subprocess.Popen(
-        argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log
     )
     try:
         # The namespace exists once the process's differs from ours (unshare runs first).
@@ -261,11 +270,10 @@ def dnsmasq_server(root: Path) -> Iterator[RunningServer]:
             time.sleep(0.01)
         prefix = _namespace_prefix(process.pid)
         _wait_in_namespace(prefix, LOOPBACK, 69, process)
-        yield RunningServer("dnsmasq", LOOPBACK, 69, root, process, prefix)
+        yield RunningServer("dnsmasq", LOOPBACK, 69, root, process, prefix, log)
     finally:
         _stop(process)
-        if process.stderr is not None:
-            process.stderr.close()
+        log.close()
 
 
 _TFTPY_SERVER = """

@@ -1,0 +1,282 @@
+"""What the phone rejects or misreads in a config, as ``XMLnnn`` findings."""
+
+from __future__ import annotations
+
+from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._xml import Element
+from ciscocfg.sepxml._model import DefaultLoad, DeviceConfig, Line
+from ciscocfg.sepxml._tables import (
+    BOOLEAN_ELEMENTS,
+    FAMILIES,
+    INTEGER_ELEMENTS,
+    KNOWN_MIXUPS,
+    LENGTH_LIMITS,
+    UNSET,
+    atoi,
+    load_family,
+    load_protocol,
+    model_number,
+)
+
+__all__ = ["validate"]
+
+
+class _Findings:
+    def __init__(self, config: DeviceConfig) -> None:
+        self.config = config
+        self.items: list[Diagnostic] = []
+
+    def add(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        element: Element | None = None,
+        line: int | None = None,
+        suggestion: str | None = None,
+    ) -> None:
+        if element is not None:
+            line = self.config._line(element)
+        self.items.append(
+            Diagnostic(
+                code, severity, message, line=line, source=self.config.source, suggestion=suggestion
+            )
+        )
+
+
+def validate(config: DeviceConfig, *, model: str | None = None) -> list[Diagnostic]:
+    """Check a config the way the phone reads it; findings are returned, never raised.
+
+    ``model`` (e.g. ``"7961"``) is the phone the file is for; when given, ``loadInformation`` is
+    checked against that model's family (an ``XMLDefault.cnf.xml`` names its models itself).
+    """
+    found = _Findings(config)
+    root = config.root
+    if root.name not in ("device", "Default"):
+        if root.name.lower() in ("device", "default"):
+            proper = "device" if root.name.lower() == "device" else "Default"
+            found.add(
+                "XML002",
+                "warning",
+                f"root element <{root.name}>: the phone compares names case-sensitively",
+                root,
+                suggestion=proper,
+            )
+        else:
+            found.add(
+                "XML001", "error", f"root element <{root.name}> is not <device> or <Default>", root
+            )
+    _check_protocol(config, found)
+    for element in root.iter():
+        _check_element(element, found)
+    _check_lines(config, found)
+    _check_default_loads(config, found)
+    if model is not None and config.load_information:
+        _check_family(config.load_information, model, config.find("loadInformation"), found)
+    _check_load_protocol(config, found)
+    return sorted(found.items, key=Diagnostic.sort_key)
+
+
+def _check_protocol(config: DeviceConfig, found: _Findings) -> None:
+    element = config.find("deviceProtocol")
+    if element is None:
+        if not config.is_default:
+            found.add("XML003", "warning", "no <deviceProtocol>: the phone keeps its own", None, 1)
+        return
+    if element.text not in ("SIP", "SCCP"):
+        found.add(
+            "XML004",
+            "error",
+            f"<deviceProtocol> is {element.text!r}, not 'SIP' or 'SCCP'",
+            element,
+            suggestion=element.text.strip().upper()
+            if element.text.strip().upper() in ("SIP", "SCCP")
+            else None,
+        )
+
+
+def _check_element(element: Element, found: _Findings) -> None:
+    name = element.name
+    text = element.text
+    if element.children:
+        return
+    if "{" in text or text.startswith("#"):
+        # Template placeholders ({$x}, {{x}}, #X#) are filled in before a phone sees the file.
+        return
+    if name == "natRecievedProcessing":
+        found.add(
+            "XML106",
+            "warning",
+            "<natRecievedProcessing> is a misspelling that some firmware reads and other "
+            "firmware ignores; write <natReceivedProcessing>",
+            element,
+            suggestion="natReceivedProcessing",
+        )
+    if name in BOOLEAN_ELEMENTS and text not in ("true", "false"):
+        found.add(
+            "XML101",
+            "warning",
+            f"<{name}> is {text!r}: the phone reads only the exact string 'true' as true",
+            element,
+            suggestion="true" if text.strip().lower() in ("true", "1", "yes") else "false",
+        )
+    if name in INTEGER_ELEMENTS and text.strip() and not text.strip().isdigit():
+        read = atoi(text)
+        found.add(
+            "XML107",
+            "warning",
+            f"<{name}> is {text!r}, not a whole number; the phone reads "
+            + (str(read) if read is not None else "0"),
+            element,
+        )
+    limit = LENGTH_LIMITS.get(name)
+    if limit is not None and len(text) > limit:
+        found.add(
+            "XML104",
+            "warning",
+            f"<{name}> has {len(text)} characters; the phone keeps at most {limit}",
+            element,
+        )
+    if name == "phoneLabel" and " " in text:
+        found.add("XML105", "warning", "<phoneLabel> must not contain spaces on 79xx", element)
+    if name == "userInfo" and text.lower() not in ("none", "phone", "ip"):
+        found.add("XML110", "warning", f"<userInfo> is {text!r}, not None, Phone or IP", element)
+    if name == "maxNumCalls" and (atoi(text) or 0) > 50:
+        found.add("XML108", "warning", "<maxNumCalls> above 50 is not supported on 79x1", element)
+
+
+def _check_lines(config: DeviceConfig, found: _Findings) -> None:
+    lines = config.lines
+    seen: dict[int, Line] = {}
+    for line in lines:
+        if line.button is not None:
+            if line.button in seen:
+                found.add(
+                    "XML109",
+                    "warning",
+                    f"button {line.button} is used again (first on line {seen[line.button].line})",
+                    line=line.line,
+                )
+            seen.setdefault(line.button, line)
+    if config.protocol != "SIP":
+        return
+    names = [line.name for line in lines if line.name not in (None, *UNSET)]
+    proxies = [line.proxy for line in lines if line.proxy not in (None, *UNSET)]
+    ports = [line.fields.get("port") for line in lines if line.fields.get("port")]
+    if not (names and proxies and ports):
+        missing = [
+            what for what, ok in (("name", names), ("proxy", proxies), ("port", ports)) if not ok
+        ]
+        found.add(
+            "XML102",
+            "error",
+            "a SIP config needs a sipLines/line with a name, a proxy and a port (missing: "
+            + ", ".join(missing)
+            + "); the phone rejects the file and stays unprovisioned",
+            config.find("sipProfile/sipLines") or config.find("sipProfile"),
+            line=None if config.find("sipProfile") else 1,
+        )
+
+
+def _check_default_loads(config: DeviceConfig, found: _Findings) -> None:
+    seen: dict[int, DefaultLoad] = {}
+    for entry in config.default_loads:
+        if entry.device_type in seen:
+            found.add(
+                "XML204",
+                "warning",
+                f"loadInformation{entry.device_type} appears again "
+                f"(first on line {seen[entry.device_type].line})",
+                line=entry.line,
+            )
+        seen.setdefault(entry.device_type, entry)
+        known = entry.known_model
+        if entry.device_type in KNOWN_MIXUPS:
+            found.add(
+                "XML202",
+                "warning",
+                f"loadInformation{entry.device_type}: {KNOWN_MIXUPS[entry.device_type]}",
+                line=entry.line,
+            )
+        elif known is None:
+            found.add(
+                "XML201",
+                "info",
+                f"loadInformation{entry.device_type}: device type not in the 79xx table",
+                line=entry.line,
+            )
+        elif entry.model is not None and _label_conflicts(entry.model, known):
+            found.add(
+                "XML202",
+                "warning",
+                f"loadInformation{entry.device_type} is the {known}, but is labelled "
+                f"{entry.model!r}",
+                line=entry.line,
+                suggestion=f"Cisco {known}",
+            )
+        if entry.load and "{" not in entry.load:
+            _check_load_name(entry.load, entry.line, found)
+            if known is not None:
+                _check_family(entry.load, known, None, found, line=entry.line)
+
+
+def _check_load_protocol(config: DeviceConfig, found: _Findings) -> None:
+    load = config.load_information
+    protocol = config.protocol
+    if not load or protocol not in ("SIP", "SCCP") or "{" in load:
+        return
+    named = load_protocol(load)
+    if named is not None and named != protocol:
+        found.add(
+            "XML206",
+            "warning",
+            f"deviceProtocol is {protocol} but load {load.strip()!r} is a {named} load: the phone "
+            f"switches to {named} and the {protocol} settings go unused (field reports: "
+            "'SIP Phone not Accepting SCCP Load', 'Protocol Application Invalid')",
+            config.find("loadInformation"),
+        )
+
+
+def _label_conflicts(label: str, known: str) -> bool:
+    label_number = model_number(label)
+    known_number = model_number(known)
+    if known_number is None:
+        return known.split()[-1].lower() not in label.lower()
+    return label_number is not None and label_number != known_number
+
+
+def _check_load_name(load: str, line: int, found: _Findings) -> None:
+    lowered = load.strip().lower()
+    for ext in (".loads", ".sbn", ".sb2", ".bin", ".zz"):
+        if lowered.endswith(ext):
+            found.add(
+                "XML205",
+                "warning",
+                f"load {load!r} carries the file extension {ext!r}; the phone adds it itself",
+                line=line,
+                suggestion=load.strip()[: -len(ext)],
+            )
+
+
+def _check_family(
+    load: str,
+    model: str,
+    element: Element | None,
+    found: _Findings,
+    *,
+    line: int | None = None,
+) -> None:
+    family = load_family(load)
+    number = model_number(model)
+    if family is None or number is None or number in family:
+        return
+    if not any(number in models for _, models in FAMILIES):
+        return
+    found.add(
+        "XML203",
+        "error",
+        f"load {load.strip()!r} is built for the {'/'.join(sorted(family))}, not the {model}; "
+        "the phone refuses it",
+        element,
+        line=line,
+    )
