@@ -1,0 +1,193 @@
+"""Loopback throughput of TFTP servers with the same real clients, side by side in one run.
+
+Every server serves the same 64 MiB file; curl and atftp download it at block sizes 512, 1428
+and 8192 and, where the client can ask (atftp), with windows of 8 and 16 blocks. The table gives
+median MB/s (10^6 bytes) and the time ratio to tftpd-hpa. A second part counts requests per
+second for a 4 KiB file fetched by many concurrent clients (a fleet of phones booting at once).
+
+Servers: ours (``ciscocfg serve``, its own process), tftpd-hpa, dnsmasq (in a private network
+namespace, as its TFTP port is fixed), atftpd, and the servers of the ``tftp`` and ``tftpy``
+packages. Everything runs on 127.0.0.1.
+
+    python benchmarks/bench_tftp_servers.py [--repeats 3] [--quick]
+
+The figures in ``docs/benchmarks-tftp-servers.md`` come from this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+# Run as a script: make the project (``benchmarks._harness``) and the peer harness importable.
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from support.tftp_peers import (  # noqa: E402
+    RunningServer,
+    _running,
+    atftpd_server,
+    dnsmasq_server,
+    free_udp_port,
+    python_server,
+    tftpd_hpa_server,
+)
+
+from benchmarks._harness import Case, compare  # noqa: E402
+
+BIG = 64 * 1024 * 1024
+SMALL = 4096
+BASELINE = "tftpd-hpa"
+
+
+@contextlib.contextmanager
+def ours(root: Path) -> Iterator[RunningServer]:
+    """``ciscocfg serve`` in a process of its own, like the other servers."""
+    port = free_udp_port()
+    argv = [sys.executable, "-m", "ciscocfg", "serve", str(root), "--port", str(port), "-q"]
+    argv += ["--max-transfers", "2048"]
+    with _running("ciscocfg", argv, "127.0.0.1", port, root) as server:
+        yield server
+
+
+def client_argv(
+    client: str, server: RunningServer, name: str, blksize: int, windowsize: int | None
+) -> list[str]:
+    """A download of ``name`` to /dev/null."""
+    host, port = server.host, str(server.port)
+    if client == "curl":
+        argv = ["curl", "-s", "-S", "-o", "/dev/null", "--tftp-blksize", str(blksize)]
+        argv.append(f"tftp://{host}:{port}/{name}")
+    else:
+        argv = ["atftp", "-g", "-r", name, "-l", "/dev/null", "--option", f"blksize {blksize}"]
+        if windowsize:
+            argv += ["--option", f"windowsize {windowsize}"]
+        argv += [host, port]
+    return [*server.prefix, *argv]
+
+
+def runner(argv: list[str]) -> Callable[[], None]:
+    def run() -> None:
+        done = subprocess.run(argv, capture_output=True, timeout=600, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv)}: {done.stderr.decode(errors='replace')}")
+
+    return run
+
+
+LOAD_SCRIPT = """
+import asyncio, sys, time
+from ciscocfg.aio import download
+host, port, name = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+clients, seconds = int(sys.argv[4]), float(sys.argv[5])
+async def phone(deadline, counts):
+    while time.monotonic() < deadline:
+        try:
+            await download(host, name, port=port, tsize=False)
+            counts[0] += 1
+        except Exception:
+            counts[1] += 1
+async def main():
+    counts = [0, 0]
+    start = time.monotonic()
+    await asyncio.gather(*(phone(start + seconds, counts) for _ in range(clients)))
+    print(counts[0] / (time.monotonic() - start), counts[1])
+asyncio.run(main())
+"""
+
+
+def requests_per_second(server: RunningServer, clients: int, seconds: float) -> tuple[float, int]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), env.get("PYTHONPATH", "")])
+    argv = [*server.prefix, sys.executable, "-c", LOAD_SCRIPT, server.host, str(server.port)]
+    argv += ["small.bin", str(clients), str(seconds)]
+    done = subprocess.run(argv, capture_output=True, timeout=120, check=True, env=env)
+    rate, failures = done.stdout.split()
+    return float(rate), int(failures)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="fewer settings, for a smoke run")
+    args = parser.parse_args()
+
+    settings: list[tuple[str, int, int | None]] = [
+        ("curl", 512, None),
+        ("curl", 1428, None),
+        ("curl", 8192, None),
+        ("atftp", 512, None),
+        ("atftp", 1428, None),
+        ("atftp", 8192, None),
+        ("atftp", 1428, 8),
+        ("atftp", 1428, 16),
+        ("atftp", 8192, 8),
+    ]
+    if args.quick:
+        settings = [("curl", 1428, None), ("atftp", 1428, 16)]
+
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        root = Path(tmp) / "root"
+        root.mkdir()
+        root.chmod(0o755)
+        (root / "big.bin").write_bytes(os.urandom(BIG))
+        (root / "small.bin").write_bytes(os.urandom(SMALL))
+        for path in root.iterdir():
+            path.chmod(0o644)
+        servers: dict[str, RunningServer] = {
+            "ciscocfg": stack.enter_context(ours(root)),
+            "tftpd-hpa": stack.enter_context(tftpd_hpa_server(root)),
+            "dnsmasq": stack.enter_context(dnsmasq_server(root)),
+            "atftpd": stack.enter_context(atftpd_server(root)),
+            "tftp (py)": stack.enter_context(python_server("tftp", root)),
+            "tftpy": stack.enter_context(python_server("tftpy", root)),
+        }
+        print(
+            f"# TFTP servers on loopback ({platform.python_implementation()} "
+            f"{platform.python_version()}, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')})"
+        )
+        print()
+        print(
+            f"64 MiB download, median of {args.repeats}; MB/s = 10^6 bytes per second; "
+            f"ratio = time / {BASELINE}'s time (below 1 is faster)."
+        )
+        print()
+        header = "| client | blksize | window | " + " | ".join(servers) + " |"
+        print(header)
+        print("|---|---:|---:|" + "---:|" * len(servers))
+        for client, blksize, windowsize in settings:
+            cases = [
+                Case(name, runner(client_argv(client, server, "big.bin", blksize, windowsize)),
+                     units=BIG)
+                for name, server in servers.items()
+            ]  # fmt: skip
+            results = compare(cases, baseline=BASELINE, repeats=args.repeats, min_time=0.0)
+            cells = [
+                f"{r.units_per_second / 1e6:,.1f} ({r.ratio_to_baseline:.2f}×)" for r in results
+            ]
+            print(f"| {client} | {blksize} | {windowsize or 1} | " + " | ".join(cells) + " |",
+                  flush=True)  # fmt: skip
+        print()
+        print(
+            "4 KiB file, 64 concurrent clients (ciscocfg's own asyncio client, one process, "
+            "blksize 512, no options), 5 s per server:"
+        )
+        print()
+        print("| server | requests/s | failed |")
+        print("|---|---:|---:|")
+        for name, server in servers.items():
+            rate, failures = requests_per_second(server, 64, 5.0)
+            print(f"| {name} | {rate:,.0f} | {failures} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""asyncio edge of the TFTP engine: sockets, clocks, files and handlers around ``ciscocfg.tftp``.
+
+This package is the only part of ciscocfg that imports :mod:`asyncio`; the protocol itself lives
+in the I/O-free :mod:`ciscocfg.tftp`.
+
+* :class:`TftpServer` serves a directory and/or content that a handler builds for each
+  requested name (``SEP<MAC>.cnf.xml`` from a database ...), uploads only when enabled.
+* :func:`download` and :func:`upload` are the client side.
+* :func:`resolve` is the path policy the server applies to every requested name.
+
+See ``docs/howto/serve.md``.
+"""
+
+from __future__ import annotations
+
+from ciscocfg.aio._client import DEFAULT_RETRY, Download, download, upload
+from ciscocfg.aio._paths import PathRejected, resolve, resolve_upload
+from ciscocfg.aio._records import TransferError, TransferRecord
+from ciscocfg.aio._server import (
+    DEFAULT_MAX_UPLOAD,
+    ReadHandler,
+    TftpServer,
+    TransferRequest,
+    WriteHandler,
+)
+from ciscocfg.aio._sources import AtomicFile, Content, UploadSink
+
+__all__ = [
+    "DEFAULT_MAX_UPLOAD",
+    "DEFAULT_RETRY",
+    "AtomicFile",
+    "Content",
+    "Download",
+    "PathRejected",
+    "ReadHandler",
+    "TftpServer",
+    "TransferError",
+    "TransferRecord",
+    "TransferRequest",
+    "UploadSink",
+    "WriteHandler",
+    "download",
+    "resolve",
+    "resolve_upload",
+    "upload",
+]

@@ -1,0 +1,133 @@
+"""Mapping a requested TFTP file name onto a directory without ever leaving it.
+
+A TFTP client names a file with arbitrary bytes. :func:`resolve` turns that name into a path
+inside a root directory, or raises :class:`PathRejected` (answered with ERROR 2, access
+violation). Everything that could reach outside the root or that means something special on
+another system is refused outright rather than "cleaned up", because a cleaned-up name is a name
+the client did not ask for.
+
+Policy (see ``docs/howto/serve.md``):
+
+* one leading ``/`` is ignored: Cisco phones ask for ``/7960-font.xml``, and the served tree is
+  the root the phone sees, as with tftpd-hpa's ``--secure`` and dnsmasq; a name that repeats it
+  (``//x``), Windows drive and UNC forms (``C:\\x``, ``C:/x``) and backslashes are refused;
+* ``..`` anywhere, NUL and other control characters, Windows device names (``CON``, ``NUL``,
+  ``COM1`` ... with or without an extension), names ending in a dot or a space, and over-long
+  names are refused;
+* symbolic links are followed only while they stay inside the root (checked on the real path);
+* with ``case_insensitive`` (the default) a name that does not exist as spelled is looked up
+  component by component ignoring case, because phones spell the MAC in upper or lower case.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+__all__ = ["MAX_COMPONENT_BYTES", "MAX_NAME_BYTES", "PathRejected", "resolve", "resolve_upload"]
+
+#: Longest file-name component accepted, in UTF-8 bytes (what common file systems allow).
+MAX_COMPONENT_BYTES = 255
+#: Longest whole name accepted, in UTF-8 bytes; a TFTP request is at most 512 octets anyway.
+MAX_NAME_BYTES = 1024
+
+_DEVICE = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+class PathRejected(Exception):
+    """A requested name that is refused; ``reason`` says why (for the log, not the client)."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+        super().__init__(f"{name!r}: {reason}")
+
+
+def _components(name: str) -> list[str]:
+    """Check ``name`` lexically and split it into its components."""
+    if not name:
+        raise PathRejected(name, "empty name")
+    if len(name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
+        raise PathRejected(name, "name too long")
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise PathRejected(name, "control character in name")
+    if "\\" in name:
+        raise PathRejected(name, "backslash in name")
+    if _DRIVE.match(name):
+        raise PathRejected(name, "Windows drive path")
+    if name.startswith("//"):
+        raise PathRejected(name, "absolute path")
+    parts = [p for p in name.removeprefix("/").split("/") if p not in ("", ".")]
+    if not parts:
+        raise PathRejected(name, "names a directory")
+    for part in parts:
+        if part == "..":
+            raise PathRejected(name, "parent directory reference")
+        if len(part.encode("utf-8", "surrogateescape")) > MAX_COMPONENT_BYTES:
+            raise PathRejected(name, "name component too long")
+        if _DEVICE.match(part):
+            raise PathRejected(name, "Windows device name")
+        if part.endswith((".", " ")):
+            raise PathRejected(name, "name ends with a dot or a space")
+    return parts
+
+
+def _inside(root_real: str, path: str) -> bool:
+    real = os.path.realpath(path)
+    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
+def _find_ignoring_case(folder: str, part: str) -> str | None:
+    """The entry of ``folder`` spelled like ``part`` ignoring case (first in sorted order)."""
+    wanted = part.casefold()
+    try:
+        entries = sorted(os.listdir(folder))
+    except OSError:
+        return None
+    for entry in entries:
+        if entry.casefold() == wanted:
+            return entry
+    return None
+
+
+def _walk(root: Path, parts: list[str], case_insensitive: bool, *, last_may_miss: bool) -> str:
+    root_real = os.path.realpath(root)
+    current = root_real
+    for index, part in enumerate(parts):
+        candidate = os.path.join(current, part)
+        if not os.path.lexists(candidate) and case_insensitive:
+            found = _find_ignoring_case(current, part)
+            if found is not None:
+                candidate = os.path.join(current, found)
+        is_last = index == len(parts) - 1
+        if os.path.lexists(candidate):
+            if not _inside(root_real, candidate):
+                raise PathRejected("/".join(parts), "symbolic link leads out of the root")
+        elif not (is_last and last_may_miss):
+            raise FileNotFoundError(candidate)
+        current = candidate
+    return current
+
+
+def resolve(root: str | os.PathLike[str], name: str, *, case_insensitive: bool = True) -> Path:
+    """The existing path inside ``root`` that ``name`` asks for.
+
+    Raises :class:`PathRejected` for a name that is refused by policy and
+    :class:`FileNotFoundError` when the name is acceptable but nothing is there.
+    """
+    parts = _components(name)
+    return Path(_walk(Path(root), parts, case_insensitive, last_may_miss=False))
+
+
+def resolve_upload(
+    root: str | os.PathLike[str], name: str, *, case_insensitive: bool = True
+) -> Path:
+    """The path inside ``root`` an upload of ``name`` writes to (it need not exist yet).
+
+    The directory it goes into must exist; no directory is created for a client. Raises
+    :class:`PathRejected` or :class:`FileNotFoundError` like :func:`resolve`.
+    """
+    parts = _components(name)
+    return Path(_walk(Path(root), parts, case_insensitive, last_may_miss=True))

@@ -1,0 +1,220 @@
+"""Drive one sans-IO transfer engine over one non-blocking UDP socket on an asyncio loop.
+
+The hot path, per readable event: receive every datagram that is waiting (up to a batch) into
+one reused buffer, feed each to the engine and hand its events to the owner at once (a DATA
+payload is a view into that buffer and is consumed before the next receive), then send the whole
+outbox, then move the timer only if the engine's deadline changed. Nothing here logs per packet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections import deque
+from collections.abc import Callable
+from typing import Protocol
+
+from ciscocfg.tftp import Address, Event
+
+__all__ = ["Engine", "Pump", "make_socket", "size_buffers"]
+
+#: Largest UDP payload; DATA at blksize 65464 is 65468 bytes.
+_BUFFER_SIZE = 65536
+#: Datagrams handled per readable event before giving other transfers a turn.
+_BATCH = 64
+#: Socket buffers never grow past this (what tftp-hpa 6.0 caps them at).
+_MAX_SOCKET_BUFFER = 4 * 1024 * 1024
+
+
+class Engine(Protocol):
+    """The surface the four engines of :mod:`ciscocfg.tftp` share."""
+
+    def receive_datagram(
+        self, data: bytes | bytearray | memoryview, source: Address, now: float
+    ) -> None: ...
+
+    def datagrams_to_send(self) -> list[tuple[bytes, Address]]: ...
+
+    def events(self) -> list[Event]: ...
+
+    def get_timer(self) -> float | None: ...
+
+    def handle_timer(self, now: float) -> None: ...
+
+    def abort(self, code: int = ..., message: str = ...) -> None: ...
+
+    @property
+    def done(self) -> bool: ...
+
+
+def make_socket(family: int, host: str) -> socket.socket:
+    """A non-blocking UDP socket on ``host``, port chosen by the kernel (a fresh TID)."""
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        if family == socket.AF_INET6 and host in ("::", ""):
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        sock.bind((host, 0))
+        sock.setblocking(False)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def size_buffers(sock: socket.socket, blksize: int, windowsize: int) -> None:
+    """Make room for about two windows in each direction (the kernel may cap it lower)."""
+    wanted = min(_MAX_SOCKET_BUFFER, 2 * windowsize * (blksize + 4) + 65536)
+    for option in (socket.SO_RCVBUF, socket.SO_SNDBUF):
+        with contextlib.suppress(OSError):
+            if sock.getsockopt(socket.SOL_SOCKET, option) < wanted:
+                sock.setsockopt(socket.SOL_SOCKET, option, wanted)
+
+
+class Pump:
+    """Moves datagrams between ``sock`` and ``engine`` until the engine is done.
+
+    ``on_event`` is called for every event, synchronously, while any DATA payload view is still
+    valid; it may call back into the engine (``supply`` ...). ``finished`` resolves when the
+    engine is done (dally included) and the socket is closed.
+    """
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        sock: socket.socket,
+        engine: Engine,
+        on_event: Callable[[Event], None],
+    ) -> None:
+        self.loop = loop
+        self.sock = sock
+        self.engine = engine
+        self.on_event = on_event
+        self.finished: asyncio.Future[None] = loop.create_future()
+        self._buffer = bytearray(_BUFFER_SIZE)
+        self._view = memoryview(self._buffer)
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at: float | None = None
+        self._closed = False
+        self._backlog: deque[tuple[bytes, Address]] = deque()
+        loop.add_reader(sock.fileno(), self._readable)
+
+    def _readable(self) -> None:
+        if self._closed:
+            return
+        engine = self.engine
+        receive = self.sock.recvfrom_into
+        buffer = self._buffer
+        view = self._view
+        now = self.loop.time()
+        for _ in range(_BATCH):
+            try:
+                size, source = receive(buffer)
+            except (BlockingIOError, InterruptedError):
+                break
+            except OSError:
+                # An ICMP error surfacing on the socket; the engine's timer covers the loss.
+                break
+            engine.receive_datagram(view[:size], source, now)
+            # Answer at once (lock-step peers wait for it), before looking for more input.
+            self.flush()
+            if self.finished.done():
+                return
+        self.flush()
+
+    def flush(self) -> None:
+        """Send what the engine queued, deliver its events, re-arm its timer; close when done."""
+        if self._closed:
+            return
+        engine = self.engine
+        while True:
+            out = engine.datagrams_to_send()
+            if out:
+                if self._backlog:
+                    self._backlog.extend(out)
+                else:
+                    self._send_all(out)
+            events = engine.events()
+            if events:
+                for event in events:
+                    self.on_event(event)
+            elif not out:
+                break
+        if engine.done:
+            self.close()
+            return
+        # The deadline moves with every ACK in lock-step; rescheduling each time would churn
+        # the loop's heap. A timer that fires early just looks again (see _fire); only an
+        # earlier deadline needs a new one.
+        deadline = engine.get_timer()
+        if deadline is not None and (self._timer_at is None or deadline < self._timer_at):
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer_at = deadline
+            self._timer = self.loop.call_at(deadline, self._fire)
+
+    def _send_all(self, out: list[tuple[bytes, Address]]) -> None:
+        send = self.sock.sendto
+        index = 0
+        try:
+            for index, (payload, destination) in enumerate(out):  # noqa: B007
+                send(payload, destination)
+        except (BlockingIOError, InterruptedError):
+            # The send buffer is full (a large window on a slow receiver): keep the rest in
+            # order and send it when the socket is writable again, rather than lose it.
+            self._backlog.extend(out[index:])
+            self.loop.add_writer(self.sock.fileno(), self._writable)
+        except OSError:
+            pass  # an ICMP error: the rest is as good as lost, the engine's timer resends
+
+    def _writable(self) -> None:
+        backlog = self._backlog
+        send = self.sock.sendto
+        try:
+            while backlog:
+                payload, destination = backlog[0]
+                send(payload, destination)
+                backlog.popleft()
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            backlog.clear()
+        self.loop.remove_writer(self.sock.fileno())
+
+    def _fire(self) -> None:
+        scheduled = self._timer_at
+        self._timer = None
+        self._timer_at = None
+        if self._closed:
+            return
+        deadline = self.engine.get_timer()
+        if deadline is None:
+            return
+        now = self.loop.time()
+        if scheduled is not None and deadline > scheduled:
+            # The engine moved its deadline later since this timer was set: wait for it.
+            self._timer_at = deadline
+            self._timer = self.loop.call_at(deadline, self._fire)
+            return
+        # call_at may run a little before the deadline (clock resolution): count it as due.
+        self.engine.handle_timer(max(now, deadline))
+        self.flush()
+
+    def close(self) -> None:
+        """Stop watching the socket and close it (the engine is left as it is)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self.loop.remove_reader(self.sock.fileno())
+        if self._backlog:
+            # Whatever is left (the final ERROR of an abort ...) gets one blocking-free try.
+            self._writable()
+            self._backlog.clear()
+            self.loop.remove_writer(self.sock.fileno())
+        self.sock.close()
+        if not self.finished.done():
+            self.finished.set_result(None)

@@ -1,0 +1,544 @@
+"""An asyncio TFTP server around the sans-IO engines: a directory, a handler, or both."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import inspect
+import logging
+import os
+import socket
+import stat
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, TypeAlias
+
+import attrs
+
+from ciscocfg._errors import LocalProtocolError
+from ciscocfg.aio._paths import PathRejected, resolve, resolve_upload
+from ciscocfg.aio._pump import Pump, make_socket, size_buffers
+from ciscocfg.aio._records import TransferRecord, format_peer
+from ciscocfg.aio._sources import AtomicFile, Content, DataSource, Sink, UploadSink, content_size
+from ciscocfg.tftp import (
+    DataReceived,
+    ErrorCode,
+    Event,
+    NeedData,
+    OptionsNegotiated,
+    ReadRequest,
+    RequestTracker,
+    ServerPolicy,
+    ServerRead,
+    ServerWrite,
+    TransferComplete,
+    TransferFailed,
+    WriteRequest,
+    encode,
+)
+from ciscocfg.tftp import Error as ErrorPacket
+
+__all__ = [
+    "DEFAULT_MAX_UPLOAD",
+    "ReadHandler",
+    "TftpServer",
+    "TransferRequest",
+    "WriteHandler",
+]
+
+logger = logging.getLogger("ciscocfg.aio.server")
+
+#: Uploads larger than this are refused (ERROR 3) unless the server is told otherwise.
+DEFAULT_MAX_UPLOAD = 64 * 1024 * 1024
+
+
+@attrs.frozen
+class TransferRequest:
+    """A request as a handler sees it: ``operation`` is ``"read"`` or ``"write"``."""
+
+    operation: str
+    filename: str
+    mode: str
+    peer: tuple[Any, ...]
+    options: dict[str, str] = attrs.field(factory=dict, eq=False)
+
+
+#: ``handler(request)`` returns the file's content (bytes, an open binary file, an async
+#: iterator of chunks), or ``None`` for "not found" (then the root directory, if any, is asked);
+#: it may be a coroutine function. Raising :class:`PathRejected` or :class:`PermissionError`
+#: answers ERROR 2, :class:`FileNotFoundError` ERROR 1.
+ReadHandler: TypeAlias = Callable[[TransferRequest], "Content | Awaitable[Content | None] | None"]
+#: ``upload_handler(request)`` returns where the upload goes: an :class:`UploadSink` (its
+#: ``finish(ok)`` decides what to keep) or a writable binary file (closed at the end), or
+#: ``None`` to refuse (ERROR 2). It may be a coroutine function.
+WriteHandler: TypeAlias = Callable[
+    [TransferRequest], "UploadSink | IO[bytes] | Awaitable[UploadSink | IO[bytes] | None] | None"
+]
+
+
+async def _maybe_await(value: Any) -> Any:
+    if inspect.isawaitable(value):
+        return await value
+    return value
+
+
+def _listen_socket(host: str | None, port: int) -> socket.socket:
+    """The request socket: dual-stack ``::`` when ``host`` is ``None`` (IPv4 if no IPv6)."""
+    if host is None or host == "::":
+        try:
+            sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        except OSError:
+            if host == "::":
+                raise
+            host, family = "0.0.0.0", socket.AF_INET
+        else:
+            try:
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+                sock.bind(("::", port))
+                sock.setblocking(False)
+            except BaseException:
+                sock.close()
+                raise
+            return sock
+    else:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM, flags=socket.AI_PASSIVE)
+        family = infos[0][0]
+        host = str(infos[0][4][0])
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        sock.bind((host, port))
+        sock.setblocking(False)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+@dataclasses.dataclass
+class _Live:
+    engine: ServerRead | ServerWrite
+    pump: Pump
+    task: asyncio.Task[None] | None = None
+
+
+class TftpServer:
+    """A TFTP server: serves ``root`` and/or asks ``handler`` for each requested name.
+
+    Read-only unless ``allow_write`` (uploads into ``root``) or ``upload_handler`` is given.
+    Each transfer gets its own socket (a fresh TID). Names are resolved inside ``root`` only
+    (see :func:`ciscocfg.aio.resolve`); refused names get ERROR 2 and a logged warning, missing
+    files ERROR 1.
+
+    ``host=None`` listens on every address, IPv6 and IPv4 (dual-stack) where the system allows
+    it. ``on_transfer`` is called with a :class:`TransferRecord` when each transfer ends; the
+    same record is logged as one line on the ``ciscocfg.aio.server`` logger (``extra`` key
+    ``tftp_transfer``).
+
+    Use as ``async with TftpServer(...) as server: await server.serve_forever()``, or call
+    :meth:`start` and :meth:`close` yourself.
+    """
+
+    def __init__(
+        self,
+        root: str | os.PathLike[str] | None = None,
+        *,
+        handler: ReadHandler | None = None,
+        host: str | None = None,
+        port: int = 69,
+        allow_write: bool = False,
+        upload_handler: WriteHandler | None = None,
+        overwrite: bool = False,
+        max_upload_size: int | None = DEFAULT_MAX_UPLOAD,
+        max_transfers: int = 512,
+        policy: ServerPolicy | None = None,
+        case_insensitive: bool = True,
+        on_transfer: Callable[[TransferRecord], object] | None = None,
+    ) -> None:
+        if root is None and handler is None:
+            raise ValueError("a TftpServer needs a root directory, a handler, or both")
+        if allow_write and root is None:
+            raise ValueError("allow_write needs a root directory to write into")
+        self.root = None if root is None else Path(root)
+        self.handler = handler
+        self.host = host
+        self.allow_write = allow_write
+        self.upload_handler = upload_handler
+        self.overwrite = overwrite
+        self.max_transfers = max_transfers
+        self.case_insensitive = case_insensitive
+        self.on_transfer = on_transfer
+        base = policy or ServerPolicy()
+        if policy is None or max_upload_size != DEFAULT_MAX_UPLOAD:
+            base = dataclasses.replace(base, max_upload_size=max_upload_size)
+        self.policy = base
+        self._port = port
+        self._sock: socket.socket | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tracker = RequestTracker()
+        self._live: dict[tuple[Any, Any], _Live] = {}
+        self._buffer = bytearray(65536)
+        self._closing = False
+        self._closed: asyncio.Event | None = None
+
+    # --- life cycle -----------------------------------------------------------------------
+
+    @property
+    def address(self) -> tuple[Any, ...]:
+        """The bound ``(host, port, ...)`` of the request socket (after :meth:`start`)."""
+        if self._sock is None:
+            raise RuntimeError("the server is not started")
+        address: tuple[Any, ...] = self._sock.getsockname()
+        return address
+
+    @property
+    def port(self) -> int:
+        """The bound port (useful with ``port=0``)."""
+        return int(self.address[1])
+
+    @property
+    def active_transfers(self) -> int:
+        """Transfers in flight."""
+        return len(self._live)
+
+    async def start(self) -> None:
+        """Bind the request socket and start answering."""
+        if self._sock is not None:
+            return
+        self._loop = asyncio.get_running_loop()
+        self._closed = asyncio.Event()
+        sock = _listen_socket(self.host, self._port)
+        # Room for bursts of requests (a fleet of phones booting at once).
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        self._sock = sock
+        self._loop.add_reader(sock.fileno(), self._on_request)
+        host, port = sock.getsockname()[:2]
+        logger.info("serving TFTP on %s", format_peer((host, port)))
+
+    async def serve_forever(self) -> None:
+        """Start if needed, then run until :meth:`close` is called."""
+        await self.start()
+        assert self._closed is not None
+        await self._closed.wait()
+
+    async def close(self, *, abort: bool = False) -> None:
+        """Stop taking requests, then let transfers in flight finish (or ``abort`` them).
+
+        Aborted transfers get ERROR 0 "Server shutting down". Returns once every transfer
+        socket is closed.
+        """
+        if self._sock is None or self._loop is None:
+            return
+        if not self._closing:
+            self._closing = True
+            self._loop.remove_reader(self._sock.fileno())
+            self._sock.close()
+        for live in list(self._live.values()):
+            if live.engine.completed:
+                live.pump.close()  # only dallying: the data is delivered, nothing to wait for
+            elif abort:
+                live.engine.abort(ErrorCode.NOT_DEFINED, "Server shutting down")
+                live.pump.flush()
+        tasks = [live.task for live in self._live.values() if live.task is not None]
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        assert self._closed is not None
+        self._closed.set()
+
+    async def __aenter__(self) -> TftpServer:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close(abort=exc_type is not None)
+
+    # --- port 69 ---------------------------------------------------------------------------
+
+    def _on_request(self) -> None:
+        sock = self._sock
+        assert sock is not None
+        assert self._loop is not None
+        tracker = self._tracker
+        buffer = self._buffer
+        view = memoryview(buffer)
+        for _ in range(64):
+            try:
+                size, source = sock.recvfrom_into(buffer)
+            except (BlockingIOError, InterruptedError):
+                break
+            except OSError:
+                break
+            request = tracker.receive_datagram(view[:size], source)
+            if request is not None:
+                self._begin(request, source)
+        for payload, destination in tracker.datagrams_to_send():
+            with contextlib.suppress(OSError):
+                sock.sendto(payload, destination)
+
+    def _refuse_from_port69(self, source: tuple[Any, ...], code: int, message: str) -> None:
+        assert self._sock is not None
+        with contextlib.suppress(OSError):
+            self._sock.sendto(encode(ErrorPacket(code, message)), source)
+        self._tracker.finished(source)
+
+    def _begin(self, request: ReadRequest | WriteRequest, source: tuple[Any, ...]) -> None:
+        loop = self._loop
+        assert loop is not None
+        assert self._sock is not None
+        if len(self._live) >= self.max_transfers:
+            logger.warning("refused request from %s: too many transfers", format_peer(source))
+            self._refuse_from_port69(source, ErrorCode.NOT_DEFINED, "Server busy")
+            return
+        now = loop.time()
+        try:
+            engine: ServerRead | ServerWrite = (
+                ServerRead(request, source, now, policy=self.policy)
+                if isinstance(request, ReadRequest)
+                else ServerWrite(request, source, now, policy=self.policy)
+            )
+        except LocalProtocolError as exc:
+            self._refuse_from_port69(source, ErrorCode.ILLEGAL_OPERATION, str(exc))
+            return
+        local = self._sock.getsockname()
+        try:
+            sock = make_socket(self._sock.family, local[0])
+        except OSError as exc:
+            logger.error("cannot open a transfer socket: %s", exc)
+            self._refuse_from_port69(source, ErrorCode.NOT_DEFINED, "Server busy")
+            return
+        key = (source[0], source[1])
+        transfer = _Transfer(self, engine, request, source)
+        pump = Pump(loop, sock, engine, transfer.on_event)
+        transfer.pump = pump
+        live = _Live(engine, pump)
+        self._live[key] = live
+        live.task = loop.create_task(transfer.run(), name=f"tftp {format_peer(source)}")
+
+    def _end(self, source: tuple[Any, ...]) -> None:
+        self._live.pop((source[0], source[1]), None)
+        self._tracker.finished(source)
+
+    # --- resolving names -------------------------------------------------------------------
+
+    async def open_read(self, request: TransferRequest) -> Content:
+        """The content for a read request (handler first, then the root directory).
+
+        Raises :class:`FileNotFoundError`, :class:`PathRejected` or :class:`PermissionError`.
+        """
+        if self.handler is not None:
+            content = await _maybe_await(self.handler(request))
+            if content is not None:
+                return content  # type: ignore[no-any-return]
+        if self.root is None:
+            raise FileNotFoundError(request.filename)
+        path = resolve(self.root, request.filename, case_insensitive=self.case_insensitive)
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise FileNotFoundError(str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise PathRejected(request.filename, "not a regular file")
+        return open(path, "rb")
+
+    async def open_write(self, request: TransferRequest) -> UploadSink | IO[bytes]:
+        """Where an upload goes (upload handler first, then ``root`` if writes are allowed).
+
+        Raises :class:`PermissionError` when writing is not enabled, :class:`PathRejected`,
+        :class:`FileNotFoundError` (no such directory) or :class:`FileExistsError`.
+        """
+        if self.upload_handler is not None:
+            target = await _maybe_await(self.upload_handler(request))
+            if target is not None:
+                return target  # type: ignore[no-any-return]
+        if not self.allow_write or self.root is None:
+            raise PermissionError("writing is not enabled on this server")
+        path = resolve_upload(self.root, request.filename, case_insensitive=self.case_insensitive)
+        return AtomicFile(path, overwrite=self.overwrite)
+
+    # --- bookkeeping -----------------------------------------------------------------------
+
+    def report(self, record: TransferRecord) -> None:
+        """Log one line for the transfer and call ``on_transfer``."""
+        level = logging.INFO if record.ok or record.reason == "rejected" else logging.WARNING
+        logger.log(level, "%s", record.log_line(), extra={"tftp_transfer": record})
+        if self.on_transfer is not None:
+            try:
+                self.on_transfer(record)
+            except Exception:
+                logger.exception("on_transfer hook failed")
+
+
+class _Transfer:
+    """One transfer's glue: resolves the name, feeds or drains the engine, reports the end."""
+
+    def __init__(
+        self,
+        server: TftpServer,
+        engine: ServerRead | ServerWrite,
+        request: ReadRequest | WriteRequest,
+        source: tuple[Any, ...],
+    ) -> None:
+        self.server = server
+        self.engine = engine
+        self.source = source
+        self.netascii = engine.mode == "netascii"
+        self.operation = "read" if isinstance(request, ReadRequest) else "write"
+        self.request = TransferRequest(
+            self.operation, request.filename, engine.mode, source, dict(request.options)
+        )
+        self.pump: Pump | None = None
+        self.data: DataSource | None = None
+        self.sink: Sink | None = None
+        self.failure: TransferFailed | None = None
+        self.completed = False
+        self.reported = False
+
+    def on_event(self, event: Event) -> None:
+        kind = type(event)
+        if kind is DataReceived:
+            assert isinstance(event, DataReceived)
+            assert self.sink is not None
+            try:
+                self.sink.write(event.payload, event.final)
+            except OSError as exc:
+                self.engine.abort(ErrorCode.DISK_FULL, f"Cannot store the file: {exc.strerror}")
+        elif kind is NeedData:
+            assert isinstance(event, NeedData)
+            assert self.data is not None
+            try:
+                self.data.need(event.max_bytes)
+            except OSError as exc:
+                self.engine.abort(ErrorCode.NOT_DEFINED, f"Cannot read the file: {exc.strerror}")
+        elif kind is OptionsNegotiated:
+            assert isinstance(event, OptionsNegotiated)
+            assert self.pump is not None
+            negotiated = event.negotiated
+            size_buffers(self.pump.sock, negotiated.blksize, negotiated.running_window)
+        elif kind is TransferFailed:
+            assert isinstance(event, TransferFailed)
+            if not self.completed:
+                self.failure = event
+                self._report()
+        elif kind is TransferComplete:
+            self.completed = True
+            # Commit an upload and report as soon as the last block is in, not after the
+            # dally (a wait that only answers a repeated final DATA).
+            self._finish_sink(True)
+            self._report()
+            if self.server._closing and self.pump is not None:
+                # Shutting down: skip the dally, once the final ACK has gone out.
+                self.pump.loop.call_soon(self.pump.close)
+
+    def _report(self) -> None:
+        if self.reported or self.pump is None:
+            return
+        self.reported = True
+        record = TransferRecord.build(
+            self.operation,
+            self.request.mode,
+            self.engine.stats,
+            self.failure,
+            now=self.pump.loop.time(),
+            peer=self.source,
+        )
+        self.server.report(record)
+
+    def _finish_sink(self, ok: bool) -> None:
+        sink, self.sink = self.sink, None
+        if sink is not None:
+            try:
+                sink.finish(ok)
+            except OSError as exc:
+                logger.error("cannot store upload %r: %s", self.request.filename, exc)
+
+    def _wake(self) -> None:
+        if self.pump is not None:
+            self.pump.flush()
+
+    def _refuse(self, code: int, message: str) -> None:
+        if not self.engine.done:
+            self.engine.reject(code, message)
+
+    async def run(self) -> None:
+        server = self.server
+        engine = self.engine
+        pump = self.pump
+        assert pump is not None
+        loop = pump.loop
+        request = self.request
+        try:
+            try:
+                if self.operation == "read":
+                    content = await server.open_read(request)
+                else:
+                    target = await server.open_write(request)
+            except PathRejected as exc:
+                logger.warning(
+                    "refused %s of %r from %s: %s",
+                    request.operation,
+                    request.filename,
+                    format_peer(self.source),
+                    exc.reason,
+                )
+                self._refuse(ErrorCode.ACCESS_VIOLATION, "Access violation")
+            except FileExistsError:
+                self._refuse(ErrorCode.FILE_EXISTS, "File already exists")
+            except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+                self._refuse(ErrorCode.FILE_NOT_FOUND, "File not found")
+            except PermissionError:
+                self._refuse(ErrorCode.ACCESS_VIOLATION, "Access violation")
+            except Exception:
+                logger.exception("handler failed for %r", request.filename)
+                self._refuse(ErrorCode.NOT_DEFINED, "Internal error")
+            else:
+                if self.operation == "read":
+                    self._accept_read(content, loop)
+                else:
+                    self._accept_write(target, loop)
+            pump.flush()
+            await pump.finished
+        except asyncio.CancelledError:
+            engine.abort(ErrorCode.NOT_DEFINED, "Server shutting down")
+            pump.flush()
+            pump.close()
+            raise
+        finally:
+            if self.data is not None:
+                self.data.close()
+            self._finish_sink(self.completed and self.failure is None)
+            server._end(self.source)
+            self._report()
+
+    def _accept_read(self, content: Content, loop: asyncio.AbstractEventLoop) -> None:
+        engine = self.engine
+        assert isinstance(engine, ServerRead)
+        try:
+            data = DataSource(
+                engine, content, netascii=self.netascii, clock=loop.time, wake=self._wake
+            )
+        except TypeError:
+            logger.exception("handler returned unusable content for %r", self.request.filename)
+            self._refuse(ErrorCode.NOT_DEFINED, "Internal error")
+            return
+        self.data = data
+        if engine.done:  # aborted while the handler ran
+            return
+        size = len(data.whole) if data.whole is not None else content_size(content, self.netascii)
+        engine.accept(loop.time(), size)
+
+    def _accept_write(
+        self, target: UploadSink | IO[bytes], loop: asyncio.AbstractEventLoop
+    ) -> None:
+        engine = self.engine
+        assert isinstance(engine, ServerWrite)
+        self.sink = Sink(target, netascii=self.netascii)
+        if engine.done:
+            return
+        engine.accept(loop.time())

@@ -1,0 +1,256 @@
+"""Feeding a sending engine (``NeedData`` -> ``supply``) from bytes, files and async iterators,
+and draining a receiving engine into files; netascii translation wraps either side."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import os
+import stat
+import tempfile
+from collections.abc import AsyncIterable, AsyncIterator, Callable
+from pathlib import Path
+from typing import IO, Protocol, TypeAlias, runtime_checkable
+
+from ciscocfg.tftp import NetasciiDecoder, NetasciiEncoder
+
+__all__ = [
+    "AtomicFile",
+    "Content",
+    "DataSource",
+    "Sink",
+    "UploadSink",
+    "content_size",
+]
+
+#: What a read handler may return: the whole file, an open binary file, or an async iterator
+#: of chunks (``None``, elsewhere, means "not found").
+Content: TypeAlias = "bytes | bytearray | memoryview | IO[bytes] | AsyncIterable[bytes]"
+
+
+#: Bytes read from a file per supply (the engine keeps what its window cannot take yet).
+_READ_AHEAD = 64 * 1024
+
+
+@runtime_checkable
+class UploadSink(Protocol):
+    """Where an upload goes. ``finish(ok)`` is called once: keep the data only when ``ok``."""
+
+    def write(self, data: bytes | memoryview, /) -> object: ...
+
+    def finish(self, ok: bool, /) -> None: ...
+
+
+class SupplyTarget(Protocol):
+    """The sending half of an engine (``ServerRead`` or ``ClientWrite``)."""
+
+    def supply(self, data: bytes | bytearray | memoryview, now: float) -> None: ...
+
+    def supply_eof(self, now: float) -> None: ...
+
+    def abort(self, code: int = ..., message: str = ...) -> None: ...
+
+    @property
+    def done(self) -> bool: ...
+
+
+def content_size(content: object, netascii: bool) -> int | None:
+    """The size to announce as ``tsize``, when it can be known without reading everything.
+
+    For netascii only in-memory content has a known wire size (as with tftp-hpa, a file's
+    translated size is not announced).
+    """
+    if isinstance(content, bytes | bytearray | memoryview):
+        return None if netascii else len(content)
+    if netascii:
+        return None
+    fileno = getattr(content, "fileno", None)
+    if fileno is not None:
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+            info = os.fstat(fileno())
+            if stat.S_ISREG(info.st_mode):
+                position = content.tell() if hasattr(content, "tell") else 0
+                return max(0, info.st_size - position)
+    if isinstance(content, io.BytesIO):
+        return len(content.getbuffer()) - content.tell()
+    return None
+
+
+class DataSource:
+    """Answers an engine's ``NeedData`` from one piece of content."""
+
+    def __init__(
+        self,
+        engine: SupplyTarget,
+        content: object,
+        *,
+        netascii: bool,
+        clock: Callable[[], float],
+        wake: Callable[[], None],
+        owns_file: bool = True,
+    ) -> None:
+        self.engine = engine
+        self._owns_file = owns_file
+        self._clock = clock
+        self._wake = wake
+        self._encoder = NetasciiEncoder() if netascii else None
+        self._task: asyncio.Task[None] | None = None
+        self._whole: bytes | None = None
+        self._file: IO[bytes] | None = None
+        self._iterator: AsyncIterator[bytes] | None = None
+        if isinstance(content, bytes | bytearray | memoryview):
+            whole = content if type(content) is bytes else bytes(content)
+            self._whole = whole if self._encoder is None else self._encoder.feed(whole)
+        elif hasattr(content, "read"):
+            self._file = content  # type: ignore[assignment]
+        elif hasattr(content, "__aiter__"):
+            self._iterator = content.__aiter__()
+        else:
+            raise TypeError(f"cannot serve content of type {type(content).__name__}")
+
+    @property
+    def whole(self) -> bytes | None:
+        """The complete (translated) content when it is in memory."""
+        return self._whole
+
+    def need(self, max_bytes: int) -> None:
+        """Answer one ``NeedData``; called from inside the pump (no flush needed)."""
+        engine = self.engine
+        now = self._clock()
+        if self._whole is not None:
+            # Generated or in-memory content goes in one piece; the engine slices it.
+            engine.supply(self._whole, now)
+            self._whole = None
+            engine.supply_eof(now)
+        elif self._file is not None:
+            # Read ahead: one read (and one supply) per 64 KiB rather than per block.
+            want = max(max_bytes, _READ_AHEAD)
+            chunk = self._file.read(want)
+            encoder = self._encoder
+            if chunk:
+                engine.supply(chunk if encoder is None else encoder.feed(chunk), now)
+            if len(chunk) < want:
+                if encoder is not None:
+                    tail = encoder.flush()
+                    if tail:
+                        engine.supply(tail, now)
+                engine.supply_eof(now)
+        elif self._iterator is not None and self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._pull(max_bytes))
+
+    async def _pull(self, max_bytes: int) -> None:
+        assert self._iterator is not None
+        engine = self.engine
+        try:
+            got = 0
+            ended = False
+            while got < max_bytes:
+                try:
+                    chunk = await anext(self._iterator)
+                except StopAsyncIteration:
+                    ended = True
+                    break
+                if engine.done:
+                    return
+                if chunk:
+                    data = chunk if self._encoder is None else self._encoder.feed(chunk)
+                    engine.supply(data, self._clock())
+                    got += len(chunk)
+            if engine.done:
+                return
+            if ended:
+                if self._encoder is not None:
+                    tail = self._encoder.flush()
+                    if tail:
+                        engine.supply(tail, self._clock())
+                engine.supply_eof(self._clock())
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the embedding program's iterator failed
+            engine.abort(0, f"Cannot read the file: {type(exc).__name__}")
+        finally:
+            self._task = None
+            self._wake()
+
+    def close(self) -> None:
+        """Release the content (close a file, stop an iterator)."""
+        if self._task is not None:
+            self._task.cancel()
+        if self._file is not None and self._owns_file:
+            with contextlib.suppress(Exception):
+                self._file.close()
+        aclose = getattr(self._iterator, "aclose", None)
+        if aclose is not None:
+            with contextlib.suppress(RuntimeError):
+                asyncio.get_running_loop().create_task(aclose())
+
+
+class Sink:
+    """Writes received payloads to a file or an :class:`UploadSink`, translating netascii."""
+
+    def __init__(self, target: object, *, netascii: bool) -> None:
+        self._decoder = NetasciiDecoder() if netascii else None
+        self._target = target
+        write = getattr(target, "write", None)
+        if write is None:
+            raise TypeError(f"cannot write uploads to {type(target).__name__}")
+        self._write: Callable[[bytes | memoryview], object] = write
+
+    def write(self, payload: bytes | memoryview, final: bool) -> None:
+        """Store one in-order payload (a view that is only valid during this call)."""
+        decoder = self._decoder
+        if decoder is None:
+            if payload:
+                self._write(payload)
+        else:
+            data = decoder.feed(payload)
+            if final:
+                data += decoder.flush()
+            if data:
+                self._write(data)
+
+    def finish(self, ok: bool) -> None:
+        """Commit (``ok``) or discard what was written."""
+        target = self._target
+        if isinstance(target, UploadSink):
+            target.finish(ok)
+        else:
+            close = getattr(target, "close", None)
+            if close is not None:
+                close()
+
+
+class AtomicFile:
+    """An upload into a directory: written beside its target, renamed into place on success.
+
+    A failed or aborted upload leaves nothing behind. With ``overwrite`` false an existing file
+    is never replaced (checked when opening and again when committing).
+    """
+
+    def __init__(self, path: Path, *, overwrite: bool) -> None:
+        if path.exists() and not overwrite:
+            raise FileExistsError(str(path))
+        self.path = path
+        self.overwrite = overwrite
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        self._temp = Path(temp)
+        self._file = os.fdopen(fd, "wb")
+
+    def write(self, data: bytes | memoryview, /) -> int:
+        """Append bytes to the temporary file."""
+        return self._file.write(data)
+
+    def finish(self, ok: bool, /) -> None:
+        """Rename into place when ``ok``; otherwise remove the temporary file."""
+        self._file.close()
+        if ok:
+            if self.overwrite:
+                os.replace(self._temp, self.path)
+                return
+            try:
+                os.link(self._temp, self.path)
+            finally:
+                self._temp.unlink(missing_ok=True)
+        else:
+            self._temp.unlink(missing_ok=True)

@@ -1,0 +1,89 @@
+"""``ciscocfg migrate SRC_TREE DST_TREE --model 7961``: a 79x0 fleet's configs as 79x1 XML."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+__all__ = ["register"]
+
+REPORT_NAME = "migration-report.txt"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``migrate`` subcommand."""
+    parser = subparsers.add_parser(
+        "migrate",
+        help="convert every SIP<MAC>.cnf of a TFTP root to SEP<MAC>.cnf.xml for a 79x1 model",
+        description="Convert every SIP<MAC>.cnf under SRC_TREE (merged over its SIPDefault.cnf, "
+        "as the phone does) into DST_TREE/SEP<MAC>.cnf.xml for the given 79x1 model, and write "
+        f"a report ({REPORT_NAME} in DST_TREE) naming every setting that was not carried over "
+        "and why. Existing files are never overwritten without --force. Exit status 1 when a "
+        "file was not written.",
+    )
+    parser.add_argument("src", metavar="SRC_TREE", help="the 79x0 TFTP root")
+    parser.add_argument("dst", metavar="DST_TREE", help="where to write the XML configs")
+    parser.add_argument("--model", required=True, help="target model, e.g. 7941, 7961, 7970")
+    parser.add_argument("--force", action="store_true", help="overwrite existing XML configs")
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help="repair typographic quotes and no-break spaces before converting",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes for large fleets (default: every core)",
+    )
+    parser.add_argument(
+        "--load",
+        metavar="LOAD",
+        help="firmware load for loadInformation, e.g. SIP41.9-4-2SR3-1S (default: none, the "
+        "phones keep what they run)",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="print only the summary, not each finding"
+    )
+    parser.add_argument(
+        "--report",
+        metavar="PATH",
+        help=f"where to write the report (default: DST_TREE/{REPORT_NAME})",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Convert the tree; print the report (unless quiet) and a summary, and write the report."""
+    from ciscocfg.migrate._bulk import migrate_tree
+
+    if not os.path.isdir(args.src):
+        print(f"ciscocfg: {args.src}: not a directory", file=sys.stderr)
+        return 2
+    if args.jobs is not None and args.jobs < 1:
+        print("ciscocfg: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    result = migrate_tree(
+        args.src,
+        args.dst,
+        model=args.model,
+        force=args.force,
+        fix=args.fix,
+        jobs=args.jobs,
+        load=args.load,
+    )
+    report = result.report()
+    path = args.report or os.path.join(args.dst, REPORT_NAME)
+    with open(path, "w", encoding="utf-8", errors="surrogateescape") as handle:
+        handle.write(report)
+    if not args.quiet:
+        sys.stdout.write(report)
+    kept = sum(1 for p in result.phones if p.status == "exists")
+    print(
+        f"{result.written} of {len(result.phones)} phone(s) written to {args.dst}"
+        + (f", {kept} left as they were (use --force)" if kept else "")
+        + f"; report: {path}"
+    )
+    return 1 if result.failed else 0

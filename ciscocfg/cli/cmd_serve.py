@@ -1,0 +1,135 @@
+"""``ciscocfg serve ROOT``: a TFTP server for a provisioning tree."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Any
+
+__all__ = ["parse_size", "register"]
+
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_size(text: str) -> int:
+    """``"64M"`` -> 67108864; plain numbers are bytes; K, M, G are powers of 1024."""
+    value = text.strip().lower().removesuffix("b").removesuffix("i")
+    unit = value[-1:] if value[-1:] in ("k", "m", "g") else ""
+    number = value[: len(value) - len(unit)]
+    try:
+        size = int(number) * _UNITS[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r}") from None
+    if size < 0:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r}")
+    return size
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``serve`` subcommand."""
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve a provisioning tree over TFTP",
+        description=(
+            "Serve ROOT over TFTP, read-only unless --allow-write. Each transfer is logged as "
+            "one line. Stop with Ctrl-C: transfers in flight are allowed to finish "
+            "(a second Ctrl-C aborts them)."
+        ),
+    )
+    parser.add_argument("root", metavar="ROOT", help="directory to serve")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on; '::' for every address, "
+        "IPv6 and IPv4 (default: 127.0.0.1)",
+    )  # fmt: skip
+    parser.add_argument("--port", type=int, default=6969, help="UDP port (default: 6969)")
+    parser.add_argument(
+        "--allow-write", action="store_true", help="accept uploads of new files into ROOT"
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="let uploads replace existing files"
+    )
+    parser.add_argument(
+        "--max-upload", type=parse_size, default="64M", metavar="SIZE",
+        help="largest upload accepted, e.g. 512K, 64M (default: 64M)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--max-blksize", type=int, default=65464, metavar="N",
+        help="largest block size granted; 1468 suits fragile clients (default: 65464)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--max-windowsize", type=int, default=64, metavar="N",
+        help="largest RFC 7440 window granted (default: 64)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--max-transfers", type=int, default=512, metavar="N",
+        help="transfers served at once; more are refused (default: 512)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--case-sensitive", action="store_true",
+        help="look names up exactly as spelled (default: ignore case, as phones spell MACs "
+        "both ways)",
+    )  # fmt: skip
+    parser.add_argument("-q", "--quiet", action="store_true", help="log only problems")
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    import asyncio
+    import os
+    import signal
+
+    from ciscocfg.aio import TftpServer
+    from ciscocfg.tftp import ServerPolicy
+
+    if not os.path.isdir(args.root):
+        print(f"ciscocfg serve: {args.root}: not a directory", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        policy = ServerPolicy(
+            max_blksize=args.max_blksize,
+            max_windowsize=args.max_windowsize,
+            max_upload_size=args.max_upload,
+        )
+    except ValueError as exc:
+        print(f"ciscocfg serve: {exc}", file=sys.stderr)
+        return 2
+
+    async def main() -> None:
+        server = TftpServer(
+            args.root,
+            host=args.host,
+            port=args.port,
+            allow_write=args.allow_write,
+            overwrite=args.overwrite,
+            max_upload_size=args.max_upload,
+            max_transfers=args.max_transfers,
+            policy=policy,
+            case_insensitive=not args.case_sensitive,
+        )
+        loop = asyncio.get_running_loop()
+        stops = 0
+        closing: set[asyncio.Task[None]] = set()
+
+        def stop() -> None:
+            nonlocal stops
+            stops += 1
+            if stops == 1:
+                logging.getLogger("ciscocfg.aio.server").info(
+                    "stopping: %d transfers in flight", server.active_transfers
+                )
+            task = loop.create_task(server.close(abort=stops > 1))
+            closing.add(task)
+            task.add_done_callback(closing.discard)
+
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop)
+        await server.serve_forever()
+
+    asyncio.run(main())
+    return 0

@@ -1,0 +1,567 @@
+"""Findings about a boot: what the phone will miss, misread or refuse (codes ``PRVnnn``).
+
+Each check reads a :class:`~ciscocfg.provision._boot.BootTrace` (what the phone asked for and
+got) plus, for a directory, the names actually on the disk (to explain a file the phone misses
+because of letter case). File contents are judged by the codecs (``cnf.validate``,
+``sepxml.validate``, ``os79xx.validate``, ``dialplan``, ``ringlist``, ``ringtone``); their
+findings are passed through with the file's path relative to the root as ``source``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._errors import CiscoCfgError
+from ciscocfg._text import decode_bytes
+from ciscocfg.provision._boot import BootTrace, Fetch, Role
+from ciscocfg.provision._naming import classify, find_case_variant
+from ciscocfg.provision._read import XmlRefs, cnf_doc, xml_refs
+
+__all__ = ["FileFindings", "check_trace"]
+
+#: The message the 7940 of the story showed with no usable line 1.
+NO_LINE_MESSAGE = "W362 No Valid Line Names Provisioned"
+
+# Codec codes replaced by a check on the merged chain here (line 1 may come from SIPDefault).
+_REPLACED = {"CNF401"}
+
+
+def _diag(
+    code: str,
+    severity: Severity,
+    message: str,
+    source: str | None,
+    line: int | None = None,
+    suggestion: str | None = None,
+) -> Diagnostic:
+    return Diagnostic(code, severity, message, line=line, source=source, suggestion=suggestion)
+
+
+class FileFindings:
+    """Findings per file, computed once however many phones share the file."""
+
+    def __init__(self, model: str | None = None) -> None:
+        #: The phone model the tree is for (line count, firmware family), when known.
+        self.model = model
+        self._cache: dict[tuple[str, str], list[Diagnostic]] = {}
+
+    def get(self, kind: str, name: str, data: bytes) -> list[Diagnostic]:
+        key = (kind, name)
+        if key not in self._cache:
+            self._cache[key] = list(_lint(kind, name, data, self.model))
+        return self._cache[key]
+
+
+def _lint(kind: str, name: str, data: bytes, model: str | None) -> Iterable[Diagnostic]:
+    if kind in {"sip_cnf", "sip_default"}:
+        from ciscocfg import cnf
+
+        doc = cnf_doc(data, source=name)
+        found = cnf.validate(doc, model=model, kind="phone" if kind == "sip_cnf" else "default")
+        return [d for d in found if d.code not in _REPLACED]
+    if kind in {"sep_xml", "xml_default"}:
+        from ciscocfg import sepxml
+
+        try:
+            return sepxml.validate(sepxml.loads(data, source=name), model=model)
+        except CiscoCfgError as exc:
+            return [_parse_failure(exc, name, "the phone cannot read this XML config")]
+    if kind == "os79xx":
+        from ciscocfg import os79xx
+
+        try:
+            image = os79xx.loads(decode_bytes(data), strict=False, source=name)
+        except CiscoCfgError as exc:
+            return [_parse_failure(exc, name, "old loaders cannot read it")]
+        return os79xx.validate(image, source=name)
+    if kind == "dial_template":
+        from ciscocfg import dialplan
+
+        try:
+            plan = dialplan.loads(data, source=name)
+        except CiscoCfgError as exc:
+            return [_parse_failure(exc, name, "the phone ignores the whole dial plan")]
+        return dialplan.validate(plan)
+    if kind == "ringlist":
+        from ciscocfg import ringlist
+
+        try:
+            rings = ringlist.loads(decode_bytes(data), strict=False, source=name)
+        except CiscoCfgError as exc:
+            return [_parse_failure(exc, name, "the phone shows no ring types")]
+        return ringlist.validate(rings, source=name, check_audio=False)
+    if kind == "ringlist_xml":
+        from ciscocfg import ringxml
+
+        try:
+            return ringxml.validate(ringxml.loads(data, source=name))
+        except CiscoCfgError as exc:
+            return [_parse_failure(exc, name, "the phone shows 'Ring List Unavailable'")]
+    if kind == "ring":
+        from ciscocfg import ringtone
+
+        return ringtone.validate(data, source=name)
+    return []
+
+
+def _parse_failure(exc: CiscoCfgError, name: str, consequence: str) -> Diagnostic:
+    line = getattr(exc, "line", None)
+    message = getattr(exc, "message", str(exc))
+    return _diag("PRV090", "error", f"{message}: {consequence}", name, line)
+
+
+class _TraceChecker:
+    def __init__(
+        self,
+        trace: BootTrace,
+        listing: frozenset[str] | None,
+        files: FileFindings,
+        running: str | None,
+    ) -> None:
+        self.trace = trace
+        self.listing = listing
+        self.files = files
+        self.running = running
+        self.found: list[Diagnostic] = []
+
+    def add(self, diag: Diagnostic) -> None:
+        self.found.append(diag)
+
+    # -- missing files -------------------------------------------------------------------------
+
+    def missing(self, fetch: Fetch, severity: Severity, what: str) -> None:
+        name = fetch.request.name
+        if fetch.error is not None:
+            return  # reported as PRV070 for every request, whatever its role
+        variant = find_case_variant(name, self.listing) if self.listing is not None else None
+        if variant is not None and classify(variant.rsplit("/", 1)[-1]) is not None:
+            return  # a misnamed per-phone file: reported once for the tree (PRV010/PRV011)
+        if variant is not None:
+            self.add(
+                _diag(
+                    "PRV011",
+                    "error" if severity == "error" else "warning",
+                    f"the phone asks for {name} but the file is named {variant}; TFTP servers "
+                    "on Unix match names case-sensitively, so the phone does not find it",
+                    variant,
+                    suggestion=name,
+                )
+            )
+            return
+        if self.listing is not None and fetch.request.role == "sip_cnf":
+            base = name.rsplit("/", 1)[-1]
+            elsewhere = sorted(n for n in self.listing if n != name and n.endswith("/" + base))
+            if elsewhere:
+                what += (
+                    f"; there is {elsewhere[0]}, but the phone reads its file from "
+                    + (f"{name.rsplit('/', 1)[0]}/" if "/" in name else "the TFTP root")
+                    + " (SIPDefault.cnf's tftp_cfg_dir decides where)"
+                )
+        odd = (
+            ""
+            if name.isprintable() and "\u00a0" not in name
+            else f" (the name, {name!r}, holds a character taken literally from the config)"
+        )
+        self.add(
+            _diag(
+                _MISSING_CODES.get(fetch.request.role, "PRV019"),
+                severity,
+                f"{name} is missing{odd}: {what}",
+                name,
+            )
+        )
+
+    def server_errors(self) -> None:
+        seen: set[str] = set()
+        for fetch in self.trace.fetches:
+            name = fetch.request.name
+            if fetch.error is None or name in seen:
+                continue
+            seen.add(name)
+            self.add(
+                _diag(
+                    "PRV070",
+                    "error",
+                    f"the server answered the request for {name} with {fetch.error}; a 79x0 "
+                    "loader goes on with its hunt only after 'file not found' (bug CSCee31047), "
+                    "so the boot stops here",
+                    name,
+                )
+            )
+
+    def run(self) -> list[Diagnostic]:
+        self.server_errors()
+        if self.trace.family == "79x0":
+            self.check_79x0()
+        else:
+            self.check_79x1()
+        self.images()
+        self.dial_template()
+        self.rings()
+        return self.found
+
+    # -- 79x0 ----------------------------------------------------------------------------------
+
+    def check_79x0(self) -> None:
+        trace = self.trace
+        sep = trace.first("sep_xml")
+        if sep is not None and sep.data is not None:
+            self.stray_sep(sep.request.name, sep.data)
+        own = trace.last("sip_cnf")
+        first_own = trace.first("sip_cnf")
+        default = trace.first("sip_default")
+        if default is not None:
+            if default.data is None:
+                self.missing(
+                    default,
+                    "warning",
+                    "settings shared by every phone (proxy, image, time) come only from each "
+                    "SIP<MAC>.cnf and from what flash kept",
+                )
+            else:
+                self.found.extend(self.files.get("sip_default", default.request.name, default.data))
+        if own is not None and own.data is None:
+            if first_own is not None and first_own.data is not None and first_own is not own:
+                self.missing(
+                    own,
+                    "error",
+                    f"SIPDefault.cnf sets tftp_cfg_dir, so the SIP application reads its own "
+                    f"file there and not {first_own.request.name}",
+                )
+            else:
+                self.missing(
+                    own,
+                    "error",
+                    f"the phone gets no lines of its own and shows '{NO_LINE_MESSAGE}'"
+                    if default is not None and default.data is not None
+                    else "the phone finds no SIP config at all",
+                )
+        elif own is not None and own.data is not None:
+            self.found.extend(self.files.get("sip_cnf", own.request.name, own.data))
+        self.line_one(default.data if default else None, own)
+        self.os79xx()
+
+    def stray_sep(self, name: str, data: bytes) -> None:
+        refs: XmlRefs = xml_refs(data)
+        load = refs.load or ""
+        if refs.protocol == "SIP" and load.upper().startswith("P0S"):
+            self.add(
+                _diag(
+                    "PRV021",
+                    "info",
+                    f"{name} pins the SIP image {load}; the phone boots SIP from it and then "
+                    "reads SIP<MAC>.cnf",
+                    name,
+                )
+            )
+            return
+        self.found.extend(self.files.get("sep_xml", name, data))
+        if refs.protocol == "SIP":
+            what = (
+                f"names the load {load}, which is not a 79x0 SIP image"
+                if load
+                else ("names no load")
+            )
+            consequence = (
+                "the loader boots from it instead of going on to SIP<MAC>.cnf"
+                if load
+                else "the loader reads it instead of SIP<MAC>.cnf"
+            )
+            self.add(
+                _diag(
+                    "PRV020",
+                    "error",
+                    f"{name} is probed before SIP<MAC>.cnf and {what}: {consequence}; remove it "
+                    "or make it name a P0S3 load",
+                    name,
+                )
+            )
+            return
+        self.add(
+            _diag(
+                "PRV020",
+                "error",
+                f"{name} is probed before SIP<MAC>.cnf: the loader boots the protocol it names "
+                f"({refs.protocol or 'SCCP, as none is named'}"
+                + (f", load {load}" if load else "")
+                + ") and flips this SIP phone to SCCP; remove it or make it name a P0S3 load "
+                "with deviceProtocol SIP",
+                name,
+            )
+        )
+
+    def line_one(self, default: bytes | None, own: Fetch | None) -> None:
+        if own is None or own.data is None:
+            return
+        from ciscocfg import cnf
+
+        own_doc = cnf_doc(own.data, source=own.request.name)
+        layers = [cnf_doc(default)] if default is not None else []
+        merged = cnf.merge(*layers, own_doc)
+        name = merged.get("line1_name")
+        source = own_doc.source
+        where = own_doc.entries("line1_name")
+        line = where[-1][0] if where else None
+        if name is None or name.strip(" \t") in {"", "UNPROVISIONED"}:
+            why = "line1_name is not set" if name is None else f"line1_name is {name!r}"
+            near = [
+                (n, e.key)
+                for n, e in enumerate(own_doc.lines, 1)
+                if type(e) is cnf.Entry
+                and e.key != "line1_name"
+                and e.key.replace("\u00a0", "").strip() == "line1_name"
+            ]
+            if near:
+                line = line or near[0][0]
+                why += f" (the key is written {near[0][1]!r}, which the phone reads as another key)"
+            self.add(
+                _diag(
+                    "PRV040",
+                    "error",
+                    (
+                        f"no usable line 1 after SIPDefault.cnf and {source} are merged ({why}): "
+                        if default is not None
+                        else f"no usable line 1 in {source} ({why}): "
+                    )
+                    + f"the phone shows '{NO_LINE_MESSAGE}' and does not register",
+                    source,
+                    line,
+                )
+            )
+            return
+        proxy = merged.get("proxy1_address", "").strip(" \t")
+        if proxy in {"", "UNPROVISIONED"}:
+            where = own_doc.entries("proxy1_address")
+            self.add(
+                _diag(
+                    "PRV041",
+                    "error",
+                    "line 1 has a name but no proxy1_address: the phone has nowhere to register it",
+                    source,
+                    where[-1][0] if where else None,
+                )
+            )
+
+    def image_version(self) -> tuple[str, str | None, int | None] | None:
+        """The effective image_version, the file that set it and its line."""
+        trace = self.trace
+        best: tuple[str, str | None, int | None] | None = None
+        roles: tuple[Role, ...] = ("sip_default", "sip_cnf")
+        for role in roles:
+            fetch = trace.last(role)
+            if fetch is None or fetch.data is None:
+                continue
+            doc = cnf_doc(fetch.data, source=fetch.request.name)
+            entries = doc.entries("image_version")
+            if entries:
+                number, entry = entries[-1]
+                best = (entry.value.strip(" \t"), fetch.request.name, number)
+        return best
+
+    def os79xx(self) -> None:
+        fetch = self.trace.first("os79xx")
+        if fetch is None or fetch.data is None:
+            return
+        self.found.extend(self.files.get("os79xx", fetch.request.name, fetch.data))
+        from ciscocfg import firmware, os79xx
+
+        try:
+            selector = os79xx.loads(decode_bytes(fetch.data), strict=False)
+        except CiscoCfgError:
+            return
+        current = self.image_version()
+        if selector.image is None or current is None:
+            return
+        wanted, source, line = current
+        try:
+            image = firmware.parse(wanted)
+        except CiscoCfgError:
+            return
+        if selector.image.version != image.version:
+            self.add(
+                _diag(
+                    "PRV037",
+                    "warning",
+                    f"OS79XX.TXT names {selector.text} but image_version is {wanted}: a phone on "
+                    f"an old image loads {selector.text} first and then has to upgrade again; "
+                    "name the same release in both",
+                    "OS79XX.TXT",
+                    1,
+                    suggestion=wanted,
+                )
+            )
+        if selector.image.role is not firmware.Role.LOADER:
+            self.upgrade(str(selector.image), wanted, source, line)
+
+    def upgrade(self, start: str, target: str, source: str | None, line: int | None) -> None:
+        from ciscocfg import firmware
+
+        try:
+            jump = firmware.upgrade_path(start, target, direct=True)
+            if not jump.refused:
+                return
+            plan = firmware.upgrade_path(start, target)
+        except (CiscoCfgError, ValueError):
+            return  # names that are not images are reported on their own
+        shown = f" (the phone shows '{jump.phone_message}')" if jump.phone_message else ""
+        if plan.refused:
+            advice = plan.reason
+        else:
+            advice = "take the way " + " → ".join(
+                [str(plan.current), *(str(step.image) for step in plan.steps)]
+            )
+        self.add(
+            _diag(
+                "PRV038",
+                "error",
+                f"a phone running {start} cannot jump to {target}{shown}: {jump.reason}; {advice}",
+                source,
+                line,
+            )
+        )
+
+    # -- 79x1 ----------------------------------------------------------------------------------
+
+    def check_79x1(self) -> None:
+        trace = self.trace
+        sep = trace.first("sep_xml")
+        default = trace.first("xml_default")
+        if sep is not None and sep.data is not None:
+            self.found.extend(self.files.get("sep_xml", sep.request.name, sep.data))
+            refs = xml_refs(sep.data)
+            if refs.protocol is None:
+                return
+            if not refs.load:
+                self.add(
+                    _diag(
+                        "PRV082",
+                        "info",
+                        "no loadInformation: the phone keeps the firmware it runs",
+                        sep.request.name,
+                    )
+                )
+            return
+        assert sep is not None
+        if default is not None and default.data is not None:
+            self.found.extend(self.files.get("xml_default", default.request.name, default.data))
+            self.add(
+                _diag(
+                    "PRV081",
+                    "warning",
+                    f"{sep.request.name} is missing: the phone falls back to XMLDefault.cnf.xml "
+                    "and registers with no lines of its own",
+                    sep.request.name,
+                )
+            )
+            return
+        self.missing(sep, "error", "the phone has no configuration at all")
+
+    # -- shared by both families ---------------------------------------------------------------
+
+    def images(self) -> None:
+        for fetch in self.trace.all("loads"):
+            if fetch.data is None:
+                self.missing(
+                    fetch,
+                    "error",
+                    f"it is the {fetch.request.purpose}; the phone cannot upgrade and keeps its "
+                    "image (it may show 'Load ID Incorrect' or 'No Load Specified')",
+                )
+        for fetch in self.trace.all("image"):
+            if fetch.data is None:
+                self.missing(
+                    fetch,
+                    "error",
+                    f"{fetch.request.named_by} names it; an upgrade stops half way and the "
+                    "phone shows 'Protocol Application Invalid' or keeps its old image",
+                )
+        current = self.image_version() if self.trace.family == "79x0" else None
+        if current is not None:
+            from ciscocfg import firmware
+
+            wanted, source, line = current
+            try:
+                image = firmware.parse(wanted)
+            except CiscoCfgError as exc:
+                self.add(
+                    _diag(
+                        "PRV031",
+                        "error",
+                        f"image_version {wanted!r} is not a Cisco image name "
+                        f"({getattr(exc, 'message', exc)}): the phone cannot load it",
+                        source,
+                        line,
+                    )
+                )
+                return
+            if image.family != "7940/7960":
+                self.add(
+                    _diag(
+                        "PRV032",
+                        "error",
+                        f"image_version {wanted} is a {image.family} image; a 7940/7960 refuses it",
+                        source,
+                        line,
+                    )
+                )
+            if self.running:
+                self.upgrade(self.running, wanted, source, line)
+
+    def dial_template(self) -> None:
+        for fetch in self.trace.all("dial_template"):
+            if fetch.data is None:
+                self.missing(
+                    fetch,
+                    "warning",
+                    "the phone dials only after the inter-digit timeout (or # key), with no "
+                    "rewrite rules",
+                )
+            else:
+                self.found.extend(self.files.get("dial_template", fetch.request.name, fetch.data))
+
+    def rings(self) -> None:
+        listed = self.trace.first("ringlist_xml")
+        if listed is not None:
+            if listed.data is None:
+                self.missing(listed, "info", "the phone offers only its built-in ring types")
+            else:
+                self.found.extend(self.files.get("ringlist_xml", listed.request.name, listed.data))
+        fetch = self.trace.first("ringlist")
+        if fetch is not None:
+            if fetch.data is None:
+                self.missing(fetch, "warning", "the phone offers only its built-in ring types")
+            else:
+                self.found.extend(self.files.get("ringlist", fetch.request.name, fetch.data))
+        for ring in self.trace.all("ring"):
+            if ring.data is None:
+                self.missing(
+                    ring, "warning", "RINGLIST.DAT names it; choosing that ring type fails"
+                )
+            else:
+                self.found.extend(self.files.get("ring", ring.request.name, ring.data))
+
+
+_MISSING_CODES = {
+    "sip_cnf": "PRV012",
+    "sip_default": "PRV013",
+    "loads": "PRV033",
+    "image": "PRV034",
+    "dial_template": "PRV050",
+    "ringlist": "PRV060",
+    "ringlist_xml": "PRV060",
+    "ring": "PRV061",
+    "sep_xml": "PRV080",
+    "softkeys": "PRV051",
+}
+
+
+def check_trace(
+    trace: BootTrace,
+    *,
+    listing: frozenset[str] | None = None,
+    files: FileFindings | None = None,
+    running: str | None = None,
+) -> list[Diagnostic]:
+    """Every finding about one phone's boot."""
+    return _TraceChecker(trace, listing, files or FileFindings(), running).run()

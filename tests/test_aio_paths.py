@@ -1,0 +1,127 @@
+"""Path safety of the TFTP server: every name maps inside the root or is refused."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ciscocfg.aio._paths import PathRejected, resolve, resolve_upload
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """``base/root`` is served; ``base/secret.txt`` must never be reachable."""
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (root / "SEP0011BB73AD61.cnf.xml").write_bytes(b"<device/>")
+    (root / "sub" / "file.txt").write_bytes(b"inside")
+    (root / "US").mkdir()
+    (root / "US" / "7960-tones.xml").write_bytes(b"tones")
+    (tmp_path / "secret.txt").write_bytes(b"secret")
+    (root / "out-link").symlink_to(tmp_path / "secret.txt")
+    (root / "out-dir").symlink_to(tmp_path)
+    (root / "in-link").symlink_to(root / "sub" / "file.txt")
+    return root
+
+
+TRAVERSALS = [
+    "../secret.txt",
+    "sub/../../secret.txt",
+    "/../secret.txt",
+    "sub/..",
+    "..",
+    "//etc/passwd",
+    "..\\secret.txt",
+    "sub\\..\\..\\secret.txt",
+    "C:\\Windows\\win.ini",
+    "C:/Windows/win.ini",
+    "\\\\server\\share\\x",
+    "file\0.txt",
+    "CON",
+    "nul",
+    "NUL.txt",
+    "com1",
+    "LPT9.log",
+    "sub/aux.cnf",
+    "name.",
+    "name ",
+    "x" * 256,
+    "a/" * 600,
+    "out-link",
+    "out-dir/secret.txt",
+    "bell\x07",
+]
+
+
+@pytest.mark.parametrize("name", TRAVERSALS)
+def test_traversal_is_refused(tree: Path, name: str) -> None:
+    with pytest.raises(PathRejected):
+        resolve(tree, name)
+    with pytest.raises(PathRejected):
+        resolve_upload(tree, name)
+
+
+def test_absolute_path_of_a_file_outside_is_not_served(tree: Path) -> None:
+    # A leading slash is rooted at the served tree (as tftpd-hpa -s does), so the absolute
+    # path of the secret names a file under the root, which does not exist.
+    secret = str(tree.parent / "secret.txt")
+    with pytest.raises(FileNotFoundError):
+        resolve(tree, secret)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("SEP0011BB73AD61.cnf.xml", "SEP0011BB73AD61.cnf.xml"),
+        ("sep0011bb73ad61.cnf.xml", "SEP0011BB73AD61.cnf.xml"),
+        ("/SEP0011BB73AD61.cnf.xml", "SEP0011BB73AD61.cnf.xml"),
+        ("US/7960-tones.xml", "US/7960-tones.xml"),
+        ("us/7960-TONES.xml", "US/7960-tones.xml"),
+        ("./sub/file.txt", "sub/file.txt"),
+        ("in-link", "in-link"),
+    ],
+)
+def test_names_inside_resolve(tree: Path, name: str, expected: str) -> None:
+    assert resolve(tree, name) == Path(os.path.realpath(tree)) / expected
+
+
+def test_case_sensitive_lookup_when_asked(tree: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        resolve(tree, "sep0011bb73ad61.cnf.xml", case_insensitive=False)
+
+
+def test_missing_file_is_not_found(tree: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        resolve(tree, "SIPDefault.cnf")
+    with pytest.raises(FileNotFoundError):
+        resolve_upload(tree, "nodir/new.bin")
+
+
+def test_upload_target_may_be_new(tree: Path) -> None:
+    assert resolve_upload(tree, "sub/new.bin") == Path(os.path.realpath(tree)) / "sub/new.bin"
+
+
+def test_dangling_link_out_is_refused_for_upload(tree: Path) -> None:
+    (tree / "dangling").symlink_to(tree.parent / "created-outside")
+    with pytest.raises(PathRejected):
+        resolve_upload(tree, "dangling")
+
+
+@given(name=st.text(min_size=1, max_size=80))
+def test_any_name_stays_inside_or_fails_cleanly(
+    tmp_path_factory: pytest.TempPathFactory, name: str
+) -> None:
+    base = tmp_path_factory.getbasetemp() / "prop"
+    root = base / "root"
+    (root / "a").mkdir(parents=True, exist_ok=True)
+    (root / "a" / "f").write_bytes(b"x")
+    try:
+        path = resolve(root, name)
+    except (PathRejected, FileNotFoundError):
+        return
+    real_root = os.path.realpath(root)
+    assert os.path.realpath(path).startswith(real_root + os.sep)

@@ -1,0 +1,475 @@
+"""Our server and client together, in one loop: handlers, limits, shutdown, IPv6, faults and
+hostile input (the relay and flood tests also run real client programs beside)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import io
+import logging
+import os
+import random
+import socket
+import struct
+import threading
+from collections.abc import AsyncIterator, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from support.aio_server import background_server
+from support.tftp_peers import client_get
+from support.udp_relay import Faults, UdpRelay
+
+from ciscocfg.aio import (
+    TftpServer,
+    TransferError,
+    TransferRecord,
+    TransferRequest,
+    download,
+    upload,
+)
+from ciscocfg.tftp import RetryPolicy, ServerPolicy
+
+MAC = "0011BB73AD61"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+T = TypeVar("T")
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+async def _serve(server: TftpServer) -> int:
+    await server.start()
+    return server.port
+
+
+def test_handler_builds_files_on_the_fly(tmp_path: Path) -> None:
+    (tmp_path / "SIPDefault.cnf").write_bytes(b"image_version: P0S3-08-12-00\n")
+    seen: list[TransferRequest] = []
+
+    def handler(request: TransferRequest) -> bytes | None:
+        seen.append(request)
+        name = request.filename.upper()
+        if name.startswith("SEP") and name.endswith(".CNF.XML"):
+            return f"<device><mac>{name[3:15]}</mac></device>".encode()
+        return None  # everything else comes from the directory
+
+    async def main() -> tuple[bytes | None, bytes | None]:
+        async with TftpServer(tmp_path, handler=handler, host="127.0.0.1", port=0) as server:
+            generated = await download("127.0.0.1", f"SEP{MAC}.cnf.xml", port=server.port)
+            from_disk = await download("127.0.0.1", "sipdefault.cnf", port=server.port)
+            with pytest.raises(TransferError) as caught:
+                await download("127.0.0.1", f"CTLSEP{MAC}.tlv", port=server.port)
+            assert caught.value.code == 1
+            return generated.data, from_disk.data
+
+    generated, from_disk = _run(main())
+    assert generated == f"<device><mac>{MAC}</mac></device>".encode()
+    assert from_disk == b"image_version: P0S3-08-12-00\n"
+    assert [r.filename for r in seen] == [f"SEP{MAC}.cnf.xml", "sipdefault.cnf", f"CTLSEP{MAC}.tlv"]
+    assert seen[0].operation == "read"
+    assert seen[0].peer[0] == "127.0.0.1"
+
+
+def test_async_handler_and_async_iterator_content() -> None:
+    chunks = [os.urandom(1000) for _ in range(50)]
+
+    async def stream() -> AsyncIterator[bytes]:
+        for chunk in chunks:
+            await asyncio.sleep(0)
+            yield chunk
+
+    async def handler(request: TransferRequest) -> AsyncIterator[bytes] | io.BytesIO:
+        await asyncio.sleep(0.01)  # a database lookup
+        if request.filename == "stream":
+            return stream()
+        return io.BytesIO(b"file-like " * 300)
+
+    async def main() -> tuple[bytes | None, bytes | None, TransferRecord]:
+        async with TftpServer(handler=handler, host="127.0.0.1", port=0) as server:
+            streamed = await download("127.0.0.1", "stream", port=server.port, windowsize=4)
+            filelike = await download("127.0.0.1", "other", port=server.port, blksize=1428)
+            return streamed.data, filelike.data, filelike.record
+
+    streamed, filelike, record = _run(main())
+    assert streamed == b"".join(chunks)
+    assert filelike == b"file-like " * 300
+    assert record.options["tsize"] == str(3000)
+
+
+def test_failing_handler_answers_error_0(caplog: pytest.LogCaptureFixture) -> None:
+    def handler(request: TransferRequest) -> bytes:
+        raise RuntimeError("database is down")
+
+    async def main() -> TransferError:
+        async with TftpServer(handler=handler, host="127.0.0.1", port=0) as server:
+            with pytest.raises(TransferError) as caught:
+                await download("127.0.0.1", "x", port=server.port)
+            return caught.value
+
+    with caplog.at_level(logging.ERROR, logger="ciscocfg.aio.server"):
+        error = _run(main())
+    assert isinstance(error, TransferError)
+    assert error.code == 0
+    assert "database is down" in caplog.text
+
+
+def test_upload_handler_and_size_limit(tmp_path: Path) -> None:
+    stored: dict[str, bytes] = {}
+
+    class Memory(io.BytesIO):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name_ = name
+
+        def finish(self, ok: bool) -> None:
+            if ok:
+                stored[self.name_] = self.getvalue()
+
+    def upload_handler(request: TransferRequest) -> Memory:
+        return Memory(request.filename)
+
+    async def main() -> list[TransferError]:
+        errors = []
+        async with TftpServer(
+            tmp_path,
+            upload_handler=upload_handler,
+            max_upload_size=10_000,
+            host="127.0.0.1",
+            port=0,
+        ) as server:
+            await upload("127.0.0.1", "log.txt", b"booted\n" * 100, port=server.port)
+            # Announced too big: ERROR 3 at once.
+            with pytest.raises(TransferError) as announced:
+                await upload("127.0.0.1", "big1", b"x" * 20_000, port=server.port)
+            errors.append(announced.value)
+            # Not announced: cut off when it passes the limit.
+            with pytest.raises(TransferError) as streamed:
+                await upload("127.0.0.1", "big2", b"x" * 20_000, port=server.port, tsize=False)
+            errors.append(streamed.value)
+        return errors
+
+    errors = _run(main())
+    assert isinstance(errors, list)
+    assert stored == {"log.txt": b"booted\n" * 100}
+    assert [e.code for e in errors] == [3, 3]
+
+
+def test_uploads_into_the_root_never_overwrite_by_default(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_bytes(b"original")
+
+    async def main() -> int:
+        async with TftpServer(tmp_path, allow_write=True, host="127.0.0.1", port=0) as server:
+            await upload("127.0.0.1", "new.txt", b"fresh", port=server.port, blksize=8)
+            with pytest.raises(TransferError) as caught:
+                await upload("127.0.0.1", "keep.txt", b"evil", port=server.port)
+            with pytest.raises(TransferError) as outside:
+                await upload("127.0.0.1", "../escape.txt", b"evil", port=server.port)
+            assert outside.value.code == 2
+            return caught.value.code
+
+    assert _run(main()) == 6
+    assert (tmp_path / "keep.txt").read_bytes() == b"original"
+    assert (tmp_path / "new.txt").read_bytes() == b"fresh"
+    assert not (tmp_path.parent / "escape.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt", "new.txt"]
+
+
+def test_netascii_round_trip(tmp_path: Path) -> None:
+    text = b"a\nb\r\nc\rd" + b"\n" * 600 + b"\r"
+    (tmp_path / "t.txt").write_bytes(text)
+
+    async def main() -> tuple[bytes | None, bytes]:
+        async with TftpServer(tmp_path, allow_write=True, host="127.0.0.1", port=0) as server:
+            got = await download("127.0.0.1", "t.txt", port=server.port, mode="netascii")
+            await upload("127.0.0.1", "u.txt", text, port=server.port, mode="netascii")
+        return got.data, (tmp_path / "u.txt").read_bytes()
+
+    assert _run(main()) == (text, text)
+
+
+def test_ipv6_loopback(tmp_path: Path) -> None:
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 in this Python")
+    data = os.urandom(100_000)
+    (tmp_path / "v6.bin").write_bytes(data)
+
+    async def main() -> tuple[bytes | None, str]:
+        async with TftpServer(tmp_path, host="::1", port=0) as server:
+            got = await download("::1", "v6.bin", port=server.port, blksize=1428)
+        return got.data, str(got.record.peer[0] if got.record.peer else "")
+
+    try:
+        got, peer = _run(main())
+    except OSError as exc:
+        pytest.skip(f"no IPv6 loopback here: {exc}")
+    assert got == data
+    assert peer == "::1"
+
+
+def test_dual_stack_serves_ipv4_and_ipv6(tmp_path: Path) -> None:
+    (tmp_path / "f").write_bytes(b"both")
+
+    async def main() -> list[bytes | None]:
+        async with TftpServer(tmp_path, host=None, port=0) as server:
+            if server.address[0] != "::":
+                pytest.skip("no IPv6 on this system")
+            v4 = await download("127.0.0.1", "f", port=server.port)
+            v6 = await download("::1", "f", port=server.port)
+        return [v4.data, v6.data]
+
+    assert _run(main()) == [b"both", b"both"]
+
+
+def test_limit_on_concurrent_transfers(tmp_path: Path) -> None:
+    release = asyncio.Event()
+
+    async def slow(request: TransferRequest) -> bytes:
+        await release.wait()
+        return b"late"
+
+    async def main() -> tuple[int, bytes | None]:
+        async with TftpServer(handler=slow, max_transfers=1, host="127.0.0.1", port=0) as server:
+            first = asyncio.create_task(download("127.0.0.1", "a", port=server.port))
+            while server.active_transfers < 1:
+                await asyncio.sleep(0.001)
+            with pytest.raises(TransferError) as busy:
+                await download("127.0.0.1", "b", port=server.port)
+            release.set()
+            return busy.value.code, (await first).data
+
+    assert _run(main()) == (0, b"late")
+
+
+def test_close_lets_transfers_finish_or_aborts_them(tmp_path: Path) -> None:
+    data = os.urandom(300_000)
+    (tmp_path / "f").write_bytes(data)
+    records: list[TransferRecord] = []
+
+    async def main(abort: bool) -> bytes | TransferError | None:
+        server = TftpServer(tmp_path, host="127.0.0.1", port=0, on_transfer=records.append)
+        await server.start()
+        started = asyncio.Event()
+
+        def progress(done: int, total: int | None) -> None:
+            started.set()
+
+        task = asyncio.create_task(
+            download("127.0.0.1", "f", port=server.port, on_progress=progress)
+        )
+        await started.wait()
+        await server.close(abort=abort)
+        # Closed: new requests get no answer.
+        assert server.active_transfers == 0
+        try:
+            return (await task).data
+        except TransferError as exc:
+            return exc
+
+    assert _run(main(abort=False)) == data
+    assert records[-1].ok
+    aborted = _run(main(abort=True))
+    assert isinstance(aborted, TransferError)
+    assert aborted.message == "Server shutting down"
+    assert records[-1].reason == "aborted"
+
+
+def test_one_log_line_per_transfer(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "f").write_bytes(os.urandom(200_000))
+
+    async def main() -> None:
+        async with TftpServer(tmp_path, host="127.0.0.1", port=0) as server:
+            await download("127.0.0.1", "f", port=server.port)
+            with pytest.raises(TransferError):
+                await download("127.0.0.1", "missing", port=server.port)
+
+    with caplog.at_level(logging.DEBUG, logger="ciscocfg.aio.server"):
+        _run(main())
+    lines = [r for r in caplog.records if r.name == "ciscocfg.aio.server"]
+    transfer_lines = [r for r in lines if hasattr(r, "tftp_transfer")]
+    assert len(transfer_lines) == 2
+    assert "RRQ from 127.0.0.1:" in transfer_lines[0].getMessage()
+    assert "sent 200000 bytes in 391 blocks" in transfer_lines[0].getMessage()
+    assert "error 1" in transfer_lines[1].getMessage()
+    assert len(lines) <= 4  # plus "serving" and nothing per packet
+
+
+TRAVERSALS = [
+    "../secret.txt",
+    "sub/../../secret.txt",
+    "/../secret.txt",
+    "..\\secret.txt",
+    "C:\\secret.txt",
+    "//secret.txt",
+    "CON",
+    "nul.txt",
+    "COM1",
+    "x" * 300,
+    "link-out",
+    "sub/" + "a" * 256,
+]
+
+
+def test_traversal_attempts_get_error_2(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_bytes(b"secret")
+    (root / "link-out").symlink_to(tmp_path / "secret.txt")
+
+    async def main() -> list[int]:
+        codes = []
+        async with TftpServer(root, allow_write=True, host="127.0.0.1", port=0) as server:
+            for name in TRAVERSALS:
+                with pytest.raises(TransferError) as caught:
+                    await download("127.0.0.1", name, port=server.port)
+                codes.append(caught.value.code)
+                with pytest.raises(TransferError) as up:
+                    await upload("127.0.0.1", name, b"evil", port=server.port)
+                codes.append(up.value.code)
+        return codes
+
+    with caplog.at_level(logging.WARNING, logger="ciscocfg.aio.server"):
+        codes = _run(main())
+    assert codes == [2] * (2 * len(TRAVERSALS))
+    assert caplog.text.count("refused") >= 2 * len(TRAVERSALS)
+    assert (tmp_path / "secret.txt").read_bytes() == b"secret"
+
+
+def test_nul_in_a_request_name_is_refused(tmp_path: Path) -> None:
+    # A NUL ends the name on the wire; a name with NUL is malformed before any path check.
+    (tmp_path / "a").write_bytes(b"x")
+    with background_server(tmp_path) as served, socket.socket() as _:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.settimeout(5)
+        with sock:
+            sock.sendto(b"\0\x01a\0b\0octet\0", (served.host, served.port))
+            reply, _source = sock.recvfrom(1024)
+    opcode, code = struct.unpack("!HH", reply[:4])
+    assert opcode == 5
+    assert code in (2, 4)
+
+
+async def _download_or_none(
+    port: int, blksize: int, windowsize: int, retry: RetryPolicy
+) -> bytes | None:
+    try:
+        got = await download(
+            "127.0.0.1", "f.bin", port=port, blksize=blksize, windowsize=windowsize, timeout=1,
+            retry=retry,
+        )  # fmt: skip
+    except TransferError:
+        return None
+    return got.data
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_lossy_relay_transfers_are_exact_or_fail_cleanly(tmp_path: Path, seed: int) -> None:
+    # Small: every lost datagram in lock-step costs a whole timeout (1 s, the RFC minimum).
+    data = random.Random(seed).randbytes(40_000)
+    (tmp_path / "f.bin").write_bytes(data)
+    faults = Faults(drop=0.02, duplicate=0.03, reorder=0.03, seed=seed)
+    retry = RetryPolicy(max_retries=8, dally=0.0)
+    policy = ServerPolicy(retry=RetryPolicy(max_retries=8))
+
+    async def main() -> tuple[list[bytes | None], list[TransferRecord], bytes | None]:
+        records: list[TransferRecord] = []
+        async with TftpServer(
+            tmp_path, host="127.0.0.1", port=0, policy=policy, on_transfer=records.append,
+            allow_write=True, overwrite=True,
+        ) as server:  # fmt: skip
+            with UdpRelay(server.port, faults) as relay:
+                results = [
+                    await _download_or_none(relay.port, blksize, windowsize, retry)
+                    for blksize, windowsize in [(512, 1), (1428, 8), (1024, 4)]
+                ]
+                with contextlib.suppress(TransferError):
+                    await upload(
+                        "127.0.0.1", "up.bin", data, port=relay.port, blksize=1428,
+                        windowsize=4, timeout=1, retry=retry,
+                    )  # fmt: skip
+                assert relay.counters.dropped + relay.counters.reordered > 0
+            # The server still serves directly afterwards.
+            direct = await download("127.0.0.1", "f.bin", port=server.port)
+        return results, records, direct.data
+
+    results, records, direct = _run(main())
+    assert records  # every transfer was reported, complete or not
+    for got in results:
+        assert got is None or got == data
+    assert sum(got is not None for got in results) >= 2
+    assert direct == data
+    uploaded = tmp_path / "up.bin"
+    assert not uploaded.exists() or uploaded.read_bytes() == data
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_real_client_through_the_relay(tmp_path: Path) -> None:
+    data = os.urandom(100_000)
+    (tmp_path / "f.bin").write_bytes(data)
+    faults = Faults(drop=0.01, duplicate=0.02, reorder=0.02, seed=11)
+    with background_server(tmp_path) as served, UdpRelay(served.port, faults) as relay:
+        got = client_get("atftp", "127.0.0.1", relay.port, "f.bin", tmp_path, blksize=1428)
+    assert _digest(got) == _digest(data)
+
+
+def _flood(port: int, stop: threading.Event, seed: int) -> int:
+    rng = random.Random(seed)
+    sent = 0
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        while not stop.is_set():
+            kind = rng.randrange(6)
+            if kind == 0:
+                payload = rng.randbytes(rng.randrange(0, 600))
+            elif kind == 1:
+                payload = b"\0\x01" + rng.randbytes(rng.randrange(0, 50))  # RRQ without NULs
+            elif kind == 2:
+                payload = b"\0\x01x\0mail\0"  # obsolete mode
+            elif kind == 3:
+                payload = b"\0\x02" + b"a" * 5000 + b"\0octet\0"  # over-long WRQ
+            elif kind == 4:
+                payload = b"\0\x04\0\x01"  # ACK to port 69
+            else:
+                payload = b"\0\x01f.bin\0octet\0blksize\0" + b"9" * 30 + b"\0"
+            with contextlib.suppress(OSError):
+                sock.sendto(payload, ("127.0.0.1", port))
+            sent += 1
+            if sent % 64 == 0:
+                # Drain replies so that our own receive buffer does not fill.
+                sock.setblocking(False)
+                try:
+                    while True:
+                        sock.recv(65536)
+                except OSError:
+                    pass
+                sock.setblocking(True)
+    return sent
+
+
+@pytest.mark.parametrize("client", ["curl", "tftp-hpa"])
+def test_flood_of_garbage_does_not_stop_a_real_client(tmp_path: Path, client: str) -> None:
+    data = os.urandom(512 * 1024)
+    (tmp_path / "f.bin").write_bytes(data)
+    with background_server(tmp_path) as served:
+        stop = threading.Event()
+        counts: list[int] = []
+        flooder = threading.Thread(
+            target=lambda: counts.append(_flood(served.port, stop, 5)), daemon=True
+        )
+        flooder.start()
+        try:
+            got = client_get(client, served.host, served.port, "f.bin", tmp_path)
+        finally:
+            stop.set()
+            flooder.join(10)
+        assert _digest(got) == _digest(data)
+        assert counts[0] > 100
+        # And it still answers normally afterwards.
+        assert client_get("busybox", served.host, served.port, "f.bin", tmp_path) == data

@@ -1,0 +1,78 @@
+"""The live check's driver, fed by an in-memory server (the TFTP round trip is tested with real
+servers in test_provision_peers.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from support.trees import BREAKERS, MAC, build_tree
+
+from ciscocfg.provision import check
+from ciscocfg.provision._live import FetchResult, check_tftp_async
+
+
+def _server(root: Path, errors: dict[str, str] | None = None) -> tuple[list[str], object]:
+    asked: list[str] = []
+
+    async def fetch(name: str) -> FetchResult:
+        asked.append(name)
+        if errors and name in errors:
+            return None, errors[name]
+        path = root / name
+        return (path.read_bytes() if path.is_file() else None), None
+
+    return asked, fetch
+
+
+def _run(root: Path, **kwargs: object) -> tuple[list[str], list[str], object]:
+    asked, fetch = _server(root, kwargs.pop("errors", None))  # type: ignore[arg-type]
+    report = asyncio.run(
+        check_tftp_async("127.0.0.1", 69, mac=MAC, fetch=fetch, **kwargs)  # type: ignore[arg-type]
+    )
+    return asked, [d.code for d in report.diagnostics], report
+
+
+def test_live_check_agrees_with_the_tree_check(tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "tftp")
+    BREAKERS["no line 1"][0](root)
+    BREAKERS["file of the load absent"][0](root)
+    asked, codes, _ = _run(root)
+    assert sorted(codes) == sorted(d.code for d in check(root))
+    assert asked[:4] == ["OS79XX.TXT", f"CTLSEP{MAC}.tlv", f"SEP{MAC}.cnf.xml", f"SIP{MAC}.cnf"]
+    assert len(asked) == len(set(asked))  # each name is fetched once
+
+
+def test_live_check_finds_a_lower_case_name(tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "tftp")
+    BREAKERS["lower-case MAC"][0](root)
+    asked, codes, _ = _run(root)
+    assert "PRV010" in codes
+    assert f"SIP{MAC.lower()}.cnf" in asked
+
+
+def test_server_errors_stop_the_hunt(tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "tftp")
+    refused = {f"SEP{MAC}.cnf.xml": "TFTP error 2 (Access violation)"}
+    _, codes, _report = _run(root, errors=refused)
+    assert "PRV070" in codes
+
+
+def test_saved_files(tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "tftp")
+    _run(root, save=tmp_path / "got")
+    assert (tmp_path / "got" / "SIPDefault.cnf").read_bytes() == (
+        root / "SIPDefault.cnf"
+    ).read_bytes()
+    assert not (tmp_path / "got" / f"SEP{MAC}.cnf.xml").exists()
+
+
+def test_xml_phone_is_recognised(tmp_path: Path) -> None:
+    root = tmp_path / "tftp"
+    root.mkdir()
+    (root / f"SEP{MAC}.cnf.xml").write_text(
+        "<device>\n  <deviceProtocol>SIP</deviceProtocol>\n</device>\n"
+    )
+    asked, _, report = _run(root)
+    assert report.phones[0].family == "79x1"  # type: ignore[attr-defined]
+    assert f"ITLSEP{MAC}.tlv" in asked

@@ -1,0 +1,196 @@
+"""Stateful tests: a client and a server engine over a link that drops, duplicates, delays and
+reorders datagrams on a virtual clock, driven by Hypothesis; and the state tables themselves."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+from ciscocfg.tftp import Error, LocalProtocolError, RetryPolicy, decode
+from ciscocfg.tftp._machine import TABLES, TERMINAL, Input, Role, State, advance, to_dot
+from ciscocfg.tftp.testing import CLIENT, SERVER_TID, Conversation
+
+STRANGER = ("198.51.100.7", 6000)
+
+
+class LossyTransfer(RuleBasedStateMachine):
+    """One transfer; Hypothesis decides the fate of every datagram and when time passes."""
+
+    conversation: Conversation
+    window: int
+
+    @initialize(
+        direction=st.sampled_from(["read", "write"]),
+        size=st.integers(0, 700),
+        blksize=st.sampled_from([8, 64, 512]),
+        window=st.integers(1, 6),
+        rollover=st.sampled_from([None, "0", "1"]),
+        supply_chunk=st.none() | st.integers(1, 100),
+        retries=st.integers(1, 5),
+    )
+    def start(
+        self,
+        direction: str,
+        size: int,
+        blksize: int,
+        window: int,
+        rollover: str | None,
+        supply_chunk: int | None,
+        retries: int,
+    ) -> None:
+        options = {"blksize": str(blksize)}
+        if window > 1:
+            options["windowsize"] = str(window)
+        if rollover is not None:
+            options["rollover"] = rollover
+        self.window = window
+        self.data = bytes((i * 7 + size) % 256 for i in range(size))
+        self.conversation = Conversation(
+            self.data,
+            direction=direction,
+            options=options,
+            retry=RetryPolicy(max_retries=retries),
+            supply_chunk=supply_chunk,
+        )
+
+    def _index(self, data: st.DataObject) -> int:
+        return data.draw(st.integers(0, len(self.conversation.in_flight) - 1))
+
+    @precondition(lambda self: bool(self.conversation.in_flight))
+    @rule(data=st.data())
+    def deliver(self, data: st.DataObject) -> None:
+        """Deliver any datagram in flight: picking one out of order is reordering."""
+        self.conversation.deliver(self._index(data))
+
+    @precondition(lambda self: bool(self.conversation.in_flight))
+    @rule(data=st.data())
+    def drop(self, data: st.DataObject) -> None:
+        self.conversation.drop(self._index(data))
+
+    @precondition(lambda self: bool(self.conversation.in_flight))
+    @rule(data=st.data())
+    def duplicate(self, data: st.DataObject) -> None:
+        self.conversation.duplicate(self._index(data))
+
+    @rule(
+        data=st.binary(max_size=40),
+        to_server=st.booleans(),
+        opcode=st.integers(0, 7),
+    )
+    def stranger_sends(self, data: bytes, to_server: bool, opcode: int) -> None:
+        """Anything from another address must change nothing (RFC 1350: ERROR 5 and go on)."""
+        datagram = bytes([0, opcode]) + data
+        destination = SERVER_TID if to_server else CLIENT
+        conversation = self.conversation
+        before = (
+            len(conversation.receiver.received),
+            conversation.client.failure,
+            conversation.server.failure,
+            conversation.client_engine.state,
+            None if conversation.server_engine is None else conversation.server_engine.state,
+        )
+        conversation.inject(datagram, STRANGER, destination)
+        replies = [d for d in self.conversation.in_flight if d.destination == STRANGER]
+        for reply in replies:
+            assert decode(reply.data) == Error(5, "Unknown transfer ID")
+        self.conversation.in_flight = [
+            d for d in self.conversation.in_flight if d.destination != STRANGER
+        ]
+        after = (
+            len(conversation.receiver.received),
+            conversation.client.failure,
+            conversation.server.failure,
+            conversation.client_engine.state,
+            None if conversation.server_engine is None else conversation.server_engine.state,
+        )
+        assert after == before
+
+    @rule()
+    def time_passes(self) -> None:
+        """Fire the next timer while datagrams stay in flight: that is delay."""
+        self.conversation.fire_timers()
+
+    @invariant()
+    def received_is_a_prefix(self) -> None:
+        receiver = self.conversation.receiver
+        assert receiver.offsets_ok
+        assert self.data.startswith(bytes(receiver.received))
+
+    @invariant()
+    def no_more_than_a_window_per_step(self) -> None:
+        # Per ACK received (or per timeout), a sender puts at most one window on the wire:
+        # the Sorcerer's Apprentice would show up here as 2 x window.
+        steps = self.conversation.data_per_step
+        assert not steps or max(steps) <= self.window
+
+    @invariant()
+    def no_sorcerers_apprentice(self) -> None:
+        # Duplicate ACKs never trigger DATA in lock-step, and at most one window in between two
+        # ACKs that make progress.
+        burst = self.conversation.worst_stale_ack_burst
+        assert burst == 0 if self.window == 1 else burst <= self.window
+
+    @invariant()
+    def sender_completes_only_after_receiver(self) -> None:
+        if self.conversation.sender.completed:
+            assert self.conversation.receiver.completed
+
+    def teardown(self) -> None:
+        conversation = getattr(self, "conversation", None)
+        if conversation is None:
+            return
+        conversation.settle()
+        assert conversation.finished
+        receiver, sender = conversation.receiver, conversation.sender
+        if receiver.completed:
+            assert bytes(receiver.received) == self.data
+            assert receiver.failure is None
+        else:
+            # Nothing was delivered in full: both sides ended failed.
+            assert not sender.completed
+            assert conversation.client_engine.failed
+            server = conversation.server_engine
+            assert server is None or server.failed
+        assert max(conversation.data_per_step, default=0) <= self.window
+
+
+LossyTransfer.TestCase.settings = settings(LossyTransfer.TestCase.settings, stateful_step_count=60)
+TestLossyTransfer = LossyTransfer.TestCase
+
+
+@given(st.sampled_from(list(Role)), st.sampled_from(list(State)), st.sampled_from(list(Input)))
+def test_every_pair_is_a_transition_or_a_local_error(
+    role: Role, state: State, event: Input
+) -> None:
+    try:
+        target = advance(role, state, event)
+    except LocalProtocolError:
+        assert (state, event) not in TABLES[role]
+    else:
+        assert TABLES[role][(state, event)] is target
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_tables_reach_completion_and_failure(role: Role) -> None:
+    table = TABLES[role]
+    start = State.PENDING if role.name.startswith("SERVER") else State.REQUESTING
+    reached, frontier = {start}, [start]
+    while frontier:
+        state = frontier.pop()
+        for (source, _), target in table.items():
+            if source is state and target not in reached:
+                reached.add(target)
+                frontier.append(target)
+    assert reached >= TERMINAL
+    assert not any(source in TERMINAL for source, _ in table)
+    dot = to_dot(role)
+    assert dot.startswith(f'digraph "{role.value}"')
+    assert "COMPLETE" in dot
