@@ -55,6 +55,12 @@ def server() -> Iterator[LoopbackServer]:
         running.stop()
 
 
+def _as_root(option: str) -> list[str]:
+    """Run as root when root: the servers would drop to nobody, who cannot read pytest's
+    private temporary directory. As another user they keep running as that user."""
+    return [option, "root"] if os.geteuid() == 0 else []
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -170,7 +176,7 @@ def tftpd_hpa(tmp_path: Path) -> Iterator[int]:
         (tmp_path / name).write_bytes(content)
     port = _free_port()
     process = subprocess.Popen(
-        [binary, "-L", "-a", f"127.0.0.1:{port}", "-s", str(tmp_path), "-c", "-p", "-u", "root"],
+        [binary, "-L", "-a", f"127.0.0.1:{port}", "-s", str(tmp_path), "-c", "-p", *_as_root("-u")],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -203,11 +209,8 @@ def atftpd(tmp_path: Path) -> Iterator[int]:
             "--no-fork",
             "--logfile",
             "/dev/null",
-            # It would drop to nobody, who cannot read pytest's private temporary directory.
-            "--user",
-            "root",
-            "--group",
-            "root",
+            *_as_root("--user"),
+            *_as_root("--group"),
             "--port",
             str(port),
             "--bind-address",
