@@ -29,6 +29,10 @@ CONTENT = {f"f{size}.bin": random.Random(size).randbytes(size) for size in SIZES
 CONTENT["SEP001122334455.cnf.xml"] = (
     b"<device>\n  <deviceProtocol>SIP</deviceProtocol>\n</device>\n"
 )
+# Netascii edge cases (spec §1.6): a CR LF split by the first block boundary (511/512), a bare
+# CR, a CR that ends a block, and plain line ends.
+TEXT = b"a" * 511 + b"\nline two\rbare\n" + b"b" * 484 + b"\r" + b"\nend\n"
+CONTENT["text.txt"] = TEXT
 QUICK = RetryPolicy(dally=0.2)
 
 
@@ -113,6 +117,30 @@ def test_tftp_hpa_client(server: LoopbackServer, tmp_path: Path, name: str) -> N
     assert out.read_bytes() == CONTENT[name]
 
 
+def test_tftp_hpa_client_in_netascii(server: LoopbackServer, tmp_path: Path) -> None:
+    tftp = _need("tftp")
+    out = tmp_path / "out"
+    result = _run(
+        [tftp, "-m", "netascii", "127.0.0.1", str(server.port), "-c", "get", "text.txt", str(out)]
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == TEXT
+    up = tmp_path / "up.txt"
+    up.write_bytes(TEXT)
+    result = _run(
+        [tftp, "-m", "netascii", "127.0.0.1", str(server.port), "-c", "put", str(up), "up.txt"]
+    )
+    assert result.returncode == 0, result.stderr
+    deadline = time.monotonic() + 5
+    while "up.txt" not in server.files and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.files["up.txt"] == TEXT
+
+
+def test_our_netascii_client_against_our_server(server: LoopbackServer) -> None:
+    assert fetch(server.port, "text.txt", mode="netascii") == TEXT
+
+
 @pytest.mark.parametrize("name", ["f1024.bin", "f70001.bin"])
 def test_busybox_client(server: LoopbackServer, tmp_path: Path, name: str) -> None:
     busybox = _need("busybox")
@@ -192,6 +220,8 @@ def tftpd_hpa(tmp_path: Path) -> Iterator[int]:
 def test_our_client_against_tftpd_hpa(tftpd_hpa: int, options: dict[str, str] | None) -> None:
     for name in ("f0.bin", "f1024.bin", "f70001.bin"):
         assert fetch(tftpd_hpa, name, options) == CONTENT[name]
+    # tftpd-hpa translates text files in netascii mode; we translate back.
+    assert fetch(tftpd_hpa, "text.txt", mode="netascii") == TEXT
 
 
 @pytest.fixture
