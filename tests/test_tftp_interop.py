@@ -33,6 +33,8 @@ CONTENT["SEP001122334455.cnf.xml"] = (
 # CR, a CR that ends a block, and plain line ends.
 TEXT = b"a" * 511 + b"\nline two\rbare\n" + b"b" * 484 + b"\r" + b"\nend\n"
 CONTENT["text.txt"] = TEXT
+# 65543 blocks at blksize 8: the block number wraps past 65535.
+CONTENT["wrap.bin"] = random.Random(8).randbytes(8 * 65542 + 3)
 QUICK = RetryPolicy(dally=0.2)
 
 
@@ -86,6 +88,38 @@ def test_curl_downloads(
     result = _run(args)
     assert result.returncode == 0, result.stderr
     assert out.read_bytes() == CONTENT[name]
+
+
+def test_curl_past_the_block_wrap(server: LoopbackServer, tmp_path: Path) -> None:
+    curl = _need("curl")
+    out = tmp_path / "out"
+    url = f"tftp://127.0.0.1:{server.port}/wrap.bin"
+    result = _run([curl, "-s", "-S", "--tftp-blksize", "8", "-o", str(out), url])
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == CONTENT["wrap.bin"]
+
+
+def test_atftp_windowed_past_the_block_wrap(server: LoopbackServer, tmp_path: Path) -> None:
+    atftp = _need("atftp")
+    out = tmp_path / "out"
+    result = _run(
+        [
+            atftp,
+            "--option",
+            "blksize 8",
+            "--option",
+            "windowsize 16",
+            "-g",
+            "-r",
+            "wrap.bin",
+            "-l",
+            str(out),
+            "127.0.0.1",
+            str(server.port),
+        ]
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == CONTENT["wrap.bin"]
 
 
 def test_curl_uploads(server: LoopbackServer, tmp_path: Path) -> None:
@@ -222,6 +256,10 @@ def test_our_client_against_tftpd_hpa(tftpd_hpa: int, options: dict[str, str] | 
         assert fetch(tftpd_hpa, name, options) == CONTENT[name]
     # tftpd-hpa translates text files in netascii mode; we translate back.
     assert fetch(tftpd_hpa, "text.txt", mode="netascii") == TEXT
+
+
+def test_our_client_past_the_wrap_against_tftpd_hpa(tftpd_hpa: int) -> None:
+    assert fetch(tftpd_hpa, "wrap.bin", {"blksize": "8"}) == CONTENT["wrap.bin"]
 
 
 @pytest.fixture
