@@ -104,6 +104,8 @@ class LoopbackServer(threading.Thread):
                     tracker.finished(engine.peer or ("", 0))
                     sock.close()
                     del transfers[sock]
+        for sock in transfers:  # stopped mid-transfer (a dally, say): close what is left
+            sock.close()
 
     def _start(self, request: object, source: tuple[str, int], now: float) -> Engine:
         if isinstance(request, ReadRequest):
