@@ -29,6 +29,12 @@ CONTENT = {f"f{size}.bin": random.Random(size).randbytes(size) for size in SIZES
 CONTENT["SEP001122334455.cnf.xml"] = (
     b"<device>\n  <deviceProtocol>SIP</deviceProtocol>\n</device>\n"
 )
+# Netascii edge cases (spec §1.6): a CR LF split by the first block boundary (511/512), a bare
+# CR, a CR that ends a block, and plain line ends.
+TEXT = b"a" * 511 + b"\nline two\rbare\n" + b"b" * 484 + b"\r" + b"\nend\n"
+CONTENT["text.txt"] = TEXT
+# 65543 blocks at blksize 8: the block number wraps past 65535.
+CONTENT["wrap.bin"] = random.Random(8).randbytes(8 * 65542 + 3)
 QUICK = RetryPolicy(dally=0.2)
 
 
@@ -55,6 +61,12 @@ def server() -> Iterator[LoopbackServer]:
         running.stop()
 
 
+def _as_root(option: str) -> list[str]:
+    """Run as root when root: the servers would drop to nobody, who cannot read pytest's
+    private temporary directory. As another user they keep running as that user."""
+    return [option, "root"] if os.geteuid() == 0 else []
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -76,6 +88,38 @@ def test_curl_downloads(
     result = _run(args)
     assert result.returncode == 0, result.stderr
     assert out.read_bytes() == CONTENT[name]
+
+
+def test_curl_past_the_block_wrap(server: LoopbackServer, tmp_path: Path) -> None:
+    curl = _need("curl")
+    out = tmp_path / "out"
+    url = f"tftp://127.0.0.1:{server.port}/wrap.bin"
+    result = _run([curl, "-s", "-S", "--tftp-blksize", "8", "-o", str(out), url])
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == CONTENT["wrap.bin"]
+
+
+def test_atftp_windowed_past_the_block_wrap(server: LoopbackServer, tmp_path: Path) -> None:
+    atftp = _need("atftp")
+    out = tmp_path / "out"
+    result = _run(
+        [
+            atftp,
+            "--option",
+            "blksize 8",
+            "--option",
+            "windowsize 16",
+            "-g",
+            "-r",
+            "wrap.bin",
+            "-l",
+            str(out),
+            "127.0.0.1",
+            str(server.port),
+        ]
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == CONTENT["wrap.bin"]
 
 
 def test_curl_uploads(server: LoopbackServer, tmp_path: Path) -> None:
@@ -105,6 +149,30 @@ def test_tftp_hpa_client(server: LoopbackServer, tmp_path: Path, name: str) -> N
     )
     assert result.returncode == 0, result.stderr
     assert out.read_bytes() == CONTENT[name]
+
+
+def test_tftp_hpa_client_in_netascii(server: LoopbackServer, tmp_path: Path) -> None:
+    tftp = _need("tftp")
+    out = tmp_path / "out"
+    result = _run(
+        [tftp, "-m", "netascii", "127.0.0.1", str(server.port), "-c", "get", "text.txt", str(out)]
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == TEXT
+    up = tmp_path / "up.txt"
+    up.write_bytes(TEXT)
+    result = _run(
+        [tftp, "-m", "netascii", "127.0.0.1", str(server.port), "-c", "put", str(up), "up.txt"]
+    )
+    assert result.returncode == 0, result.stderr
+    deadline = time.monotonic() + 5
+    while "up.txt" not in server.files and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.files["up.txt"] == TEXT
+
+
+def test_our_netascii_client_against_our_server(server: LoopbackServer) -> None:
+    assert fetch(server.port, "text.txt", mode="netascii") == TEXT
 
 
 @pytest.mark.parametrize("name", ["f1024.bin", "f70001.bin"])
@@ -170,7 +238,7 @@ def tftpd_hpa(tmp_path: Path) -> Iterator[int]:
         (tmp_path / name).write_bytes(content)
     port = _free_port()
     process = subprocess.Popen(
-        [binary, "-L", "-a", f"127.0.0.1:{port}", "-s", str(tmp_path), "-c", "-p", "-u", "root"],
+        [binary, "-L", "-a", f"127.0.0.1:{port}", "-s", str(tmp_path), "-c", "-p", *_as_root("-u")],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -186,6 +254,12 @@ def tftpd_hpa(tmp_path: Path) -> Iterator[int]:
 def test_our_client_against_tftpd_hpa(tftpd_hpa: int, options: dict[str, str] | None) -> None:
     for name in ("f0.bin", "f1024.bin", "f70001.bin"):
         assert fetch(tftpd_hpa, name, options) == CONTENT[name]
+    # tftpd-hpa translates text files in netascii mode; we translate back.
+    assert fetch(tftpd_hpa, "text.txt", mode="netascii") == TEXT
+
+
+def test_our_client_past_the_wrap_against_tftpd_hpa(tftpd_hpa: int) -> None:
+    assert fetch(tftpd_hpa, "wrap.bin", {"blksize": "8"}) == CONTENT["wrap.bin"]
 
 
 @pytest.fixture
@@ -203,11 +277,8 @@ def atftpd(tmp_path: Path) -> Iterator[int]:
             "--no-fork",
             "--logfile",
             "/dev/null",
-            # It would drop to nobody, who cannot read pytest's private temporary directory.
-            "--user",
-            "root",
-            "--group",
-            "root",
+            *_as_root("--user"),
+            *_as_root("--group"),
             "--port",
             str(port),
             "--bind-address",

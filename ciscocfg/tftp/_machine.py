@@ -37,6 +37,8 @@ class Role(Enum):
 
 
 class State(Enum):
+    """Where a transfer is; see the tables for how it moves."""
+
     #: server: request decoded, the application has not answered yet
     PENDING = "pending"
     #: client: request sent, no answer yet
@@ -56,6 +58,8 @@ class State(Enum):
 
 
 class Input(Enum):
+    """What moves a transfer from one state to the next (the value is the diagram label)."""
+
     ACCEPT = "accept"
     ACCEPT_WITH_OACK = "accept, OACK sent"
     REJECT = "reject"

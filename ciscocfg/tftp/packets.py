@@ -387,40 +387,35 @@ def encode(packet: Packet) -> bytes:
     0..65535, a mode other than netascii/octet, a request over 512 octets, an OACK without
     options.
     """
-    kind = type(packet)
-    if kind is Data:
-        data: Data = packet  # type: ignore[assignment]
-        _check_block(data.block)
-        return HEADER.pack(3, data.block) + data.payload
-    if kind is Ack:
-        block = packet.block  # type: ignore[union-attr]
+    if type(packet) is Data:
+        _check_block(packet.block)
+        return HEADER.pack(3, packet.block) + packet.payload
+    if type(packet) is Ack:
+        block = packet.block
         if 0 <= block <= 0xFFFF:
             return _ACK_CACHE[block] or ack_bytes(block)
         raise ValueError(f"block number {block} is outside 0..65535")
-    if kind is Error:
-        error: Error = packet  # type: ignore[assignment]
-        if not 0 <= error.code <= 0xFFFF:
-            raise ValueError(f"error code {error.code} is outside 0..65535")
-        return HEADER.pack(5, error.code) + _string(error.message, "error message")
-    if kind is OptionAck:
-        oack: OptionAck = packet  # type: ignore[assignment]
-        if not oack.options:
+    if type(packet) is Error:
+        if not 0 <= packet.code <= 0xFFFF:
+            raise ValueError(f"error code {packet.code} is outside 0..65535")
+        return HEADER.pack(5, packet.code) + _string(packet.message, "error message")
+    if type(packet) is OptionAck:
+        if not packet.options:
             raise ValueError("an OACK must carry at least one option")
-        return _strings(b"\x00\x06", _option_parts(oack.options, []))
-    if kind is ReadRequest or kind is WriteRequest:
-        request: ReadRequest | WriteRequest = packet  # type: ignore[assignment]
-        if not request.filename:
+        return _strings(b"\x00\x06", _option_parts(packet.options, []))
+    if isinstance(packet, ReadRequest | WriteRequest):
+        if not packet.filename:
             raise ValueError("empty filename")
-        mode = request.mode
+        mode = packet.mode
         if mode.lower() not in _MODES:
             try:
                 parse_mode(mode)
             except MalformedPacket as exc:
                 raise ValueError(exc.message) from None
-        parts = [request.filename.encode("utf-8", "surrogateescape"), mode.encode("ascii")]
+        parts = [packet.filename.encode("utf-8", "surrogateescape"), mode.encode("ascii")]
         wire = _strings(
-            b"\x00\x01" if kind is ReadRequest else b"\x00\x02",
-            _option_parts(request.options, parts),
+            b"\x00\x01" if isinstance(packet, ReadRequest) else b"\x00\x02",
+            _option_parts(packet.options, parts),
         )
         if len(wire) > MAX_REQUEST:
             raise ValueError(f"request of {len(wire)} octets exceeds {MAX_REQUEST} (RFC 2347)")

@@ -13,6 +13,7 @@ Standard library only, and no randomness inside: pass ``chance`` (a callable ret
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -190,7 +191,7 @@ class Conversation:
             if engine is not None:
                 deadline = engine.get_timer()
                 if deadline is not None and deadline <= self.now:
-                    self._step(lambda engine=engine: engine.handle_timer(self.now))  # type: ignore[misc]
+                    self._step(functools.partial(engine.handle_timer, self.now))
         return True
 
     def advance(self, seconds: float) -> None:
@@ -343,7 +344,12 @@ def run_lossless(
         assert packet is not None
         server = ServerWrite(packet, CLIENT, now, policy=policy or ServerPolicy())
         server.accept(now)
-    sender: ServerRead | ClientWrite = server if direction == "read" else client  # type: ignore[assignment]
+    sender: ServerRead | ClientWrite
+    if isinstance(server, ServerRead):
+        sender = server
+    else:
+        assert isinstance(client, ClientWrite)
+        sender = client
     sender.supply(data, now)
     sender.supply_eof(now)
     append = sink.write

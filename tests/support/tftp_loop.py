@@ -19,6 +19,8 @@ from ciscocfg.tftp import (
     DataReceived,
     ErrorCode,
     NeedData,
+    NetasciiDecoder,
+    NetasciiEncoder,
     ReadRequest,
     RequestTracker,
     RetryPolicy,
@@ -102,11 +104,16 @@ class LoopbackServer(threading.Thread):
                     tracker.finished(engine.peer or ("", 0))
                     sock.close()
                     del transfers[sock]
+        for sock in transfers:  # stopped mid-transfer (a dally, say): close what is left
+            sock.close()
 
     def _start(self, request: object, source: tuple[str, int], now: float) -> Engine:
         if isinstance(request, ReadRequest):
             reader = ServerRead(request, source, now, policy=self.policy)
             content = self.files.get(request.filename.lstrip("/"))
+            if content is not None and reader.mode == "netascii":
+                # Translation stays outside the engine: the source is wrapped.
+                content = NetasciiEncoder().feed(content)
             if content is None:
                 reader.reject(ErrorCode.FILE_NOT_FOUND, "File not found")
             else:
@@ -132,11 +139,16 @@ class LoopbackServer(threading.Thread):
                 name = engine.stats.filename
                 self.completed.append(name)
                 if isinstance(engine, ServerWrite):
-                    self.files[name.lstrip("/")] = bytes(sink)
+                    data = bytes(sink)
+                    if engine.mode == "netascii":
+                        decoder = NetasciiDecoder()
+                        data = decoder.feed(data) + decoder.flush()
+                    self.files[name.lstrip("/")] = data
 
 
 def _client_loop(engine: ClientRead | ClientWrite, sock: socket.socket, data: bytes) -> bytes:
     received = bytearray()
+    decoder = NetasciiDecoder() if engine.mode == "netascii" else None
     position = 0
     while not engine.done:
         _flush(engine, sock)
@@ -151,7 +163,7 @@ def _client_loop(engine: ClientRead | ClientWrite, sock: socket.socket, data: by
             engine.handle_timer(now)
         for event in engine.events():
             if isinstance(event, DataReceived):
-                received += event.payload
+                received += event.payload if decoder is None else decoder.feed(event.payload)
             elif isinstance(event, NeedData):
                 assert isinstance(engine, ClientWrite)
                 chunk = data[position : position + event.max_bytes]
@@ -162,17 +174,22 @@ def _client_loop(engine: ClientRead | ClientWrite, sock: socket.socket, data: by
             elif isinstance(event, TransferFailed):
                 raise OSError(f"transfer failed: {event}")
         _flush(engine, sock)
+    if decoder is not None:
+        received += decoder.flush()
     return bytes(received)
 
 
-def fetch(port: int, filename: str, options: Mapping[str, str] | None = None) -> bytes:
-    """Download ``filename`` from 127.0.0.1:``port``."""
+def fetch(
+    port: int, filename: str, options: Mapping[str, str] | None = None, mode: str = "octet"
+) -> bytes:
+    """Download ``filename`` from 127.0.0.1:``port`` (netascii translated back to LF)."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.bind(("127.0.0.1", 0))
         engine = ClientRead(
             filename,
             time.monotonic(),
             server=("127.0.0.1", port),
+            mode=mode,
             options=options,
             retry=SHORT_DALLY,
         )
