@@ -238,6 +238,15 @@ def _wait_in_namespace(
     raise PeerFailed("server in the network namespace did not answer")
 
 
+# A new network namespace starts with its loopback down; bring it up without needing iproute2
+# (SIOCGIFFLAGS / SIOCSIFFLAGS, IFF_UP).
+_LOOPBACK_UP = (
+    "import fcntl,socket,struct;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);"
+    "f=struct.unpack('16sH',fcntl.ioctl(s,0x8913,struct.pack('16sH',b'lo',0)))[1];"
+    "fcntl.ioctl(s,0x8914,struct.pack('16sH',b'lo',f|1))"
+)
+
+
 @contextlib.contextmanager
 def dnsmasq_server(root: Path) -> Iterator[RunningServer]:
     """dnsmasq's read-only TFTP server in a private network namespace.
@@ -249,7 +258,7 @@ def dnsmasq_server(root: Path) -> Iterator[RunningServer]:
     unshare = peer_binary("unshare")
     namespace = [unshare, "-n"] if os.geteuid() == 0 else [unshare, "-r", "-n"]
     command = (
-        "ip link set lo up; "
+        f"{sys.executable} -c {_LOOPBACK_UP!r} && "
         f"exec {binary} -d --port=0 --enable-tftp --tftp-root={root} --listen-address={LOOPBACK}"
         " --bind-interfaces --user=root --conf-file=/dev/null --quiet-tftp --log-facility=-"
         " --tftp-max=1000"
