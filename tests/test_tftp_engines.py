@@ -6,6 +6,8 @@ import os
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ciscocfg.tftp import (
     Ack,
@@ -361,6 +363,18 @@ def test_peer_protocol_violations_become_events() -> None:
     assert _sent(client)[0].code == 4  # type: ignore[attr-defined]
 
 
+def test_options_negotiated_event_carries_the_oack() -> None:
+    request = ReadRequest("f", options={"BlkSize": "1428", "tsize": "0", "bogus": "1"})
+    server = ServerRead(request, CLIENT, 0.0, policy=ServerPolicy(max_windowsize=8))
+    server.accept(0.0, size=5000)
+    event = server.events()[0]
+    assert isinstance(event, OptionsNegotiated)
+    assert event.options_sent == {"BlkSize": "1428", "tsize": "5000"}
+    assert event.negotiated.blksize == 1428
+    assert event.negotiated.tsize == 5000
+    assert _sent(server) == [OptionAck({"BlkSize": "1428", "tsize": "5000"})]
+
+
 def test_peer_error_ends_the_transfer() -> None:
     # PXE-style probe: the client learns tsize, then answers the OACK with ERROR 8.
     server = ServerRead(ReadRequest("boot", options={"tsize": "0"}), CLIENT, 0.0)
@@ -456,6 +470,33 @@ def test_local_misuse_raises() -> None:
         ClientWrite("f", 0.0, server=SERVER, size=-1)
 
 
+def test_supply_after_the_end_is_ignored() -> None:
+    server = ServerRead(ReadRequest("f"), CLIENT, 0.0)
+    server.accept(0.0)
+    server.receive_datagram(encode(Error(0, "gone")), CLIENT, 0.1)
+    server.supply(b"late data", 0.2)  # an asynchronous read finished after the failure
+    server.supply_eof(0.2)
+    assert server.datagrams_to_send() == []
+    assert server.failed
+
+
+@pytest.mark.parametrize("last", [507, 508, 510, 511, 512])
+def test_upload_end_detected_for_any_short_last_block(last: int) -> None:
+    # Spec §1.13 item 11: a server that compared the datagram length (header included) with
+    # blksize missed final blocks of 508..511 bytes.
+    data = bytes(512 * 3 + last) if last < 512 else bytes(512 * 4)
+    conversation = Conversation(data, direction="write")
+    conversation.settle()
+    assert bytes(conversation.server.received) == data
+    assert conversation.server.completed
+    server = conversation.server_engine
+    assert server is not None
+    acks_sent = server.stats.blocks
+    assert acks_sent == len(data) // 512 + 1
+    # No ACK storm after the end: the server's last ACK went out once.
+    assert conversation.client_engine.stats.retransmits == 0
+
+
 def test_reject_sends_error() -> None:
     server = ServerWrite(WriteRequest("f"), CLIENT, 0.0)
     server.reject(ErrorCode.ACCESS_VIOLATION, "read-only server")
@@ -482,3 +523,48 @@ def test_lossy_links_seeded() -> None:
             window = 1 + seed % 5
             burst = conversation.worst_stale_ack_burst
             assert burst == 0 if window == 1 else burst <= window
+
+
+def _engines_in_every_phase() -> list[ServerRead | ServerWrite | ClientRead | ClientWrite]:
+    """Engines in the states a peer's datagram can find them in."""
+    engines: list[ServerRead | ServerWrite | ClientRead | ClientWrite] = []
+    pending = ServerRead(ReadRequest("f", options={"blksize": "8"}), CLIENT, 0.0)
+    engines.append(pending)
+    negotiating = ServerRead(ReadRequest("f", options={"blksize": "8"}), CLIENT, 0.0)
+    negotiating.accept(0.0, size=100)
+    negotiating.supply(bytes(100), 0.0)
+    engines.append(negotiating)
+    sending = ServerRead(ReadRequest("f"), CLIENT, 0.0)
+    sending.accept(0.0)
+    sending.supply(bytes(2000), 0.0)
+    engines.append(sending)
+    receiving = ServerWrite(WriteRequest("f", options={"windowsize": "4"}), CLIENT, 0.0)
+    receiving.accept(0.0)
+    engines.append(receiving)
+    engines.append(ClientRead("f", 0.0, server=SERVER, options={"tsize": "0"}))
+    engines.append(ClientWrite("f", 0.0, server=SERVER, size=10))
+    reading = ClientRead("f", 0.0, server=SERVER)
+    reading.receive_datagram(encode(Data(1, bytes(512))), SERVER_TID, 0.1)
+    engines.append(reading)
+    return engines
+
+
+@given(
+    st.lists(st.binary(max_size=30), min_size=1, max_size=6),
+    st.sampled_from(range(7)),
+    st.lists(st.integers(0, 6), max_size=6),
+)
+def test_any_datagram_from_the_peer_never_raises(
+    tails: list[bytes], which: int, opcodes: list[int]
+) -> None:
+    engine = _engines_in_every_phase()[which]
+    peer = CLIENT if isinstance(engine, ServerRead | ServerWrite) else SERVER_TID
+    for index, tail in enumerate(tails):
+        opcode = opcodes[index] if index < len(opcodes) else 3
+        engine.receive_datagram(bytes([0, opcode]) + tail, peer, 0.2 + index)
+    failures = [e for e in engine.events() if isinstance(e, TransferFailed)]
+    assert len(failures) <= 1
+    for data, _ in engine.datagrams_to_send():
+        decode(data)  # everything the engine sends is a well-formed packet
+    if engine.failed:
+        assert failures

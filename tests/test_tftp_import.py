@@ -24,3 +24,25 @@ def test_all_matches_module_names() -> None:
     assert set(ciscocfg.tftp.__all__) == public - modules - engine_modules - {"annotations"}
     for name in ciscocfg.tftp.__all__:
         assert getattr(ciscocfg.tftp, name) is not None
+
+
+def test_every_module_declares_all() -> None:
+    import importlib
+
+    for name in (
+        "blocks",
+        "client",
+        "events",
+        "netascii",
+        "options",
+        "packets",
+        "server",
+        "testing",
+        "_machine",
+        "_engine",
+    ):
+        module = importlib.import_module(f"ciscocfg.tftp.{name}")
+        names = module.__all__
+        assert names
+        for public in names:
+            assert hasattr(module, public), f"{name}.{public}"

@@ -104,6 +104,13 @@ def test_memoryview_of_other_format_is_read_as_octets() -> None:
     assert packet == Data(int.from_bytes(bytes(view)[2:4], "big"), b"")
 
 
+def test_error_in_a_memoryview_of_words() -> None:
+    wire = encode(Error(2, "denied!"))  # 12 octets: 6 native 16-bit words
+    view = memoryview(wire).cast("H")
+    assert decode(view) == Error(2, "denied!")
+    assert decode(memoryview(encode(ReadRequest("ab"))).cast("B")) == ReadRequest("ab")
+
+
 def test_case_insensitive_mode_kept_as_spelled() -> None:
     packet = decode(b"\x00\x01SEP001122334455.cnf.xml\x00OcTeT\x00")
     assert isinstance(packet, ReadRequest)

@@ -14,9 +14,11 @@ from hypothesis.stateful import (
     rule,
 )
 
-from ciscocfg.tftp import LocalProtocolError, RetryPolicy
+from ciscocfg.tftp import Error, LocalProtocolError, RetryPolicy, decode
 from ciscocfg.tftp._machine import TABLES, TERMINAL, Input, Role, State, advance, to_dot
-from ciscocfg.tftp.testing import Conversation
+from ciscocfg.tftp.testing import CLIENT, SERVER_TID, Conversation
+
+STRANGER = ("198.51.100.7", 6000)
 
 
 class LossyTransfer(RuleBasedStateMachine):
@@ -77,6 +79,39 @@ class LossyTransfer(RuleBasedStateMachine):
     @rule(data=st.data())
     def duplicate(self, data: st.DataObject) -> None:
         self.conversation.duplicate(self._index(data))
+
+    @rule(
+        data=st.binary(max_size=40),
+        to_server=st.booleans(),
+        opcode=st.integers(0, 7),
+    )
+    def stranger_sends(self, data: bytes, to_server: bool, opcode: int) -> None:
+        """Anything from another address must change nothing (RFC 1350: ERROR 5 and go on)."""
+        datagram = bytes([0, opcode]) + data
+        destination = SERVER_TID if to_server else CLIENT
+        conversation = self.conversation
+        before = (
+            len(conversation.receiver.received),
+            conversation.client.failure,
+            conversation.server.failure,
+            conversation.client_engine.state,
+            None if conversation.server_engine is None else conversation.server_engine.state,
+        )
+        conversation.inject(datagram, STRANGER, destination)
+        replies = [d for d in self.conversation.in_flight if d.destination == STRANGER]
+        for reply in replies:
+            assert decode(reply.data) == Error(5, "Unknown transfer ID")
+        self.conversation.in_flight = [
+            d for d in self.conversation.in_flight if d.destination != STRANGER
+        ]
+        after = (
+            len(conversation.receiver.received),
+            conversation.client.failure,
+            conversation.server.failure,
+            conversation.client_engine.state,
+            None if conversation.server_engine is None else conversation.server_engine.state,
+        )
+        assert after == before
 
     @rule()
     def time_passes(self) -> None:

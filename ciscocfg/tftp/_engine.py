@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from struct import error as struct_error
 from typing import Final
 
 from ciscocfg._errors import LocalProtocolError
@@ -58,6 +59,8 @@ def _error_bytes(code: int, message: str) -> bytes:
 _PROGRESS_STEP: Final = 65536
 
 _EMPTY: Final = memoryview(b"")
+#: "No upload limit", as a number so that the per-block check is one comparison.
+_NO_LIMIT: Final = 1 << 62
 
 _new = object.__new__
 
@@ -70,6 +73,14 @@ def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
 _set_offset = _slot_setter(DataReceived, "offset")
 _set_payload = _slot_setter(DataReceived, "payload")
 _set_final = _slot_setter(DataReceived, "final")
+
+#: TransferFailed.reason -> the table input that ends the transfer.
+_FAILURE_INPUTS: Final = {
+    "error": Input.PEER_ERROR,
+    "timeout": Input.GIVE_UP,
+    "aborted": Input.ABORT,
+    "rejected": Input.REJECT,
+}
 
 _UNKNOWN_TID: Final = _error_bytes(ErrorCode.UNKNOWN_TID, "Unknown transfer ID")
 
@@ -99,10 +110,8 @@ class Transfer:
         self._deadline: float | None = None
         self._retries = 0
         self._interval = timeout
-        self._started = now
+        self._started = self._now = now
         self._finished: float | None = None
-        self._bytes = 0
-        self._blocks = 0
         self._retransmits = 0
         self._completed = False
         self._done = False
@@ -126,9 +135,13 @@ class Transfer:
             if source[0] != peer[0] or source[1] != peer[1]:
                 self._from_stranger(data, source)
                 return
-        if self._done or len(data) < 4:
+        if self._done:
             return
-        opcode, number = _unpack(data)
+        try:
+            opcode, number = _unpack(data)
+        except struct_error:
+            return  # a runt (under 4 bytes): dropped
+        self._now = now
         if opcode == self._hot:
             self._hot_handler(number, data, now)
         else:
@@ -157,13 +170,19 @@ class Transfer:
         deadline = self._deadline
         if deadline is None or now < deadline:
             return
+        self._now = now
         if self._state is State.DALLYING:
             self._deadline = None
             self._set_state(Input.DALLY_END)
             return
         if self._retries >= self._retry.max_retries:
+            # Tell a locked peer why we stop; a server that never answered gets nothing.
             self._fail(
-                ErrorCode.NOT_DEFINED, "Transfer timed out", now, reason="timeout", send=True
+                ErrorCode.NOT_DEFINED,
+                "Transfer timed out",
+                now,
+                reason="timeout",
+                send=self._peer is not None,
             )
             return
         self._retries += 1
@@ -173,11 +192,20 @@ class Transfer:
         self._deadline = now + self._interval
         self._retransmit(now)
 
-    def abort(self, code: int = ErrorCode.NOT_DEFINED, message: str = "Transfer aborted") -> None:
-        """Abort locally: queue one ERROR to the peer and fail. Does nothing once done."""
+    def abort(
+        self,
+        code: int = ErrorCode.NOT_DEFINED,
+        message: str = "Transfer aborted",
+        now: float | None = None,
+    ) -> None:
+        """Abort locally: queue one ERROR to the peer and fail. Does nothing once done.
+
+        ``now`` (optional) timestamps the end in :attr:`stats`; by default the last time the
+        engine was given.
+        """
         if self._done:
             return
-        self._fail(code, message, self._finished_or_start(), reason="aborted", send=True)
+        self._fail(code, message, self._now if now is None else now, reason="aborted", send=True)
 
     @property
     def done(self) -> bool:
@@ -215,15 +243,23 @@ class Transfer:
         return TransferStats(
             filename=self._filename,
             peer=self._peer,
-            bytes=self._bytes,
-            blocks=self._blocks,
+            bytes=self._byte_count(),
+            blocks=self._block_count(),
             retransmits=self._retransmits,
             started=self._started,
             finished=self._finished,
             options=dict(self._options),
         )
 
-    # --- helpers for the engines ----------------------------------------------------------------
+    # --- shared by the engines ------------------------------------------------------------------
+
+    def _byte_count(self) -> int:
+        """Payload octets moved so far (acknowledged, or received in order)."""
+        raise NotImplementedError
+
+    def _block_count(self) -> int:
+        """Blocks moved so far."""
+        raise NotImplementedError
 
     def _on_datagram(
         self, opcode: int, number: int, data: bytes | bytearray | memoryview, now: float
@@ -248,9 +284,6 @@ class Transfer:
         if len(data) >= 4 and (data[0] != 0 or data[1] != 5):
             self._outbox.append((_UNKNOWN_TID, source))
 
-    def _finished_or_start(self) -> float:
-        return self._finished if self._finished is not None else self._started
-
     def _set_state(self, event: Input) -> None:
         state = self._state = advance(self._role, self._state, event)
         self._done = state in TERMINAL
@@ -262,6 +295,7 @@ class Transfer:
             self._hot = -1
         # A bound method kept on the instance saves one call level per datagram.
         self._hot_handler = self._on_hot
+        self._in_order_ok = state is State.RECEIVING
 
     def _send(self, packet: bytes) -> None:
         peer = self._peer
@@ -277,7 +311,7 @@ class Transfer:
 
     def _maybe_progress(self, total: int | None, window_bytes: int) -> None:
         """Progress at most once per window, and no more often than every 64 KiB."""
-        moved = self._bytes
+        moved = self._byte_count()
         if moved - self._last_progress >= (
             window_bytes if window_bytes > _PROGRESS_STEP else _PROGRESS_STEP
         ):
@@ -300,14 +334,7 @@ class Transfer:
             target = to or self._peer or self._fallback_destination()
             if target is not None:
                 self._outbox.append((_error_bytes(code, message), target))
-        event = {
-            "error": Input.PEER_ERROR,
-            "timeout": Input.GIVE_UP,
-            "aborted": Input.ABORT,
-        }.get(reason, Input.PROTOCOL_ERROR)
-        if reason == "rejected":
-            event = Input.REJECT
-        self._set_state(event)
+        self._set_state(_FAILURE_INPUTS.get(reason, Input.PROTOCOL_ERROR))
         self._deadline = None
         self._finished = now
         self._events.append(TransferFailed(code, message, by_peer, reason))
@@ -357,7 +384,7 @@ class Sender(Transfer):
         self._final_size = 0
         self._asked = False
         self._may_send = False
-        self._restarted = False  # a duplicate ACK already restarted this window
+        self._restarted_at = 0  # the base at which a duplicate ACK last restarted the window
         self._window = 1
         self._blksize = 512
         self._total: int | None = None
@@ -365,11 +392,16 @@ class Sender(Transfer):
         self._timeout = timeout
 
     def supply(self, data: bytes | bytearray | memoryview, now: float) -> None:
-        """Give the engine more octets to send (any amount; it slices the blocks)."""
+        """Give the engine more octets to send (any amount; it slices the blocks).
+
+        Once the transfer is over (the peer may have failed it while the data was being read)
+        this does nothing, so an asynchronous source needs no extra check.
+        """
+        if self._done:
+            return
         if self._eof:
             raise LocalProtocolError("supply() after supply_eof()")
-        if self._done:
-            raise LocalProtocolError(f"supply() on a transfer that is {self._state.value}")
+        self._now = now
         if not data:
             return
         # One copy at most: bytes are kept as they are (the engine slices views of them).
@@ -383,13 +415,14 @@ class Sender(Transfer):
             self._fill(now)
 
     def supply_eof(self, now: float) -> None:
-        """The source is exhausted: what was supplied is the whole file."""
+        """The source is exhausted: what was supplied is the whole file (no-op once over)."""
+        if self._done:
+            return
         if self._eof:
             raise LocalProtocolError("supply_eof() called twice")
-        if self._done:
-            raise LocalProtocolError(f"supply_eof() on a transfer that is {self._state.value}")
         self._eof = True
         self._asked = False
+        self._now = now
         # A NeedData queued by a supply() just before is moot now; drop it if still undrained.
         if any(type(event) is NeedData for event in self._events):
             self._events = [event for event in self._events if type(event) is not NeedData]
@@ -466,23 +499,25 @@ class Sender(Transfer):
             if self._deadline is None:
                 self._deadline = now + self._interval
         if not self._asked and not eof and self._final is None:
-            self._request_data()
+            # Ask for what the window can still hold beyond the data at hand (never more).
+            want = (self._base + self._window - next_block) * blksize - available
+            if want > 0:
+                self._asked = True
+                self._events.append(NeedData(want))
 
     def _on_ack(self, number: int, data: bytes | bytearray | memoryview, now: float) -> None:
         base = self._base
-        if self._rollover == WRAP_TO_ZERO:
+        rollover = self._rollover
+        if rollover == 0:
             block = base + ((number - base + 32768) & 0xFFFF) - 32768
         else:
-            block = from_wire(number, base, self._rollover)
-        if block < base - 1 or block >= self._next:
-            return  # stale (older than the window) or never sent: ignore (spec §1.13 item 6)
-        if block == base - 1:
-            # Duplicate ACK. Lock-step: ignore (Sorcerer's Apprentice). Window: the receiver saw
-            # a gap, so restart the window once; a second duplicate waits for the timeout.
-            if self._window > 1 and self._inflight and not self._restarted:
-                self._restarted = True
-                self._resend_window()
-            return
+            block = from_wire(number, base, rollover)
+        if block < base:
+            if block == base - 1:
+                self._on_duplicate_ack(base)
+            return  # older than the window: stale, ignore (spec §1.13 item 6)
+        if block >= self._next:
+            return  # never sent: ignore
         inflight = self._inflight
         if block == base:
             inflight.popleft()
@@ -490,26 +525,38 @@ class Sender(Transfer):
             for _ in range(block - base + 1):
                 inflight.popleft()
         self._base = block + 1
-        self._restarted = False
-        self._retries = 0
-        self._interval = self._timeout
-        blksize = self._blksize
-        self._blocks = block
-        if self._final is not None and block == self._final:
-            self._bytes = (block - 1) * blksize + self._final_size
+        if self._retries:  # the back-off only grows with retries: reset both together
+            self._retries = 0
+            self._interval = self._timeout
+        if block == self._final:
             self._deadline = None
             self._set_state(Input.LAST_ACKED)
             self._complete(now)
             return
-        moved = self._bytes = block * blksize
-        if moved - self._last_progress >= _PROGRESS_STEP:
-            self._maybe_progress(self._total, self._window * blksize)
+        if block * self._blksize - self._last_progress >= _PROGRESS_STEP:
+            self._maybe_progress(self._total, self._window * self._blksize)
         self._deadline = None
         if inflight:
             # A partial window was acknowledged: RFC 7440 resumes right after that block.
             self._resend_window()
             self._deadline = now + self._interval
         self._fill(now)
+
+    def _on_duplicate_ack(self, base: int) -> None:
+        # Lock-step: ignore (RFC 1123, Sorcerer's Apprentice). Window: the receiver saw a gap,
+        # so restart the window once; a second duplicate waits for the timeout.
+        if self._window > 1 and self._inflight and self._restarted_at != base:
+            self._restarted_at = base
+            self._resend_window()
+
+    def _byte_count(self) -> int:
+        acked = self._base - 1
+        if self._final is not None and acked == self._final:
+            return (acked - 1) * self._blksize + self._final_size
+        return acked * self._blksize
+
+    def _block_count(self) -> int:
+        return self._base - 1
 
     _on_hot = _on_ack
 
@@ -543,13 +590,14 @@ class Receiver(Transfer):
         self._expected = 1
         self._since_ack = 0
         self._offset = 0
-        self._gap_acked = False
+        self._gap_acked_at = 0  # the expected block when a gap was last reported
+        self._in_order_ok = state is State.RECEIVING  # the next block takes the fast path
         self._window = 1
         self._blksize = 512
         self._rollover = WRAP_TO_ZERO
         self._follow_wrap = True  # follow a peer that wraps to 1 without saying so
         self._total: int | None = None
-        self._limit: int | None = None
+        self._limit: int = _NO_LIMIT
         self._timeout = timeout
 
     def _start_receiving(self, negotiated: Negotiated) -> None:
@@ -570,39 +618,87 @@ class Receiver(Transfer):
     def _on_data(self, number: int, data: bytes | bytearray | memoryview, now: float) -> None:
         expected = self._expected
         rollover = self._rollover
-        if rollover == WRAP_TO_ZERO:
+        if rollover == 0:
             block = expected + ((number - expected + 32768) & 0xFFFF) - 32768
-            if block != expected and number == 1 and expected & 0xFFFF == 0 and self._follow_wrap:
-                # The peer went 65535 -> 1: it wraps to 1 (spec §1.13 item 1); follow it.
-                self._rollover = rollover = WRAP_TO_ONE
-                block = expected
         else:
             block = from_wire(number, expected, rollover)
-        state = self._state
-        if state is State.DALLYING:
+        if block != expected or not self._in_order_ok:
+            self._on_other_data(block, number, data, now)
+            return
+        payload = (data if type(data) is memoryview else memoryview(data))[4:]
+        size = len(payload)
+        blksize = self._blksize
+        offset = self._offset
+        if size != blksize or offset + size > self._limit:
+            self._on_last_or_bad_data(expected, payload, now)
+            return
+        # The per-block path: a full block, in order, while receiving.
+        event = _new(DataReceived)
+        _set_offset(event, offset)
+        _set_payload(event, payload)
+        _set_final(event, False)
+        self._events.append(event)
+        offset += size
+        self._offset = offset
+        self._expected = expected + 1
+        since = self._since_ack + 1
+        if since >= self._window:
+            self._since_ack = 0
+            wire = expected & 0xFFFF if rollover == 0 else to_wire(expected, rollover)
+            self._outbox.append((_ACKS[wire] or ack_bytes(wire), self._peer))  # type: ignore[arg-type]
+            if self._retries:  # the back-off only grows with retries: reset both together
+                self._retries = 0
+                self._interval = self._timeout
+            if offset - self._last_progress >= _PROGRESS_STEP:
+                self._maybe_progress(self._total, self._window * blksize)
+        else:
+            self._since_ack = since
+        self._deadline = now + self._interval
+
+    def _on_other_data(
+        self, block: int, number: int, data: bytes | bytearray | memoryview, now: float
+    ) -> None:
+        """DATA that is not simply the next block while receiving."""
+        expected = self._expected
+        if (
+            block != expected
+            and self._rollover == WRAP_TO_ZERO
+            and number == 1
+            and expected & 0xFFFF == 0
+            and self._follow_wrap
+        ):
+            # The peer went 65535 -> 1: it wraps to 1 (spec §1.13 item 1); follow it.
+            self._rollover = WRAP_TO_ONE
+            block = expected
+        if self._state is State.DALLYING:
             if block == expected - 1:
                 self._ack(block)  # our final ACK was lost: say it again
             return
-        if block != expected:
-            if block == expected - 1 and block > 0:
-                # The sender timed out on our lost ACK and resent: re-ACK (RFC 1350 §2). Older
-                # duplicates of a window get no answer, so a resent window costs one ACK.
-                self._ack(block)
-            elif block > expected and not self._gap_acked:
-                # RFC 7440: on a gap, ACK the last block received in order, once.
-                self._gap_acked = True
-                self._since_ack = 0
-                self._ack(expected - 1)
+        if block == expected:
+            if self._state is not State.RECEIVING:
+                # First DATA before RECEIVING: it confirms the OACK (or answers the request).
+                self._confirmed()
+            self._on_data(number, data, now)  # the in-order path now takes it
             return
-        payload = (data if type(data) is memoryview else memoryview(data))[4:]
+        if block == expected - 1 and block > 0:
+            # The sender timed out on our lost ACK and resent: re-ACK (RFC 1350 §2). Older
+            # duplicates of a window get no answer, so a resent window costs one ACK.
+            self._ack(block)
+        elif block > expected and self._gap_acked_at != expected:
+            # RFC 7440: on a gap, ACK the last block received in order, once per gap.
+            self._gap_acked_at = expected
+            self._since_ack = 0
+            self._ack(expected - 1)
+
+    def _on_last_or_bad_data(self, block: int, payload: memoryview, now: float) -> None:
+        """An in-order block that is short (the last one), too long or over the size limit."""
         size = len(payload)
         blksize = self._blksize
         if size > blksize:
             self._protocol_error(f"DATA of {size} octets exceeds blksize {blksize}", now)
             return
-        offset = self._offset
         limit = self._limit
-        if limit is not None and offset + size > limit:
+        if self._offset + size > limit:
             self._fail(
                 ErrorCode.DISK_FULL,
                 f"upload exceeds the limit of {limit} bytes",
@@ -612,36 +708,31 @@ class Receiver(Transfer):
             )
             return
         final = size < blksize
-        # DataReceived built without the frozen-dataclass __init__: this runs once per block.
-        event = _new(DataReceived)
-        _set_offset(event, offset)
-        _set_payload(event, payload)
-        _set_final(event, final)
-        self._events.append(event)
-        self._offset = self._bytes = offset + size
-        self._blocks = expected
-        self._expected = expected + 1
-        self._gap_acked = False
-        if state is not State.RECEIVING:
-            self._confirmed()
+        self._events.append(DataReceived(self._offset, payload, final))
+        self._offset += size
+        self._expected = block + 1
         if final:
-            self._ack(expected)
+            self._ack(block)
+            self._in_order_ok = False
             self._set_state(Input.FINAL_DATA)
             self._complete(now)
-            self._deadline = now + self._retry.dally * self._negotiated.timeout
+            self._deadline = now + self._retry.dally * self._timeout
             return
         since = self._since_ack + 1
         if since >= self._window:
             self._since_ack = 0
-            wire = expected & 0xFFFF if rollover == WRAP_TO_ZERO else to_wire(expected, rollover)
-            self._outbox.append((_ACKS[wire] or ack_bytes(wire), self._peer))  # type: ignore[arg-type]
-            self._retries = 0
-            self._interval = self._timeout
-            if offset + size - self._last_progress >= _PROGRESS_STEP:
-                self._maybe_progress(self._total, self._window * blksize)
+            self._ack(block)
+            self._progressed()
+            self._maybe_progress(self._total, self._window * blksize)
         else:
             self._since_ack = since
         self._deadline = now + self._interval
+
+    def _byte_count(self) -> int:
+        return self._offset
+
+    def _block_count(self) -> int:
+        return self._expected - 1
 
     _on_hot = _on_data
 

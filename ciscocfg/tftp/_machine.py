@@ -3,8 +3,8 @@
 Rules (after h11's ``_state.py``):
 
 1. Every state change of an engine goes through :func:`advance` and so through these tables;
-   the docs draw the state diagrams from them (``python -m ciscocfg.tftp._machine`` prints them
-   as Graphviz). A change written as code instead of table data would not appear there.
+   the docs draw the state diagrams from them (:func:`to_dot` renders one as Graphviz). A
+   change written as code instead of table data would not appear there.
 2. The tables know nothing about packets, sockets or time. Windows, retransmissions and block
    numbers are handled inside the SENDING and RECEIVING states by the engines; they never change
    the state.
@@ -12,13 +12,12 @@ Rules (after h11's ``_state.py``):
    ``REJECT``) that is a :class:`~ciscocfg.LocalProtocolError`; the engines only feed peer-caused
    inputs that the table allows.
 
-Failure inputs (``PEER_ERROR``, ``PROTOCOL_ERROR``, ``GIVE_UP``, ``ABORT``) lead from every
+Failure inputs (``PEER_ERROR``, ``PROTOCOL_ERROR``, ``GIVE_UP``, ``ABORT``) go from every
 non-terminal state to ``FAILED``; they are added to each table by :func:`_with_failures`.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from enum import Enum
 from typing import Final
@@ -38,6 +37,8 @@ class Role(Enum):
 
 
 class State(Enum):
+    """Where a transfer is; see the tables for how it moves."""
+
     #: server: request decoded, the application has not answered yet
     PENDING = "pending"
     #: client: request sent, no answer yet
@@ -57,6 +58,8 @@ class State(Enum):
 
 
 class Input(Enum):
+    """What moves a transfer from one state to the next (the value is the diagram label)."""
+
     ACCEPT = "accept"
     ACCEPT_WITH_OACK = "accept, OACK sent"
     REJECT = "reject"
@@ -144,8 +147,3 @@ def to_dot(role: Role) -> str:
         lines.append(f'  {state.name} -> {target.name} [label="{label}"];')
     lines.append("}")
     return "\n".join(lines)
-
-
-if __name__ == "__main__":  # pragma: no cover - documentation helper
-    for _role in Role:
-        sys.stdout.write(to_dot(_role) + "\n")

@@ -95,6 +95,8 @@ class _Client(Transfer):
 
     def _lock(self, source: Address, data: bytes | bytearray | memoryview, now: float) -> bool:
         """Lock on ``source`` if it may be the server; ``False`` if the datagram was handled."""
+        if self._done:
+            return False
         if not _same_host(source[0], self._server[0]):
             self._from_stranger(data, source)
             return False

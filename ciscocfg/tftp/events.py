@@ -76,15 +76,16 @@ class DataReceived:
 
 @dataclass(frozen=True, slots=True)
 class OptionsNegotiated:
-    """Options are settled: ``options`` is the OACK sent (server) or received (client)."""
+    """Options are settled: ``options_sent`` is the OACK sent (server) or received (client),
+    empty when the transfer runs with RFC 1350 defaults."""
 
     negotiated: Negotiated
-    options: dict[str, str] = field(default_factory=dict, hash=False)
+    options_sent: dict[str, str] = field(default_factory=dict, hash=False)
 
     @property
-    def options_sent(self) -> dict[str, str]:
-        """Alias of ``options``."""
-        return self.options
+    def options(self) -> dict[str, str]:
+        """Alias of ``options_sent``."""
+        return self.options_sent
 
 
 @dataclass(frozen=True, slots=True)

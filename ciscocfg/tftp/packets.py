@@ -54,7 +54,6 @@ __all__ = [
 #: Both 16-bit big-endian fields that open DATA, ACK and ERROR (opcode, then block or code).
 HEADER: Final = struct.Struct("!HH")
 _unpack_header: Final = HEADER.unpack_from
-_OPCODE: Final = struct.Struct("!H")
 
 #: RFC 2347: a request carrying options must fit in 512 octets; the encoder enforces it.
 MAX_REQUEST: Final = 512
@@ -306,9 +305,6 @@ def decode(
         # Every packet is at least 4 bytes: opcode plus block/code, or opcode plus two NULs.
         size = len(datagram)
         raise MalformedPacket(f"datagram of {size} bytes is too short", size) from None
-    if opcode == 4:
-        # Trailing bytes after the block number are ignored: some stacks pad their ACKs.
-        return _ACKS[number] or _cached_ack(number)
     if opcode == 3:
         packet: Data = _new(Data)
         _set_data_block(packet, number)
@@ -319,8 +315,11 @@ def decode(
         else:
             _set_data_payload(packet, memoryview(datagram)[4:])
         return packet
+    if opcode == 4:
+        # Trailing bytes after the block number are ignored: some stacks pad their ACKs.
+        return _ACKS[number] or _cached_ack(number)
     if opcode == 5:
-        raw = bytes(datagram[4:])
+        raw = bytes(datagram)[4:]  # bytes() first: a memoryview may count in items, not octets
         end = raw.find(b"\0")
         # The final NUL is optional; anything after it (padding) is ignored.
         return Error(number, _text(raw if end < 0 else raw[:end]))
@@ -353,21 +352,27 @@ def _string(text: str, what: str) -> bytes:
     return raw + b"\0"
 
 
-def _encode_options(options: dict[str, str]) -> bytes:
-    out = bytearray()
+def _option_parts(options: dict[str, str], parts: list[bytes]) -> list[bytes]:
+    """Append the option names and values to ``parts`` (checked, not yet NUL-terminated)."""
     seen: set[str] = set()
     for name, value in options.items():
-        if not name:
-            raise ValueError("empty option name")
-        if not name.isascii():
-            raise ValueError(f"option name {name!r} is not ASCII")
+        if not name or not name.isascii():
+            raise ValueError(f"option name {name!r} is empty or not ASCII")
         folded = name.lower()
         if folded in seen:
             raise ValueError(f"option {name!r} given twice")
         seen.add(folded)
-        out += _string(name, "option name")
-        out += _string(value, "option value")
-    return bytes(out)
+        parts.append(name.encode("ascii"))
+        parts.append(value.encode("utf-8", "surrogateescape"))
+    return parts
+
+
+def _strings(opcode: bytes, parts: list[bytes]) -> bytes:
+    """``opcode`` then every part NUL-terminated; a NUL inside a part is refused."""
+    body = b"\0".join(parts)
+    if body.count(b"\0") != len(parts) - 1:
+        raise ValueError("a string contains NUL")
+    return opcode + body + b"\0"
 
 
 def _check_block(block: int) -> None:
@@ -382,40 +387,35 @@ def encode(packet: Packet) -> bytes:
     0..65535, a mode other than netascii/octet, a request over 512 octets, an OACK without
     options.
     """
-    kind = type(packet)
-    if kind is Data:
-        data: Data = packet  # type: ignore[assignment]
-        _check_block(data.block)
-        return HEADER.pack(3, data.block) + data.payload
-    if kind is Ack:
-        ack: Ack = packet  # type: ignore[assignment]
-        _check_block(ack.block)
-        return ack_bytes(ack.block)
-    if kind is Error:
-        error: Error = packet  # type: ignore[assignment]
-        if not 0 <= error.code <= 0xFFFF:
-            raise ValueError(f"error code {error.code} is outside 0..65535")
-        return HEADER.pack(5, error.code) + _string(error.message, "error message")
-    if kind is OptionAck:
-        oack: OptionAck = packet  # type: ignore[assignment]
-        if not oack.options:
+    if type(packet) is Data:
+        _check_block(packet.block)
+        return HEADER.pack(3, packet.block) + packet.payload
+    if type(packet) is Ack:
+        block = packet.block
+        if 0 <= block <= 0xFFFF:
+            return _ACK_CACHE[block] or ack_bytes(block)
+        raise ValueError(f"block number {block} is outside 0..65535")
+    if type(packet) is Error:
+        if not 0 <= packet.code <= 0xFFFF:
+            raise ValueError(f"error code {packet.code} is outside 0..65535")
+        return HEADER.pack(5, packet.code) + _string(packet.message, "error message")
+    if type(packet) is OptionAck:
+        if not packet.options:
             raise ValueError("an OACK must carry at least one option")
-        return _OPCODE.pack(6) + _encode_options(oack.options)
-    if kind is ReadRequest or kind is WriteRequest:
-        request: ReadRequest | WriteRequest = packet  # type: ignore[assignment]
-        if not request.filename:
+        return _strings(b"\x00\x06", _option_parts(packet.options, []))
+    if isinstance(packet, ReadRequest | WriteRequest):
+        if not packet.filename:
             raise ValueError("empty filename")
-        try:
-            parse_mode(request.mode)
-        except MalformedPacket as exc:
-            raise ValueError(exc.message) from None
-        if not request.mode.isascii():
-            raise ValueError("mode is not ASCII")
-        wire = (
-            _OPCODE.pack(1 if kind is ReadRequest else 2)
-            + _string(request.filename, "filename")
-            + _string(request.mode, "mode")
-            + _encode_options(request.options)
+        mode = packet.mode
+        if mode.lower() not in _MODES:
+            try:
+                parse_mode(mode)
+            except MalformedPacket as exc:
+                raise ValueError(exc.message) from None
+        parts = [packet.filename.encode("utf-8", "surrogateescape"), mode.encode("ascii")]
+        wire = _strings(
+            b"\x00\x01" if isinstance(packet, ReadRequest) else b"\x00\x02",
+            _option_parts(packet.options, parts),
         )
         if len(wire) > MAX_REQUEST:
             raise ValueError(f"request of {len(wire)} octets exceeds {MAX_REQUEST} (RFC 2347)")

@@ -75,6 +75,7 @@ class ServerRead(Sender):
         """
         if self._state is not State.PENDING:
             raise LocalProtocolError(f"accept() on a transfer that is {self._state.value}")
+        self._now = now
         if size is not None and size < 0:
             raise LocalProtocolError("size must not be negative")
         oack, negotiated = negotiate(
@@ -103,7 +104,7 @@ class ServerRead(Sender):
         """Refuse the request with an ERROR (e.g. 1 file not found, 2 access violation)."""
         if self._state is not State.PENDING:
             raise LocalProtocolError(f"reject() on a transfer that is {self._state.value}")
-        self._fail(code, message, self._started, reason="rejected", send=True)
+        self._fail(code, message, self._now, reason="rejected", send=True)
 
     def _on_datagram(
         self, opcode: int, number: int, data: bytes | bytearray | memoryview, now: float
@@ -152,7 +153,8 @@ class ServerWrite(Receiver):
         self._policy = policy
         self._requested = parse_options(request.options)
         self._first = b""
-        self._limit = policy.max_upload_size
+        if policy.max_upload_size is not None:
+            self._limit = policy.max_upload_size
 
     def accept(self, now: float) -> None:
         """Take the upload: sends the OACK or ACK 0.
@@ -162,6 +164,7 @@ class ServerWrite(Receiver):
         """
         if self._state is not State.PENDING:
             raise LocalProtocolError(f"accept() on a transfer that is {self._state.value}")
+        self._now = now
         try:
             oack, negotiated = negotiate(self._requested, self._policy, is_read=False)
         except OptionsRejected as exc:
@@ -183,7 +186,7 @@ class ServerWrite(Receiver):
         """Refuse the request with an ERROR (e.g. 2 access violation, 6 file exists)."""
         if self._state is not State.PENDING:
             raise LocalProtocolError(f"reject() on a transfer that is {self._state.value}")
-        self._fail(code, message, self._started, reason="rejected", send=True)
+        self._fail(code, message, self._now, reason="rejected", send=True)
 
     def _on_datagram(
         self, opcode: int, number: int, data: bytes | bytearray | memoryview, now: float
@@ -207,7 +210,7 @@ class ServerWrite(Receiver):
 
 
 class RequestTracker:
-    """Port-69 helper: decode requests and drop repeats from clients already being served.
+    """Port-69 bookkeeping: decode requests and drop repeats from clients already being served.
 
     Cisco phones resend a request from the same port while the first transfer runs (spec
     §1.13 item 6); a repeated request must not start a second transfer. Call :meth:`finished`
