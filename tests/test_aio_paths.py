@@ -65,12 +65,23 @@ def test_traversal_is_refused(tree: Path, name: str) -> None:
         resolve_upload(tree, name)
 
 
-def test_absolute_path_of_a_file_outside_is_not_served(tree: Path) -> None:
-    # A leading slash is rooted at the served tree (as tftpd-hpa -s does), so the absolute
-    # path of the secret names a file under the root, which does not exist.
+def test_absolute_path_of_a_file_outside_is_refused(tree: Path) -> None:
+    # A leading slash is rooted at the served tree (phones ask for `/7960-font.xml`), but the
+    # server's own absolute path of a file names a folder the tree does not have: refused.
     secret = str(tree.parent / "secret.txt")
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(PathRejected):
         resolve(tree, secret)
+    with pytest.raises(PathRejected):
+        resolve(tree, "/etc/passwd")
+    with pytest.raises(PathRejected):
+        resolve_upload(tree, "/etc/cron.d/job")
+
+
+def test_absolute_top_level_name_is_rooted(tree: Path) -> None:
+    # A missing top-level file asked for with a slash is "not found", so a phone hunts on.
+    with pytest.raises(FileNotFoundError):
+        resolve(tree, "/7960-font.xml")
+    assert resolve(tree, "/sub/file.txt") == Path(os.path.realpath(tree)) / "sub" / "file.txt"
 
 
 @pytest.mark.parametrize(

@@ -309,6 +309,7 @@ TRAVERSALS = [
     "..\\secret.txt",
     "C:\\secret.txt",
     "//secret.txt",
+    "/etc/passwd",
     "CON",
     "nul.txt",
     "COM1",
@@ -323,11 +324,12 @@ def test_traversal_attempts_get_error_2(tmp_path: Path, caplog: pytest.LogCaptur
     (root / "sub").mkdir(parents=True)
     (tmp_path / "secret.txt").write_bytes(b"secret")
     (root / "link-out").symlink_to(tmp_path / "secret.txt")
+    names = [*TRAVERSALS, str(tmp_path / "secret.txt")]
 
     async def main() -> list[int]:
         codes = []
         async with TftpServer(root, allow_write=True, host="127.0.0.1", port=0) as server:
-            for name in TRAVERSALS:
+            for name in names:
                 with pytest.raises(TransferError) as caught:
                     await download("127.0.0.1", name, port=server.port)
                 codes.append(caught.value.code)
@@ -338,8 +340,8 @@ def test_traversal_attempts_get_error_2(tmp_path: Path, caplog: pytest.LogCaptur
 
     with caplog.at_level(logging.WARNING, logger="ciscocfg.aio.server"):
         codes = _run(main())
-    assert codes == [2] * (2 * len(TRAVERSALS))
-    assert caplog.text.count("refused") >= 2 * len(TRAVERSALS)
+    assert codes == [2] * (2 * len(names))
+    assert caplog.text.count("refused") >= 2 * len(names)
     assert (tmp_path / "secret.txt").read_bytes() == b"secret"
 
 

@@ -9,8 +9,10 @@ the client did not ask for.
 Policy (see ``docs/howto/serve.md``):
 
 * one leading ``/`` is ignored: Cisco phones ask for ``/7960-font.xml``, and the served tree is
-  the root the phone sees, as with tftpd-hpa's ``--secure`` and dnsmasq; a name that repeats it
-  (``//x``), Windows drive and UNC forms (``C:\\x``, ``C:/x``) and backslashes are refused;
+  the root the phone sees, as with tftpd-hpa's ``--secure`` and dnsmasq; but an absolute name
+  whose first directory is not in the tree (``/etc/passwd``, the server's own path of a file) is
+  a request for a path outside the root and is refused; a name that repeats the slash (``//x``),
+  Windows drive and UNC forms (``C:\\x``, ``C:/x``) and backslashes are refused too;
 * ``..`` anywhere, NUL and other control characters, Windows device names (``CON``, ``NUL``,
   ``COM1`` ... with or without an extension), names ending in a dot or a space, and over-long
   names are refused;
@@ -92,7 +94,18 @@ def _find_ignoring_case(folder: str, part: str) -> str | None:
     return None
 
 
-def _walk(root: Path, parts: list[str], case_insensitive: bool, *, last_may_miss: bool) -> str:
+def _absolute(name: str) -> bool:
+    return name.startswith("/")
+
+
+def _walk(
+    root: Path,
+    parts: list[str],
+    case_insensitive: bool,
+    *,
+    last_may_miss: bool,
+    absolute: bool = False,
+) -> str:
     root_real = os.path.realpath(root)
     current = root_real
     for index, part in enumerate(parts):
@@ -102,6 +115,10 @@ def _walk(root: Path, parts: list[str], case_insensitive: bool, *, last_may_miss
             if found is not None:
                 candidate = os.path.join(current, found)
         is_last = index == len(parts) - 1
+        if absolute and index == 0 and not is_last and not os.path.isdir(candidate):
+            # `/etc/passwd` or `/srv/other/secret`: the client means the server's file system,
+            # not a folder of the tree, so this is an access violation, not a missing file.
+            raise PathRejected("/" + "/".join(parts), "absolute path outside the root")
         if os.path.lexists(candidate):
             if not _inside(root_real, candidate):
                 raise PathRejected("/".join(parts), "symbolic link leads out of the root")
@@ -118,7 +135,9 @@ def resolve(root: str | os.PathLike[str], name: str, *, case_insensitive: bool =
     :class:`FileNotFoundError` when the name is acceptable but nothing is there.
     """
     parts = _components(name)
-    return Path(_walk(Path(root), parts, case_insensitive, last_may_miss=False))
+    return Path(
+        _walk(Path(root), parts, case_insensitive, last_may_miss=False, absolute=_absolute(name))
+    )
 
 
 def resolve_upload(
@@ -130,4 +149,6 @@ def resolve_upload(
     :class:`PathRejected` or :class:`FileNotFoundError` like :func:`resolve`.
     """
     parts = _components(name)
-    return Path(_walk(Path(root), parts, case_insensitive, last_may_miss=True))
+    return Path(
+        _walk(Path(root), parts, case_insensitive, last_may_miss=True, absolute=_absolute(name))
+    )
