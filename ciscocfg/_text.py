@@ -11,7 +11,16 @@ from __future__ import annotations
 import os
 from typing import BinaryIO
 
-__all__ = ["PathOrFile", "decode_bytes", "encode_text", "read_source", "write_target"]
+from ciscocfg._errors import EmitError
+
+__all__ = [
+    "PathOrFile",
+    "decode_bytes",
+    "encode_text",
+    "encoded_size",
+    "read_source",
+    "write_target",
+]
 
 PathOrFile = str | os.PathLike[str] | BinaryIO
 
@@ -22,8 +31,33 @@ def decode_bytes(data: bytes) -> str:
 
 
 def encode_text(text: str) -> bytes:
-    """The inverse of :func:`decode_bytes`."""
-    return text.encode("utf-8", "surrogateescape")
+    """The inverse of :func:`decode_bytes`.
+
+    Text that came from bytes always encodes back. Text built in Python can hold a lone
+    surrogate that stands for no byte (``"\\ud800"``); no file can hold it, so that is an
+    :class:`~ciscocfg.EmitError`.
+    """
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError as exc:
+        raise EmitError(
+            f"character {exc.object[exc.start]!r} at offset {exc.start} cannot be written to a "
+            "file (a lone surrogate)"
+        ) from exc
+
+
+def encoded_size(text: str) -> int:
+    """How many bytes :func:`encode_text` writes for ``text``, for any text (never raises).
+
+    A lone surrogate that cannot be written is counted as the three bytes UTF-8 would give it.
+    """
+    try:
+        return len(text.encode("utf-8", "surrogateescape"))
+    except UnicodeEncodeError:
+        return sum(
+            1 if 0xDC80 <= ord(ch) <= 0xDCFF else len(ch.encode("utf-8", "surrogatepass"))
+            for ch in text
+        )
 
 
 def read_source(source: PathOrFile) -> tuple[bytes, str | None]:

@@ -21,7 +21,7 @@ from typing import Literal, NamedTuple
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic, Severity
-from ciscocfg._text import PathOrFile, encode_text, read_source, write_target
+from ciscocfg._text import PathOrFile, encode_text, encoded_size, read_source, write_target
 from ciscocfg._xml import Element, XmlDocument, XmlText, escape_attribute, parse
 
 __all__ = [
@@ -603,7 +603,7 @@ class _Findings:
 def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) -> list[Diagnostic]:
     """Lint a dial plan; findings are returned, never raised (codes ``DPLnnn``)."""
     found = _Findings(plan)
-    size = len(encode_text(plan.dumps()))
+    size = encoded_size(plan.dumps())
     if size > MAX_FILE_SIZE:
         found.add(
             "DPL010", "error", f"file is {size} bytes; the phone reads at most {MAX_FILE_SIZE}", 1

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import Literal
 
 from ciscocfg._diagnostic import Diagnostic, Severity
-from ciscocfg._text import encode_text
+from ciscocfg._text import encoded_size
 from ciscocfg.cnf._document import Document
 from ciscocfg.cnf._model import Comment, Entry, InvalidLine, Line
 from ciscocfg.cnf._parse import explain
@@ -155,7 +155,7 @@ class _Checker:
         yield from self.document_checks()
 
     def file_checks(self) -> Iterator[Diagnostic]:
-        size = len(encode_text(self.doc.dumps()))
+        size = encoded_size(self.doc.dumps())
         if size > MAX_FILE_BYTES:
             yield self.diag(
                 "CNF002",
