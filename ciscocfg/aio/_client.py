@@ -14,7 +14,7 @@ import attrs
 
 from ciscocfg.aio._pump import Pump, make_socket, size_buffers
 from ciscocfg.aio._records import TransferError, TransferRecord
-from ciscocfg.aio._sources import DataSource, content_size
+from ciscocfg.aio._sources import AtomicFile, DataSource, content_size
 from ciscocfg.tftp import (
     ClientRead,
     ClientWrite,
@@ -199,11 +199,12 @@ async def _download(
     except BaseException:
         sock.close()
         raise
-    sink: IO[bytes]
-    path: Path | None = None
-    if target is None or isinstance(target, str | os.PathLike):
+    sink: IO[bytes] | AtomicFile
+    if target is None:
         sink = io.BytesIO()
-        path = None if target is None else Path(target)
+    elif isinstance(target, str | os.PathLike):
+        # Written beside the target and renamed into place once complete.
+        sink = AtomicFile(Path(target), overwrite=True)
     else:
         sink = target
     decoder = NetasciiDecoder() if engine.mode == "netascii" else None
@@ -220,13 +221,14 @@ async def _download(
             write(data)
 
     run.on_data = on_data
-    record = await _drive(engine, sock, run, "read", engine.mode)
-    data: bytes | None = None
-    if isinstance(sink, io.BytesIO) and sink is not target:
-        if path is None:
-            data = sink.getvalue()
-        else:
-            path.write_bytes(sink.getbuffer())
+    ok = False
+    try:
+        record = await _drive(engine, sock, run, "read", engine.mode)
+        ok = True
+    finally:
+        if isinstance(sink, AtomicFile):
+            sink.finish(ok)
+    data = sink.getvalue() if target is None and isinstance(sink, io.BytesIO) else None
     return Download(data, record)
 
 

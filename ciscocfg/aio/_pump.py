@@ -136,11 +136,10 @@ class Pump:
                 else:
                     self._send_all(out)
             events = engine.events()
-            if events:
-                for event in events:
-                    self.on_event(event)
-            elif not out:
-                break
+            if not events:
+                break  # nothing was handled, so nothing new can have been queued
+            for event in events:
+                self.on_event(event)
         if engine.done:
             self.close()
             return

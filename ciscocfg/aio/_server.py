@@ -28,6 +28,7 @@ from ciscocfg.tftp import (
     Event,
     NeedData,
     OptionsNegotiated,
+    Progress,
     ReadRequest,
     RequestTracker,
     ServerPolicy,
@@ -402,6 +403,8 @@ class _Transfer:
 
     def on_event(self, event: Event) -> None:
         kind = type(event)
+        if kind is Progress:
+            return  # the most frequent event (every window); the record has the totals
         if kind is DataReceived:
             assert isinstance(event, DataReceived)
             assert self.sink is not None

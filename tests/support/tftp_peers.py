@@ -200,10 +200,28 @@ def atftpd_server(root: Path, *, port: int | None = None) -> Iterator[RunningSer
         yield server
 
 
-def _namespace_prefix(pid: int) -> list[str]:
-    nsenter = shutil.which("nsenter") or "nsenter"
+def _namespace_mode() -> str:
+    """How to get a private network namespace here: ``"root"``, ``"userns"`` (unprivileged
+    user namespaces) or ``"sudo"``; skip (or fail when peers are required) if none works."""
     if os.geteuid() == 0:
+        return "root"
+    probe = [peer_binary("unshare"), "-r", "-n", "true"]
+    if subprocess.run(probe, capture_output=True, check=False).returncode == 0:
+        return "userns"
+    if subprocess.run(["sudo", "-n", "true"], capture_output=True, check=False).returncode == 0:
+        return "sudo"
+    message = "no network namespace for dnsmasq (not root, no user namespaces, no sudo)"
+    if _required():
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _namespace_prefix(pid: int, mode: str) -> list[str]:
+    nsenter = shutil.which("nsenter") or "nsenter"
+    if mode == "root":
         return [nsenter, "-t", str(pid), "-n"]
+    if mode == "sudo":
+        return ["sudo", "-n", nsenter, "-t", str(pid), "-n"]
     return [nsenter, "-t", str(pid), "-U", "-n", "--preserve-credentials"]
 
 
@@ -238,6 +256,26 @@ def _wait_in_namespace(
     raise PeerFailed("server in the network namespace did not answer")
 
 
+def _child_of(pid: int) -> int:
+    end = time.monotonic() + 10
+    while time.monotonic() < end:
+        with contextlib.suppress(OSError):
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            if children:
+                return int(children[0])
+        time.sleep(0.01)
+    raise PeerFailed("sudo did not start dnsmasq")
+
+
+# A new network namespace starts with its loopback down; bring it up without needing iproute2
+# (SIOCGIFFLAGS / SIOCSIFFLAGS, IFF_UP).
+_LOOPBACK_UP = (
+    "import fcntl,socket,struct;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);"
+    "f=struct.unpack('16sH',fcntl.ioctl(s,0x8913,struct.pack('16sH',b'lo',0)))[1];"
+    "fcntl.ioctl(s,0x8914,struct.pack('16sH',b'lo',f|1))"
+)
+
+
 @contextlib.contextmanager
 def dnsmasq_server(root: Path) -> Iterator[RunningServer]:
     """dnsmasq's read-only TFTP server in a private network namespace.
@@ -247,9 +285,14 @@ def dnsmasq_server(root: Path) -> Iterator[RunningServer]:
     """
     binary = peer_binary("dnsmasq")
     unshare = peer_binary("unshare")
-    namespace = [unshare, "-n"] if os.geteuid() == 0 else [unshare, "-r", "-n"]
+    mode = _namespace_mode()
+    namespace = {
+        "root": [unshare, "-n"],
+        "userns": [unshare, "-r", "-n"],
+        "sudo": ["sudo", "-n", unshare, "-n"],
+    }[mode]
     command = (
-        "ip link set lo up; "
+        f"{sys.executable} -c {_LOOPBACK_UP!r} && "
         f"exec {binary} -d --port=0 --enable-tftp --tftp-root={root} --listen-address={LOOPBACK}"
         " --bind-interfaces --user=root --conf-file=/dev/null --quiet-tftp --log-facility=-"
         " --tftp-max=1000"
@@ -260,15 +303,19 @@ def dnsmasq_server(root: Path) -> Iterator[RunningServer]:
         argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log
     )
     try:
-        # The namespace exists once the process's differs from ours (unshare runs first).
-        end = time.monotonic() + 10
-        own = os.readlink("/proc/self/ns/net")
-        while time.monotonic() < end and process.poll() is None:
-            with contextlib.suppress(OSError):
-                if os.readlink(f"/proc/{process.pid}/ns/net") != own:
-                    break
-            time.sleep(0.01)
-        prefix = _namespace_prefix(process.pid)
+        # sudo forks: the namespace then belongs to its child, which becomes dnsmasq.
+        pid = _child_of(process.pid) if mode == "sudo" else process.pid
+        if mode != "sudo":
+            # The namespace exists once the process's differs from ours (unshare runs first);
+            # a root process's namespace cannot be read otherwise, the probes below then wait.
+            end = time.monotonic() + 10
+            own = os.readlink("/proc/self/ns/net")
+            while time.monotonic() < end and process.poll() is None:
+                with contextlib.suppress(OSError):
+                    if os.readlink(f"/proc/{pid}/ns/net") != own:
+                        break
+                time.sleep(0.01)
+        prefix = _namespace_prefix(pid, mode)
         _wait_in_namespace(prefix, LOOPBACK, 69, process)
         yield RunningServer("dnsmasq", LOOPBACK, 69, root, process, prefix, log)
     finally:
