@@ -82,10 +82,7 @@ class ServerRead(Sender):
             self._requested, self._policy, is_read=True, transfer_size=size
         )
         self._options = oack
-        self._negotiated = negotiated
-        self._interval = negotiated.timeout
-        self._blksize = negotiated.blksize
-        self._window = negotiated.running_window
+        self._adopt(negotiated)
         self._total = size
         if oack:
             self._set_state(Input.ACCEPT_WITH_OACK)
