@@ -24,7 +24,6 @@ State changes go through the tables of :mod:`._machine`.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
 from struct import error as struct_error
 from typing import Final
 
@@ -43,7 +42,16 @@ from ciscocfg.tftp.events import (
 )
 from ciscocfg.tftp.options import DEFAULT_TIMEOUT, Negotiated, RetryPolicy
 from ciscocfg.tftp.packets import _ACK_CACHE as _ACKS
-from ciscocfg.tftp.packets import HEADER, Error, ErrorCode, ack_bytes, decode, encode
+from ciscocfg.tftp.packets import (
+    HEADER,
+    Error,
+    ErrorCode,
+    _new,
+    _slot_setter,
+    ack_bytes,
+    decode,
+    encode,
+)
 
 __all__ = ["Receiver", "Sender", "Transfer"]
 
@@ -61,14 +69,6 @@ _PROGRESS_STEP: Final = 65536
 _EMPTY: Final = memoryview(b"")
 #: "No upload limit", as a number so that the per-block check is one comparison.
 _NO_LIMIT: Final = 1 << 62
-
-_new = object.__new__
-
-
-def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
-    setter: Callable[[object, object], None] = cls.__dict__[name].__set__
-    return setter
-
 
 _set_offset = _slot_setter(DataReceived, "offset")
 _set_payload = _slot_setter(DataReceived, "payload")
