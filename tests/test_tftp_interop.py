@@ -6,10 +6,7 @@ busybox and atftp clients, and our client engines against tftpd-hpa and atftpd s
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -17,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from support.tftp_loop import LoopbackServer, fetch, store
+from support.tftp_peers import atftpd_server, peer_binary, tftpd_hpa_server
 
 from ciscocfg.tftp import RetryPolicy, ServerPolicy
 
@@ -38,15 +36,6 @@ CONTENT["wrap.bin"] = random.Random(8).randbytes(8 * 65542 + 3)
 QUICK = RetryPolicy(dally=0.2)
 
 
-def _need(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        if os.environ.get("CISCOCFG_REQUIRE_PEERS"):
-            pytest.fail(f"missing peer: {tool}")
-        pytest.skip(f"{tool} is not installed")
-    return path
-
-
 def _run(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(args, cwd=cwd, capture_output=True, timeout=30, check=False)
 
@@ -61,17 +50,9 @@ def server() -> Iterator[LoopbackServer]:
         running.stop()
 
 
-def _as_root(option: str) -> list[str]:
-    """Run as root when root: the servers would drop to nobody, who cannot read pytest's
-    private temporary directory. As another user they keep running as that user."""
-    return [option, "root"] if os.geteuid() == 0 else []
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+def _write_content(root: Path) -> None:
+    for name, content in CONTENT.items():
+        (root / name).write_bytes(content)
 
 
 # curl 7.88 fails on any empty file ("getpeername() failed"), from tftpd-hpa as well.
@@ -80,7 +61,7 @@ def _free_port() -> int:
 def test_curl_downloads(
     server: LoopbackServer, tmp_path: Path, name: str, blksize: int | None
 ) -> None:
-    curl = _need("curl")
+    curl = peer_binary("curl")
     out = tmp_path / "out"
     args = [curl, "-s", "-S", "-o", str(out), f"tftp://127.0.0.1:{server.port}/{name}"]
     if blksize:
@@ -91,7 +72,7 @@ def test_curl_downloads(
 
 
 def test_curl_past_the_block_wrap(server: LoopbackServer, tmp_path: Path) -> None:
-    curl = _need("curl")
+    curl = peer_binary("curl")
     out = tmp_path / "out"
     url = f"tftp://127.0.0.1:{server.port}/wrap.bin"
     result = _run([curl, "-s", "-S", "--tftp-blksize", "8", "-o", str(out), url])
@@ -100,7 +81,7 @@ def test_curl_past_the_block_wrap(server: LoopbackServer, tmp_path: Path) -> Non
 
 
 def test_atftp_windowed_past_the_block_wrap(server: LoopbackServer, tmp_path: Path) -> None:
-    atftp = _need("atftp")
+    atftp = peer_binary("atftp")
     out = tmp_path / "out"
     result = _run(
         [
@@ -123,7 +104,7 @@ def test_atftp_windowed_past_the_block_wrap(server: LoopbackServer, tmp_path: Pa
 
 
 def test_curl_uploads(server: LoopbackServer, tmp_path: Path) -> None:
-    curl = _need("curl")
+    curl = peer_binary("curl")
     source = tmp_path / "up.bin"
     source.write_bytes(CONTENT["f70001.bin"])
     result = _run([curl, "-s", "-S", "-T", str(source), f"tftp://127.0.0.1:{server.port}/up.bin"])
@@ -135,14 +116,14 @@ def test_curl_uploads(server: LoopbackServer, tmp_path: Path) -> None:
 
 
 def test_curl_missing_file(server: LoopbackServer, tmp_path: Path) -> None:
-    curl = _need("curl")
+    curl = peer_binary("curl")
     result = _run([curl, "-s", "-o", str(tmp_path / "x"), f"tftp://127.0.0.1:{server.port}/nope"])
     assert result.returncode != 0
 
 
 @pytest.mark.parametrize("name", ["f0.bin", "f1024.bin", "f70001.bin"])
 def test_tftp_hpa_client(server: LoopbackServer, tmp_path: Path, name: str) -> None:
-    tftp = _need("tftp")
+    tftp = peer_binary("tftp")
     out = tmp_path / "out"
     result = _run(
         [tftp, "-m", "binary", "127.0.0.1", str(server.port), "-c", "get", name, str(out)]
@@ -152,7 +133,7 @@ def test_tftp_hpa_client(server: LoopbackServer, tmp_path: Path, name: str) -> N
 
 
 def test_tftp_hpa_client_in_netascii(server: LoopbackServer, tmp_path: Path) -> None:
-    tftp = _need("tftp")
+    tftp = peer_binary("tftp")
     out = tmp_path / "out"
     result = _run(
         [tftp, "-m", "netascii", "127.0.0.1", str(server.port), "-c", "get", "text.txt", str(out)]
@@ -177,7 +158,7 @@ def test_our_netascii_client_against_our_server(server: LoopbackServer) -> None:
 
 @pytest.mark.parametrize("name", ["f1024.bin", "f70001.bin"])
 def test_busybox_client(server: LoopbackServer, tmp_path: Path, name: str) -> None:
-    busybox = _need("busybox")
+    busybox = peer_binary("busybox")
     out = tmp_path / "out"
     result = _run(
         [
@@ -200,7 +181,7 @@ def test_busybox_client(server: LoopbackServer, tmp_path: Path, name: str) -> No
 
 @pytest.mark.parametrize("window", [1, 8])
 def test_atftp_client_with_windowsize(server: LoopbackServer, tmp_path: Path, window: int) -> None:
-    atftp = _need("atftp")
+    atftp = peer_binary("atftp")
     out = tmp_path / "out"
     result = _run(
         [
@@ -233,21 +214,9 @@ def test_our_client_against_our_server(server: LoopbackServer) -> None:
 
 @pytest.fixture
 def tftpd_hpa(tmp_path: Path) -> Iterator[int]:
-    binary = _need("in.tftpd")
-    for name, content in CONTENT.items():
-        (tmp_path / name).write_bytes(content)
-    port = _free_port()
-    process = subprocess.Popen(
-        [binary, "-L", "-a", f"127.0.0.1:{port}", "-s", str(tmp_path), "-c", "-p", *_as_root("-u")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(0.3)
-    try:
-        yield port
-    finally:
-        process.terminate()
-        process.wait(5)
+    _write_content(tmp_path)
+    with tftpd_hpa_server(tmp_path, allow_create=True) as running:
+        yield running.port
 
 
 @pytest.mark.parametrize("options", [None, {"blksize": "1428", "tsize": "0", "timeout": "2"}])
@@ -264,36 +233,9 @@ def test_our_client_past_the_wrap_against_tftpd_hpa(tftpd_hpa: int) -> None:
 
 @pytest.fixture
 def atftpd(tmp_path: Path) -> Iterator[int]:
-    binary = os.environ.get("CISCOCFG_ATFTPD", "/opt/atftpd/usr/sbin/atftpd")
-    if not Path(binary).exists():
-        _need("atftpd")
-    for name, content in CONTENT.items():
-        (tmp_path / name).write_bytes(content)
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            binary,
-            "--daemon",
-            "--no-fork",
-            "--logfile",
-            "/dev/null",
-            *_as_root("--user"),
-            *_as_root("--group"),
-            "--port",
-            str(port),
-            "--bind-address",
-            "127.0.0.1",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(0.3)
-    try:
-        yield port
-    finally:
-        process.terminate()
-        process.wait(5)
+    _write_content(tmp_path)
+    with atftpd_server(tmp_path) as running:
+        yield running.port
 
 
 @pytest.mark.parametrize("options", [None, {"blksize": "1024", "windowsize": "8", "tsize": "0"}])

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["add_transfer_options", "register"]
+__all__ = ["add_transfer_options", "register", "transfer_keywords"]
 
 
 def add_transfer_options(parser: argparse.ArgumentParser) -> None:
@@ -23,6 +23,18 @@ def add_transfer_options(parser: argparse.ArgumentParser) -> None:
         "--netascii", action="store_true", help="text mode: translate line ends (netascii)"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def transfer_keywords(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``download``/``upload`` keyword arguments the options of ``add_transfer_options`` set."""
+    return {
+        "port": args.port,
+        "blksize": args.blksize,
+        "windowsize": args.windowsize,
+        "timeout": args.timeout,
+        "tsize": not args.no_tsize,
+        "mode": "netascii" if args.netascii else "octet",
+    }
 
 
 def register(subparsers: Any) -> None:
@@ -58,13 +70,8 @@ def _run(args: argparse.Namespace) -> int:
                 args.host,
                 args.file,
                 None if output == "-" else output,
-                port=args.port,
-                blksize=args.blksize,
-                windowsize=args.windowsize,
-                timeout=args.timeout,
-                tsize=not args.no_tsize,
-                mode="netascii" if args.netascii else "octet",
                 on_progress=bar,
+                **transfer_keywords(args),
             )
         )
     except TransferError as exc:

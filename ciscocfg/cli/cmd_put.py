@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ciscocfg.cli.cmd_get import add_transfer_options
+from ciscocfg.cli.cmd_get import add_transfer_options, transfer_keywords
 
 __all__ = ["register"]
 
@@ -49,13 +49,8 @@ def _run(args: argparse.Namespace) -> int:
                 args.host,
                 remote,
                 source,
-                port=args.port,
-                blksize=args.blksize,
-                windowsize=args.windowsize,
-                timeout=args.timeout,
-                tsize=not args.no_tsize,
-                mode="netascii" if args.netascii else "octet",
                 on_progress=bar,
+                **transfer_keywords(args),
             )
         )
     except TransferError as exc:

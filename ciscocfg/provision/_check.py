@@ -130,6 +130,14 @@ class _TraceChecker:
 
     # -- missing files -------------------------------------------------------------------------
 
+    def check_or_missing(self, fetch: Fetch, kind: str, severity: Severity, what: str) -> None:
+        """Check the file ``fetch`` got as a ``kind`` file, or report it missing (``what``: what
+        its absence means to the phone)."""
+        if fetch.data is None:
+            self.missing(fetch, severity, what)
+        else:
+            self.found.extend(self.files.get(kind, fetch.request.name, fetch.data))
+
     def missing(self, fetch: Fetch, severity: Severity, what: str) -> None:
         name = fetch.request.name
         if fetch.error is not None:
@@ -212,15 +220,13 @@ class _TraceChecker:
         first_own = trace.first("sip_cnf")
         default = trace.first("sip_default")
         if default is not None:
-            if default.data is None:
-                self.missing(
-                    default,
-                    "warning",
-                    "settings shared by every phone (proxy, image, time) come only from each "
-                    "SIP<MAC>.cnf and from what flash kept",
-                )
-            else:
-                self.found.extend(self.files.get("sip_default", default.request.name, default.data))
+            self.check_or_missing(
+                default,
+                "sip_default",
+                "warning",
+                "settings shared by every phone (proxy, image, time) come only from each "
+                "SIP<MAC>.cnf and from what flash kept",
+            )
         if own is not None and own.data is None:
             if first_own is not None and first_own.data is not None and first_own is not own:
                 self.missing(
@@ -510,36 +516,26 @@ class _TraceChecker:
 
     def dial_template(self) -> None:
         for fetch in self.trace.all("dial_template"):
-            if fetch.data is None:
-                self.missing(
-                    fetch,
-                    "warning",
-                    "the phone dials only after the inter-digit timeout (or # key), with no "
-                    "rewrite rules",
-                )
-            else:
-                self.found.extend(self.files.get("dial_template", fetch.request.name, fetch.data))
+            self.check_or_missing(
+                fetch,
+                "dial_template",
+                "warning",
+                "the phone dials only after the inter-digit timeout (or # key), with no "
+                "rewrite rules",
+            )
 
     def rings(self) -> None:
         listed = self.trace.first("ringlist_xml")
+        built_in = "the phone offers only its built-in ring types"
         if listed is not None:
-            if listed.data is None:
-                self.missing(listed, "info", "the phone offers only its built-in ring types")
-            else:
-                self.found.extend(self.files.get("ringlist_xml", listed.request.name, listed.data))
+            self.check_or_missing(listed, "ringlist_xml", "info", built_in)
         fetch = self.trace.first("ringlist")
         if fetch is not None:
-            if fetch.data is None:
-                self.missing(fetch, "warning", "the phone offers only its built-in ring types")
-            else:
-                self.found.extend(self.files.get("ringlist", fetch.request.name, fetch.data))
+            self.check_or_missing(fetch, "ringlist", "warning", built_in)
         for ring in self.trace.all("ring"):
-            if ring.data is None:
-                self.missing(
-                    ring, "warning", "RINGLIST.DAT names it; choosing that ring type fails"
-                )
-            else:
-                self.found.extend(self.files.get("ring", ring.request.name, ring.data))
+            self.check_or_missing(
+                ring, "ring", "warning", "RINGLIST.DAT names it; choosing that ring type fails"
+            )
 
 
 _MISSING_CODES = {

@@ -24,7 +24,6 @@ State changes go through the tables of :mod:`._machine`.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
 from struct import error as struct_error
 from typing import Final
 
@@ -43,7 +42,16 @@ from ciscocfg.tftp.events import (
 )
 from ciscocfg.tftp.options import DEFAULT_TIMEOUT, Negotiated, RetryPolicy
 from ciscocfg.tftp.packets import _ACK_CACHE as _ACKS
-from ciscocfg.tftp.packets import HEADER, Error, ErrorCode, ack_bytes, decode, encode
+from ciscocfg.tftp.packets import (
+    HEADER,
+    Error,
+    ErrorCode,
+    _new,
+    _slot_setter,
+    ack_bytes,
+    decode,
+    encode,
+)
 
 __all__ = ["Receiver", "Sender", "Transfer"]
 
@@ -61,14 +69,6 @@ _PROGRESS_STEP: Final = 65536
 _EMPTY: Final = memoryview(b"")
 #: "No upload limit", as a number so that the per-block check is one comparison.
 _NO_LIMIT: Final = 1 << 62
-
-_new = object.__new__
-
-
-def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
-    setter: Callable[[object, object], None] = cls.__dict__[name].__set__
-    return setter
-
 
 _set_offset = _slot_setter(DataReceived, "offset")
 _set_payload = _slot_setter(DataReceived, "payload")
@@ -106,6 +106,12 @@ class Transfer:
         self._outbox: list[tuple[bytes, Address]] = []
         self._events: list[Event] = []
         self._negotiated = Negotiated(timeout=timeout)
+        # The running values of the negotiated options (RFC 1350 defaults until settled).
+        self._blksize = 512
+        self._window = 1
+        self._rollover = WRAP_TO_ZERO
+        self._timeout = timeout
+        self._total: int | None = None
         self._options: dict[str, str] = {}
         self._deadline: float | None = None
         self._retries = 0
@@ -284,6 +290,14 @@ class Transfer:
         if len(data) >= 4 and (data[0] != 0 or data[1] != 5):
             self._outbox.append((_UNKNOWN_TID, source))
 
+    def _adopt(self, negotiated: Negotiated) -> None:
+        """Run with the settled options from now on."""
+        self._negotiated = negotiated
+        self._blksize = negotiated.blksize
+        self._window = negotiated.running_window
+        self._rollover = negotiated.rollover
+        self._interval = self._timeout = negotiated.timeout
+
     def _set_state(self, event: Input) -> None:
         state = self._state = advance(self._role, self._state, event)
         self._done = state in TERMINAL
@@ -385,11 +399,6 @@ class Sender(Transfer):
         self._asked = False
         self._may_send = False
         self._restarted_at = 0  # the base at which a duplicate ACK last restarted the window
-        self._window = 1
-        self._blksize = 512
-        self._total: int | None = None
-        self._rollover = WRAP_TO_ZERO
-        self._timeout = timeout
 
     def supply(self, data: bytes | bytearray | memoryview, now: float) -> None:
         """Give the engine more octets to send (any amount; it slices the blocks).
@@ -430,11 +439,7 @@ class Sender(Transfer):
             self._fill(now)
 
     def _start_sending(self, negotiated: Negotiated, now: float) -> None:
-        self._negotiated = negotiated
-        self._blksize = negotiated.blksize
-        self._window = negotiated.running_window
-        self._interval = self._timeout = negotiated.timeout
-        self._rollover = negotiated.rollover
+        self._adopt(negotiated)
         if negotiated.tsize is not None:
             self._total = negotiated.tsize
         self._may_send = True
@@ -592,20 +597,11 @@ class Receiver(Transfer):
         self._offset = 0
         self._gap_acked_at = 0  # the expected block when a gap was last reported
         self._in_order_ok = state is State.RECEIVING  # the next block takes the fast path
-        self._window = 1
-        self._blksize = 512
-        self._rollover = WRAP_TO_ZERO
         self._follow_wrap = True  # follow a peer that wraps to 1 without saying so
-        self._total: int | None = None
         self._limit: int = _NO_LIMIT
-        self._timeout = timeout
 
     def _start_receiving(self, negotiated: Negotiated) -> None:
-        self._negotiated = negotiated
-        self._blksize = negotiated.blksize
-        self._window = negotiated.running_window
-        self._rollover = negotiated.rollover
-        self._interval = self._timeout = negotiated.timeout
+        self._adopt(negotiated)
         self._total = negotiated.tsize
         # A negotiated rollover is binding; without one, follow what the peer does.
         self._follow_wrap = "rollover" not in {name.lower() for name in self._options}

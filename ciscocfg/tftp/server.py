@@ -9,7 +9,7 @@ sends what the engine queues, fires the timer and reacts to the events.
 from __future__ import annotations
 
 from ciscocfg._errors import LocalProtocolError, MalformedPacket
-from ciscocfg.tftp._engine import Receiver, Sender
+from ciscocfg.tftp._engine import Receiver, Sender, Transfer
 from ciscocfg.tftp._machine import Input, Role, State
 from ciscocfg.tftp.events import Address, OptionsNegotiated
 from ciscocfg.tftp.options import (
@@ -43,7 +43,21 @@ def _check_mode(mode: str) -> str:
         raise LocalProtocolError(f"cannot serve this request: {exc.message}") from None
 
 
-class ServerRead(Sender):
+class _Server(Transfer):
+    """What both server engines share: answering the request once, with accept or reject."""
+
+    def _check_pending(self, call: str) -> None:
+        if self._state is not State.PENDING:
+            raise LocalProtocolError(f"{call}() on a transfer that is {self._state.value}")
+
+    def reject(self, code: int, message: str) -> None:
+        """Refuse the request with an ERROR (e.g. 1 file not found, 2 access violation, 6 file
+        exists)."""
+        self._check_pending("reject")
+        self._fail(code, message, self._now, reason="rejected", send=True)
+
+
+class ServerRead(_Server, Sender):
     """Serve one RRQ: send the file in DATA windows.
 
     After ``accept`` the engine asks for data with ``NeedData`` events; answer with
@@ -73,8 +87,7 @@ class ServerRead(Sender):
         Sends the OACK (then waits for ACK 0) or, without accepted options, DATA 1 as soon as
         data is supplied.
         """
-        if self._state is not State.PENDING:
-            raise LocalProtocolError(f"accept() on a transfer that is {self._state.value}")
+        self._check_pending("accept")
         self._now = now
         if size is not None and size < 0:
             raise LocalProtocolError("size must not be negative")
@@ -82,10 +95,7 @@ class ServerRead(Sender):
             self._requested, self._policy, is_read=True, transfer_size=size
         )
         self._options = oack
-        self._negotiated = negotiated
-        self._interval = negotiated.timeout
-        self._blksize = negotiated.blksize
-        self._window = negotiated.running_window
+        self._adopt(negotiated)
         self._total = size
         if oack:
             self._set_state(Input.ACCEPT_WITH_OACK)
@@ -99,12 +109,6 @@ class ServerRead(Sender):
             self._set_state(Input.ACCEPT)
             self._events.append(OptionsNegotiated(negotiated, {}))
             self._start_sending(negotiated, now)
-
-    def reject(self, code: int, message: str) -> None:
-        """Refuse the request with an ERROR (e.g. 1 file not found, 2 access violation)."""
-        if self._state is not State.PENDING:
-            raise LocalProtocolError(f"reject() on a transfer that is {self._state.value}")
-        self._fail(code, message, self._now, reason="rejected", send=True)
 
     def _on_datagram(
         self, opcode: int, number: int, data: bytes | bytearray | memoryview, now: float
@@ -134,7 +138,7 @@ class ServerRead(Sender):
             self._retransmit_data()
 
 
-class ServerWrite(Receiver):
+class ServerWrite(_Server, Receiver):
     """Receive one WRQ: data arrives as ``DataReceived`` events and is acknowledged for you."""
 
     _role = Role.SERVER_WRITE
@@ -162,8 +166,7 @@ class ServerWrite(Receiver):
         A ``tsize`` over ``policy.max_upload_size`` is refused with ERROR 3 instead (the
         transfer fails; a ``TransferFailed`` event says so).
         """
-        if self._state is not State.PENDING:
-            raise LocalProtocolError(f"accept() on a transfer that is {self._state.value}")
+        self._check_pending("accept")
         self._now = now
         try:
             oack, negotiated = negotiate(self._requested, self._policy, is_read=False)
@@ -181,12 +184,6 @@ class ServerWrite(Receiver):
         self._events.append(OptionsNegotiated(negotiated, dict(oack)))
         self._send(self._first)
         self._arm(now)
-
-    def reject(self, code: int, message: str) -> None:
-        """Refuse the request with an ERROR (e.g. 2 access violation, 6 file exists)."""
-        if self._state is not State.PENDING:
-            raise LocalProtocolError(f"reject() on a transfer that is {self._state.value}")
-        self._fail(code, message, self._now, reason="rejected", send=True)
 
     def _on_datagram(
         self, opcode: int, number: int, data: bytes | bytearray | memoryview, now: float

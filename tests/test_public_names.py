@@ -1,5 +1,5 @@
-"""The public names of ``ciscocfg.migrate`` and ``ciscocfg.provision`` match their ``__all__``
-and the signatures other tools rely on (shared API list)."""
+"""The public names of the firmware, small-file, migrate and provision modules match their
+``__all__`` and the names and signatures other tools rely on (shared API list)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,16 @@ import inspect
 
 import pytest
 
-MODULES = ["ciscocfg.migrate", "ciscocfg.provision"]
-
+#: Module -> the names other tools rely on.
 API = {
+    "ciscocfg.firmware": {"parse", "FirmwareImage", "Protocol", "upgrade_path"},
+    "ciscocfg.os79xx": {"loads", "OsImage", "validate"},
+    "ciscocfg.ringlist": {"loads", "RingList", "Ring", "validate"},
+    "ciscocfg.ringtone": {"validate", "from_wav"},
     "ciscocfg.migrate": {"cnf_to_sepxml", "sepxml_to_cnf"},
     "ciscocfg.provision": {"check", "check_tree", "check_tftp"},
 }
+MODULES = list(API)
 
 
 @pytest.mark.parametrize("name", MODULES)
