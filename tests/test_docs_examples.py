@@ -241,6 +241,9 @@ def test_page_examples_run(page: Path, workdir: Path, capsys: pytest.CaptureFixt
         if block.lang in {"python", "pycon"} and not _NOT_RUN.search(block.marker)
     ]
     assert counts["python"] + counts["pycon"] + counts["file"] >= len(runnable), counts
+    # Every fence names its language: a block without one is prose between two fences paired
+    # wrongly (a lost opening fence), which would hide the code after it from this test.
+    assert [block.name for block in blocks(page) if not block.lang] == []
     if relative == "docs/howto/dialplan.md":
         # The page's own pytest table ran, one call per row.
         assert counts["tests"] == 4, counts
