@@ -1,4 +1,5 @@
-"""The Python examples of the tutorial, the how-to guides and the README run as written.
+"""The Python examples of the tutorial, the how-to guides, the format pages and the README run
+as written.
 
 Each page's code blocks run in order in one namespace, in a temporary directory holding a copy of
 ``examples/tftproot`` (as ``examples/tftproot``, and its files at the top too, as a TFTP root of
@@ -221,6 +222,7 @@ PAGES = [
     PROJECT_ROOT / "README.md",
     PROJECT_ROOT / "docs" / "tutorial.md",
     *sorted((PROJECT_ROOT / "docs" / "howto").glob("*.md")),
+    *sorted((PROJECT_ROOT / "docs" / "formats").glob("*.md")),
 ]
 
 
@@ -239,6 +241,9 @@ def test_page_examples_run(page: Path, workdir: Path, capsys: pytest.CaptureFixt
         if block.lang in {"python", "pycon"} and not _NOT_RUN.search(block.marker)
     ]
     assert counts["python"] + counts["pycon"] + counts["file"] >= len(runnable), counts
+    # Every fence names its language: a block without one is prose between two fences paired
+    # wrongly (a lost opening fence), which would hide the code after it from this test.
+    assert [block.name for block in blocks(page) if not block.lang] == []
     if relative == "docs/howto/dialplan.md":
         # The page's own pytest table ran, one call per row.
         assert counts["tests"] == 4, counts
@@ -326,3 +331,40 @@ def test_embed_tftp_page_server_serves_the_tree(workdir: Path) -> None:
         out, err = server.communicate(timeout=10)
     assert "sent SIP0012D9A1B2C3.cnf: 738 bytes in 2 blocks" in out, (out, err)
     assert "failed SEP0012D9A1B2C3.cnf.xml: file not found" in out
+
+
+def test_tftp_page_select_loop_serves_its_generated_config(workdir: Path) -> None:
+    """The ``select`` loop of the TFTP format page, run as a script on a free loopback port."""
+    page = PROJECT_ROOT / "docs" / "formats" / "tftp.md"
+    with in_directory(workdir):
+        run_page(page, workdir)
+    script = workdir / "select_server.py"
+    assert script.exists()
+    port = _free_udp_port()
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "PYTHONUNBUFFERED": "1"}
+    server = subprocess.Popen(
+        [sys.executable, str(script), str(port)],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+
+        async def fetch(name: str) -> bytes:
+            result = await aio.download("127.0.0.1", name, port=port)
+            assert result.data is not None  # no target given: the bytes come back
+            return result.data
+
+        _wait_until_bound(port, server)
+        generated = asyncio.run(fetch("SEP001122334455.cnf.xml"))
+        assert generated == b"<device><deviceProtocol>SIP</deviceProtocol></device>\n"
+        with pytest.raises(aio.TransferError) as missing:
+            asyncio.run(fetch("SIPDefault.cnf"))
+        assert missing.value.code == 1
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=10)
+    assert "SEP001122334455.cnf.xml TransferComplete(" in out, (out, err)
+    assert "SIPDefault.cnf TransferFailed(" in out, (out, err)

@@ -117,6 +117,16 @@ def test_empty_tree(tmp_path: Path) -> None:
     assert [d.code for d in check(tmp_path / "tftp")] == ["PRV001"]
 
 
+def test_a_root_that_is_not_a_folder_is_refused_not_read_as_an_empty_tree(tmp_path: Path) -> None:
+    # A mistyped root must not come back as "no phone is provisioned" (PRV001).
+    with pytest.raises(FileNotFoundError) as missing:
+        check(tmp_path / "tfpt")
+    assert missing.value.filename == str(tmp_path / "tfpt")
+    (tmp_path / "OS79XX.TXT").write_bytes(b"P0S3-08-2-00\r\n")
+    with pytest.raises(NotADirectoryError):
+        check_tree(tmp_path / "OS79XX.TXT")
+
+
 def test_79x1_tree(tmp_path: Path) -> None:
     root = tmp_path / "tftp"
     root.mkdir()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -263,8 +264,9 @@ def check_tree(
     ``model`` (``"7940"``, ``"7961"`` ...) is the phone model of the tree: it sets how many
     lines the ``.cnf`` files may use, the firmware family ``SEP<MAC>.cnf.xml`` may name, and
     which ``loadInformation<ID>`` of ``XMLDefault.cnf.xml`` a 79x1 without its own file reads.
-    Raises :class:`~ciscocfg.ParseError` when ``running`` is not an image name and
-    ``ValueError`` when ``mac`` is not a MAC address or ``model`` not a known model.
+    Raises :class:`~ciscocfg.ParseError` when ``running`` is not an image name,
+    ``ValueError`` when ``mac`` is not a MAC address or ``model`` not a known model, and
+    ``FileNotFoundError`` or ``NotADirectoryError`` when ``root`` is not a folder.
     """
     known = phone_model(model) if model is not None else None
     if running is not None:
@@ -272,6 +274,12 @@ def check_tree(
 
         firmware.parse(running)  # a name that is not an image is the caller's mistake
     base = Path(root)
+    # os.walk yields nothing for a missing folder: a mistyped root would otherwise read as a
+    # tree that provisions no phone (PRV001), sending the reader after the wrong problem.
+    if not base.exists():
+        raise FileNotFoundError(errno.ENOENT, "no such TFTP root", str(base))
+    if not base.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "the TFTP root is not a folder", str(base))
     listing = _listing(base)
     phones, naming = phones_in(listing)
     shared: list[Diagnostic] = []
