@@ -245,3 +245,11 @@ def test_any_text_migrates_and_every_line_is_accounted_for(lines: list[str], mod
         if type(line) is cnf.InvalidLine:
             assert number in reported
     assert _accounted([phone], findings, back) == [], entries
+
+
+def test_finding_about_the_whole_config_names_the_phone_file() -> None:
+    default = cnf.loads("proxy1_address: 10.0.0.5\n", source="SIPDefault.cnf")
+    phone = cnf.loads("phone_label: desk\n", source="SIP001122334455.cnf")
+    _, findings = cnf_to_sepxml(phone, default, model="7961")
+    no_line = [d for d in findings if d.code == "MIG017"]
+    assert [d.source for d in no_line] == ["SIP001122334455.cnf"]

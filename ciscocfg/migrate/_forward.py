@@ -70,6 +70,9 @@ class _Converter:
         self.diagnostics: list[Diagnostic] = []
         self.device = Node("device")
         self.device.ensure("deviceProtocol").text = "SIP"
+        #: The file a finding about the whole config is charged to: the last layer read, which
+        #: is the phone's own SIP<MAC>.cnf when there is one.
+        self.source: str | None = None
 
     def report(
         self,
@@ -85,7 +88,7 @@ class _Converter:
                 severity,
                 message,
                 line=entry.line if entry else None,
-                source=entry.source if entry else None,
+                source=entry.source if entry else self.source,
                 suggestion=suggestion,
             )
         )
@@ -391,6 +394,7 @@ def convert(layers: Iterable[Iterable[Entry]], model: PhoneModel) -> tuple[Node,
     effective: dict[str, Entry] = {}
     for entries in layers:
         for entry in entries:
+            conv.source = entry.source
             earlier = effective.get(entry.key)
             if earlier is not None:
                 if earlier.source == entry.source:
