@@ -294,43 +294,67 @@ def _wait_until_bound(port: int, server: subprocess.Popen[str]) -> None:
     raise AssertionError(f"the server did not bind port {port}: exit status {server.poll()}")
 
 
+@dataclass
+class PageServer:
+    """A server script written by a docs page, running on a free loopback port."""
+
+    port: int
+    process: subprocess.Popen[str]
+    out: str = ""
+    err: str = ""
+
+    def fetch(self, name: str) -> bytes:
+        async def download() -> bytes:
+            result = await aio.download("127.0.0.1", name, port=self.port)
+            assert result.data is not None  # no target given: the bytes come back
+            return result.data
+
+        return asyncio.run(download())
+
+
+@contextlib.contextmanager
+def page_server(workdir: Path, script: str, *args: str) -> Iterator[PageServer]:
+    """Run ``script`` (written by a page) with ``args`` and a free port; stop it afterwards.
+
+    The script imports ciscocfg the way a reader's would: from the environment the tests run
+    in (the installed wheel in CI), never from a path forced here.
+    """
+    path = workdir / script
+    assert path.exists()
+    port = _free_udp_port()
+    process = subprocess.Popen(
+        [sys.executable, str(path), *args, str(port)],
+        cwd=workdir,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    server = PageServer(port, process)
+    try:
+        _wait_until_bound(port, process)
+        yield server
+    finally:
+        process.terminate()
+        server.out, server.err = process.communicate(timeout=10)
+
+
 def test_embed_tftp_page_server_serves_the_tree(workdir: Path) -> None:
     """The threaded server of the embedding how-to, run as the page runs it."""
     page = PROJECT_ROOT / "docs" / "howto" / "embed-tftp.md"
     with in_directory(workdir):
         run_page(page, workdir)
-    script = workdir / "tiny_tftpd.py"
-    assert script.exists()
-    port = _free_udp_port()
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "PYTHONUNBUFFERED": "1"}
-    server = subprocess.Popen(
-        [sys.executable, str(script), str(workdir / "examples" / "tftproot"), str(port)],
-        cwd=workdir,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-
-        async def fetch(name: str) -> bytes:
-            result = await aio.download("127.0.0.1", name, port=port)
-            assert result.data is not None  # no target given: the bytes come back
-            return result.data
-
-        _wait_until_bound(port, server)
+    tree = str(workdir / "examples" / "tftproot")
+    with page_server(workdir, "tiny_tftpd.py", tree) as server:
         wanted = EXAMPLE_TREE / "SIP0012D9A1B2C3.cnf"
-        assert asyncio.run(fetch(wanted.name)) == wanted.read_bytes()
+        assert server.fetch(wanted.name) == wanted.read_bytes()
         with pytest.raises(aio.TransferError) as missing:
-            asyncio.run(fetch("SEP0012D9A1B2C3.cnf.xml"))
+            server.fetch("SEP0012D9A1B2C3.cnf.xml")
         assert missing.value.code == 1  # "file not found": the loader goes on with its hunt
         ring = EXAMPLE_TREE / "LowBell.raw"
-        assert asyncio.run(fetch(ring.name)) == ring.read_bytes()
-    finally:
-        server.terminate()
-        out, err = server.communicate(timeout=10)
-    assert "sent SIP0012D9A1B2C3.cnf: 738 bytes in 2 blocks" in out, (out, err)
-    assert "failed SEP0012D9A1B2C3.cnf.xml: file not found" in out
+        assert server.fetch(ring.name) == ring.read_bytes()
+    assert "sent SIP0012D9A1B2C3.cnf: 738 bytes in 2 blocks" in server.out, server
+    assert "failed SEP0012D9A1B2C3.cnf.xml: file not found" in server.out
 
 
 def test_tftp_page_select_loop_serves_its_generated_config(workdir: Path) -> None:
@@ -338,33 +362,11 @@ def test_tftp_page_select_loop_serves_its_generated_config(workdir: Path) -> Non
     page = PROJECT_ROOT / "docs" / "formats" / "tftp.md"
     with in_directory(workdir):
         run_page(page, workdir)
-    script = workdir / "select_server.py"
-    assert script.exists()
-    port = _free_udp_port()
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "PYTHONUNBUFFERED": "1"}
-    server = subprocess.Popen(
-        [sys.executable, str(script), str(port)],
-        cwd=workdir,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-
-        async def fetch(name: str) -> bytes:
-            result = await aio.download("127.0.0.1", name, port=port)
-            assert result.data is not None  # no target given: the bytes come back
-            return result.data
-
-        _wait_until_bound(port, server)
-        generated = asyncio.run(fetch("SEP001122334455.cnf.xml"))
+    with page_server(workdir, "select_server.py") as server:
+        generated = server.fetch("SEP001122334455.cnf.xml")
         assert generated == b"<device><deviceProtocol>SIP</deviceProtocol></device>\n"
         with pytest.raises(aio.TransferError) as missing:
-            asyncio.run(fetch("SIPDefault.cnf"))
+            server.fetch("SIPDefault.cnf")
         assert missing.value.code == 1
-    finally:
-        server.terminate()
-        out, err = server.communicate(timeout=10)
-    assert "SEP001122334455.cnf.xml TransferComplete(" in out, (out, err)
-    assert "SIPDefault.cnf TransferFailed(" in out, (out, err)
+    assert "SEP001122334455.cnf.xml TransferComplete(" in server.out, server
+    assert "SIPDefault.cnf TransferFailed(" in server.out, server
