@@ -264,10 +264,6 @@ async def upload(
         content = source
     try:
         size = content_size(content, netascii) if tsize else None
-        if tsize and netascii and isinstance(content, bytes | bytearray | memoryview):
-            from ciscocfg.tftp import encoded_size
-
-            size = encoded_size([content])
         sock = make_socket(family, "::" if family == socket.AF_INET6 else "0.0.0.0")
         asked = _options(blksize, windowsize, timeout, None, options)
         try:

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable
 from pathlib import Path
 from typing import IO, Protocol, TypeAlias, runtime_checkable
 
-from ciscocfg.tftp import NetasciiDecoder, NetasciiEncoder
+from ciscocfg.tftp import NetasciiDecoder, NetasciiEncoder, encoded_size
 
 __all__ = [
     "AtomicFile",
@@ -62,7 +62,7 @@ def content_size(content: object, netascii: bool) -> int | None:
     translated size is not announced).
     """
     if isinstance(content, bytes | bytearray | memoryview):
-        return None if netascii else len(content)
+        return encoded_size([content]) if netascii else len(content)
     if netascii:
         return None
     fileno = getattr(content, "fileno", None)
