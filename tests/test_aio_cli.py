@@ -32,7 +32,7 @@ def test_serve_get_put_and_stop_on_ctrl_c(tmp_path: Path) -> None:
     data = os.urandom(300_000)
     (root / "SEP0011BB73AD61.cnf.xml").write_bytes(data)
     port = free_udp_port()
-    server = _serve(root, port, "--allow-write", "--max-upload", "1M")
+    server = _serve(root, port, "--allow-write", "--max-upload", "1M", "--busy-poll", "200")
     try:
         wait_for_tftp("127.0.0.1", port)
         out = tmp_path / "got.xml"
@@ -97,7 +97,7 @@ def test_serve_stops_on_sigterm_with_a_transfer_in_flight(tmp_path: Path) -> Non
 
 def test_get_missing_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     port = free_udp_port()
-    server = _serve(tmp_path, port, "-q")
+    server = _serve(tmp_path, port, "-q", "--busy-poll", "0")
     try:
         wait_for_tftp("127.0.0.1", port)
         out = tmp_path / "nothing"
@@ -113,6 +113,14 @@ def test_get_missing_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 def test_serve_refuses_a_missing_root(tmp_path: Path) -> None:
     assert main(["serve", str(tmp_path / "absent")]) == 2
+
+
+@pytest.mark.parametrize("value", ["-1", "nan"])
+def test_serve_refuses_a_negative_busy_poll(
+    tmp_path: Path, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", str(tmp_path), "--busy-poll", value]) == 2
+    assert "--busy-poll must be >= 0" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,8 @@ in the I/O-free :mod:`ciscocfg.tftp`.
   requested name (``SEP<MAC>.cnf.xml`` from a database ...), uploads only when enabled.
 * :func:`download` and :func:`upload` are the client side.
 * :func:`resolve` is the path policy the server applies to every requested name.
+* :func:`run` and :func:`new_event_loop` give a loop that polls briefly before it sleeps
+  (:class:`BusyPollSelector`), which roughly halves a lock-step round trip on fast links.
 
 See ``docs/howto/serve.md``.
 """
@@ -14,6 +16,7 @@ See ``docs/howto/serve.md``.
 from __future__ import annotations
 
 from ciscocfg.aio._client import DEFAULT_RETRY, Download, download, upload
+from ciscocfg.aio._loop import DEFAULT_BUSY_POLL, BusyPollSelector, new_event_loop, run
 from ciscocfg.aio._paths import PathRejected, resolve, resolve_upload
 from ciscocfg.aio._records import TransferError, TransferRecord
 from ciscocfg.aio._server import (
@@ -26,9 +29,11 @@ from ciscocfg.aio._server import (
 from ciscocfg.aio._sources import AtomicFile, Content, UploadSink
 
 __all__ = [
+    "DEFAULT_BUSY_POLL",
     "DEFAULT_MAX_UPLOAD",
     "DEFAULT_RETRY",
     "AtomicFile",
+    "BusyPollSelector",
     "Content",
     "Download",
     "PathRejected",
@@ -40,7 +45,9 @@ __all__ = [
     "UploadSink",
     "WriteHandler",
     "download",
+    "new_event_loop",
     "resolve",
     "resolve_upload",
+    "run",
     "upload",
 ]

@@ -70,6 +70,12 @@ def register(subparsers: Any) -> None:
         help="look names up exactly as spelled (default: ignore case, as phones spell MACs "
         "both ways)",
     )  # fmt: skip
+    parser.add_argument(
+        "--busy-poll", type=float, default=None, metavar="USEC",
+        help="after each packet, poll for up to USEC microseconds before sleeping; it turns "
+        "itself off while peers answer slower than that (default: 100 on more than one CPU; "
+        "0 never polls)",
+    )  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="log only problems")
     parser.set_defaults(handler=_run)
 
@@ -79,7 +85,7 @@ def _run(args: argparse.Namespace) -> int:
     import os
     import signal
 
-    from ciscocfg.aio import TftpServer
+    from ciscocfg.aio import TftpServer, run
     from ciscocfg.tftp import ServerPolicy
 
     if not os.path.isdir(args.root):
@@ -90,6 +96,10 @@ def _run(args: argparse.Namespace) -> int:
         format="%(asctime)s %(levelname)s %(message)s",
         stream=sys.stderr,
     )
+    if args.busy_poll is not None and not args.busy_poll >= 0:
+        print(f"ciscocfg serve: --busy-poll must be >= 0, not {args.busy_poll}", file=sys.stderr)
+        return 2
+    busy_poll = None if args.busy_poll is None else args.busy_poll * 1e-6
     try:
         policy = ServerPolicy(
             max_blksize=args.max_blksize,
@@ -131,5 +141,5 @@ def _run(args: argparse.Namespace) -> int:
             loop.add_signal_handler(signum, stop)
         await server.serve_forever()
 
-    asyncio.run(main())
+    run(main(), busy_poll=busy_poll)
     return 0

@@ -184,11 +184,13 @@ def check_tftp(
     retries: int = 2,
 ) -> list[Diagnostic]:
     """:func:`check_tftp_async` run to completion; every finding, in reading order."""
-    import asyncio
+    from ciscocfg.aio import run
 
-    report = asyncio.run(
+    # A client's waits are not worth spinning for: one plain loop, as asyncio.run gives.
+    report = run(
         check_tftp_async(
             host, port, mac=mac, family=family, running=running, model=model, retries=retries
-        )
+        ),
+        busy_poll=0,
     )
     return report.diagnostics
