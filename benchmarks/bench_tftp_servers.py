@@ -5,9 +5,11 @@ and 8192 and, where the client can ask (atftp), with windows of 8 and 16 blocks.
 median MB/s (10^6 bytes) and the time ratio to tftpd-hpa. A second part counts requests per
 second for a 4 KiB file fetched by many concurrent clients (a fleet of phones booting at once).
 
-Servers: ours (``ciscocfg serve``, its own process), tftpd-hpa, dnsmasq (in a private network
-namespace, as its TFTP port is fixed), atftpd, and the servers of the ``tftp`` and ``tftpy``
-packages. Everything runs on 127.0.0.1.
+Servers: ours (``ciscocfg serve``, its own process, as it starts by default and with
+``--busy-poll 0``), tftpd-hpa, dnsmasq (in a private network namespace, as its TFTP port is
+fixed), atftpd, and the servers of the ``tftp`` and ``tftpy`` packages. Everything runs on
+127.0.0.1. Beside the speed, the CPU time the whole machine spent on each download (client,
+server and kernel, from ``/proc/stat``) shows what busy polling costs.
 
     python benchmarks/bench_tftp_servers.py [--repeats 3] [--quick]
 
@@ -21,6 +23,7 @@ import contextlib
 import os
 import platform
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -51,11 +54,11 @@ BASELINE = "tftpd-hpa"
 
 
 @contextlib.contextmanager
-def ours(root: Path) -> Iterator[RunningServer]:
+def ours(root: Path, *extra: str) -> Iterator[RunningServer]:
     """``ciscocfg serve`` in a process of its own, like the other servers."""
     port = free_udp_port()
     argv = [sys.executable, "-m", "ciscocfg", "serve", str(root), "--port", str(port), "-q"]
-    argv += ["--max-transfers", "2048"]
+    argv += ["--max-transfers", "2048", *extra]
     with _running("ciscocfg", argv, "127.0.0.1", port, root) as server:
         yield server
 
@@ -76,9 +79,21 @@ def client_argv(
     return [*server.prefix, *argv]
 
 
-def runner(argv: list[str]) -> Callable[[], None]:
+def busy_cpu_seconds() -> float:
+    """CPU time the machine has spent working, all CPUs together (not idle, not stolen by the
+    hypervisor for other guests)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        user, nice, system, _idle, _iowait, irq, softirq = map(int, stat.readline().split()[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def runner(argv: list[str], cpu: list[float]) -> Callable[[], None]:
+    """Runs ``argv`` once per call, and appends the machine's CPU time for it to ``cpu``."""
+
     def run() -> None:
+        before = busy_cpu_seconds()
         done = subprocess.run(argv, capture_output=True, timeout=600, check=False)
+        cpu.append(busy_cpu_seconds() - before)
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(argv)}: {done.stderr.decode(errors='replace')}")
 
@@ -151,6 +166,7 @@ def main() -> None:
             path.chmod(0o644)
         servers: dict[str, RunningServer] = {
             "ciscocfg": stack.enter_context(ours(root)),
+            "ciscocfg, no poll": stack.enter_context(ours(root, "--busy-poll", "0")),
             "tftpd-hpa": stack.enter_context(tftpd_hpa_server(root)),
             "dnsmasq": stack.enter_context(dnsmasq_server(root)),
             "atftpd": stack.enter_context(atftpd_server(root)),
@@ -168,20 +184,38 @@ def main() -> None:
         )
         print()
         header = "| client | blksize | window | " + " | ".join(servers) + " |"
+        rule = "|---|---:|---:|" + "---:|" * len(servers)
         print(header)
-        print("|---|---:|---:|" + "---:|" * len(servers))
+        print(rule)
+        cpu_rows: list[str] = []
         for client, blksize, windowsize in settings:
+            cpu: dict[str, list[float]] = {name: [] for name in servers}
             cases = [
-                Case(name, runner(client_argv(client, server, "big.bin", blksize, windowsize)),
-                     units=BIG)
+                Case(
+                    name,
+                    runner(client_argv(client, server, "big.bin", blksize, windowsize), cpu[name]),
+                    units=BIG,
+                )
                 for name, server in servers.items()
-            ]  # fmt: skip
+            ]
             results = compare(cases, baseline=BASELINE, repeats=args.repeats, min_time=0.0)
             cells = [
                 f"{r.units_per_second / 1e6:,.1f} ({r.ratio_to_baseline:.2f}×)" for r in results
             ]
-            print(f"| {client} | {blksize} | {windowsize or 1} | " + " | ".join(cells) + " |",
-                  flush=True)  # fmt: skip
+            setting = f"| {client} | {blksize} | {windowsize or 1} | "
+            print(setting + " | ".join(cells) + " |", flush=True)
+            cpu_cells = [f"{statistics.median(cpu[name]):.2f}" for name in servers]
+            cpu_rows.append(setting + " | ".join(cpu_cells) + " |")
+        print()
+        print(
+            "CPU seconds the machine spent per download (client, server and kernel, all CPUs; "
+            "median):"
+        )
+        print()
+        print(header)
+        print(rule)
+        for row in cpu_rows:
+            print(row)
         print()
         print(
             "4 KiB file, 64 concurrent clients (ciscocfg's own asyncio client, one process, "
