@@ -121,6 +121,31 @@ asyncio.run(main())
 """
 
 
+def process_tree_cpu_seconds(pid: int) -> float:
+    """CPU time of ``pid`` and every process below it, with the children they have reaped
+    (tftpd-hpa forks a process per request; dnsmasq runs under a shell in its namespace)."""
+    parents: dict[int, int] = {}
+    times: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = sum(int(value) for value in fields[11:15])  # utime .. cstime
+    total = 0
+    for process, ticks in times.items():
+        ancestor = process
+        while ancestor not in (pid, 0, 1) and ancestor in parents:
+            ancestor = parents[ancestor]
+        if ancestor == pid:
+            total += ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def requests_per_second(server: RunningServer, clients: int, seconds: float) -> tuple[float, int]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), env.get("PYTHONPATH", "")])
@@ -129,6 +154,48 @@ def requests_per_second(server: RunningServer, clients: int, seconds: float) -> 
     done = subprocess.run(argv, capture_output=True, timeout=120, check=True, env=env)
     rate, failures = done.stdout.split()
     return float(rate), int(failures)
+
+
+def download_tables(
+    servers: dict[str, RunningServer], settings: list[tuple[str, int, int | None]], repeats: int
+) -> None:
+    """The 64 MiB downloads: MB/s with ratios, then the machine's CPU time per download."""
+    print(
+        f"64 MiB download, median of {repeats}; MB/s = 10^6 bytes per second; "
+        f"ratio = time / {BASELINE}'s time (below 1 is faster)."
+    )
+    print()
+    header = "| client | blksize | window | " + " | ".join(servers) + " |"
+    rule = "|---|---:|---:|" + "---:|" * len(servers)
+    print(header)
+    print(rule)
+    cpu_rows: list[str] = []
+    for client, blksize, windowsize in settings:
+        cpu: dict[str, list[float]] = {name: [] for name in servers}
+        cases = [
+            Case(
+                name,
+                runner(client_argv(client, server, "big.bin", blksize, windowsize), cpu[name]),
+                units=BIG,
+            )
+            for name, server in servers.items()
+        ]
+        results = compare(cases, baseline=BASELINE, repeats=repeats, min_time=0.0)
+        cells = [f"{r.units_per_second / 1e6:,.1f} ({r.ratio_to_baseline:.2f}×)" for r in results]
+        setting = f"| {client} | {blksize} | {windowsize or 1} | "
+        print(setting + " | ".join(cells) + " |", flush=True)
+        cpu_cells = [f"{statistics.median(cpu[name]):.2f}" for name in servers]
+        cpu_rows.append(setting + " | ".join(cpu_cells) + " |")
+    print()
+    print(
+        "CPU seconds the machine spent per download (client, server and kernel, all CPUs; median):"
+    )
+    print()
+    print(header)
+    print(rule)
+    for row in cpu_rows:
+        print(row)
+    print()
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
@@ -140,6 +207,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="fewer settings, for a smoke run")
+    parser.add_argument(
+        "--fleet-only", action="store_true", help="only the requests-per-second part"
+    )
     args = parser.parse_args()
 
     settings: list[tuple[str, int, int | None]] = [
@@ -155,6 +225,8 @@ def main() -> None:
     ]
     if args.quick:
         settings = [("curl", 1428, None), ("atftp", 1428, 16)]
+    if args.fleet_only:
+        settings = []
 
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         root = Path(tmp) / "root"
@@ -178,55 +250,32 @@ def main() -> None:
             f"{platform.python_version()}, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')})"
         )
         print()
-        print(
-            f"64 MiB download, median of {args.repeats}; MB/s = 10^6 bytes per second; "
-            f"ratio = time / {BASELINE}'s time (below 1 is faster)."
-        )
-        print()
-        header = "| client | blksize | window | " + " | ".join(servers) + " |"
-        rule = "|---|---:|---:|" + "---:|" * len(servers)
-        print(header)
-        print(rule)
-        cpu_rows: list[str] = []
-        for client, blksize, windowsize in settings:
-            cpu: dict[str, list[float]] = {name: [] for name in servers}
-            cases = [
-                Case(
-                    name,
-                    runner(client_argv(client, server, "big.bin", blksize, windowsize), cpu[name]),
-                    units=BIG,
-                )
-                for name, server in servers.items()
-            ]
-            results = compare(cases, baseline=BASELINE, repeats=args.repeats, min_time=0.0)
-            cells = [
-                f"{r.units_per_second / 1e6:,.1f} ({r.ratio_to_baseline:.2f}×)" for r in results
-            ]
-            setting = f"| {client} | {blksize} | {windowsize or 1} | "
-            print(setting + " | ".join(cells) + " |", flush=True)
-            cpu_cells = [f"{statistics.median(cpu[name]):.2f}" for name in servers]
-            cpu_rows.append(setting + " | ".join(cpu_cells) + " |")
-        print()
-        print(
-            "CPU seconds the machine spent per download (client, server and kernel, all CPUs; "
-            "median):"
-        )
-        print()
-        print(header)
-        print(rule)
-        for row in cpu_rows:
-            print(row)
-        print()
+        if settings:
+            download_tables(servers, settings, args.repeats)
         print(
             "4 KiB file, 64 concurrent clients (ciscocfg's own asyncio client, one process, "
-            "blksize 512, no options), 5 s per server:"
+            f"blksize 512, no options), 5 s per server, median of {args.repeats}; server CPU is "
+            "the server's processes' own time per request:"
         )
         print()
-        print("| server | requests/s | failed |")
-        print("|---|---:|---:|")
-        for name, server in servers.items():
-            rate, failures = requests_per_second(server, 64, 5.0)
-            print(f"| {name} | {rate:,.0f} | {failures} |", flush=True)
+        rates: dict[str, list[float]] = {name: [] for name in servers}
+        costs: dict[str, list[float]] = {name: [] for name in servers}
+        failed: dict[str, int] = dict.fromkeys(servers, 0)
+        for _ in range(args.repeats):
+            for name, server in servers.items():
+                assert server.process is not None
+                before = process_tree_cpu_seconds(server.process.pid)
+                rate, failures = requests_per_second(server, 64, 5.0)
+                spent = process_tree_cpu_seconds(server.process.pid) - before
+                rates[name].append(rate)
+                costs[name].append(spent / max(1.0, rate * 5.0) * 1e6)
+                failed[name] += failures
+        print("| server | requests/s | server CPU per request (µs) | failed |")
+        print("|---|---:|---:|---:|")
+        for name in servers:
+            rate = statistics.median(rates[name])
+            cost = statistics.median(costs[name])
+            print(f"| {name} | {rate:,.0f} | {cost:,.0f} | {failed[name]} |", flush=True)
 
 
 if __name__ == "__main__":

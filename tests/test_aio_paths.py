@@ -136,3 +136,68 @@ def test_any_name_stays_inside_or_fails_cleanly(
         return
     real_root = os.path.realpath(root)
     assert os.path.realpath(path).startswith(real_root + os.sep)
+
+
+def _linked_tree(base: Path) -> Path:
+    """Links inside links: some stay in, some lead out, one loops; the root is a link too."""
+    real = base / "real-root"
+    if real.exists():
+        return base / "root-link"
+    (real / "sub").mkdir(parents=True)
+    (real / "sub" / "file.txt").write_bytes(b"inside")
+    (base / "secret.txt").write_bytes(b"secret")
+    (real / "alias").symlink_to("sub")  # relative, stays inside
+    (real / "sub" / "escape").symlink_to("../../secret.txt")  # relative, leads out
+    (real / "sub" / "up").symlink_to("..")  # the root itself: inside
+    (real / "sub" / "over").symlink_to("../..")  # the root's parent: outside
+    (real / "loop").symlink_to("loop")
+    (base / "root-link").symlink_to(real)
+    return base / "root-link"
+
+
+@pytest.mark.parametrize(
+    ("name", "outcome"),
+    [
+        ("alias/file.txt", "sub/file.txt"),
+        ("ALIAS/FILE.TXT", "sub/file.txt"),
+        ("sub/up/sub/file.txt", "sub/file.txt"),
+        ("alias/escape", PathRejected),
+        ("sub/escape", PathRejected),
+        ("alias/over/secret.txt", PathRejected),
+        ("sub/up/alias/escape", PathRejected),
+        ("loop/x", FileNotFoundError),
+    ],
+)
+def test_links_inside_links(tmp_path: Path, name: str, outcome: object) -> None:
+    root = _linked_tree(tmp_path)
+    if isinstance(outcome, str):
+        resolved = resolve(root, name)
+        assert resolved.read_bytes() == b"inside"
+        assert os.path.realpath(resolved) == os.path.realpath(root / outcome)
+    else:
+        assert isinstance(outcome, type)
+        with pytest.raises((PathRejected, FileNotFoundError)) as caught:
+            resolve(root, name)
+        assert isinstance(caught.value, outcome)
+
+
+COMPONENTS = ["sub", "SUB", "alias", "escape", "up", "over", "loop", "file.txt", "secret.txt"]
+
+
+@given(
+    parts=st.lists(st.sampled_from(COMPONENTS), min_size=1, max_size=6),
+    leading_slash=st.booleans(),
+    upload=st.booleans(),
+)
+def test_any_walk_through_links_stays_inside_or_fails_cleanly(
+    tmp_path_factory: pytest.TempPathFactory, parts: list[str], leading_slash: bool, upload: bool
+) -> None:
+    root = _linked_tree(tmp_path_factory.getbasetemp() / "links")
+    name = "/" * leading_slash + "/".join(parts)
+    try:
+        path = (resolve_upload if upload else resolve)(root, name)
+    except (PathRejected, FileNotFoundError):
+        return
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(path)
+    assert real == real_root or real.startswith(real_root + os.sep)

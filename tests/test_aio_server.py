@@ -475,3 +475,24 @@ def test_flood_of_garbage_does_not_stop_a_real_client(tmp_path: Path, client: st
         assert counts[0] > 100
         # And it still answers normally afterwards.
         assert client_get("busybox", served.host, served.port, "f.bin", tmp_path) == data
+
+
+def test_folders_fifos_and_looping_links_are_answered_at_once(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    os.mkfifo(tmp_path / "pipe")  # opening it for reading would wait for a writer
+    (tmp_path / "loop").symlink_to("loop")
+    (tmp_path / "ok.cnf").write_bytes(b"image: P0S3-08-2-00\n")
+
+    async def outcome(port: int, name: str) -> int | bytes:
+        try:
+            got = await download("127.0.0.1", name, port=port)
+        except TransferError as exc:
+            return exc.code
+        assert got.data is not None
+        return got.data
+
+    async def main() -> list[int | bytes]:
+        async with TftpServer(tmp_path, host="127.0.0.1", port=0) as server:
+            return [await outcome(server.port, name) for name in ["sub", "pipe", "loop", "ok.cnf"]]
+
+    assert _run(asyncio.wait_for(main(), 20)) == [1, 2, 1, b"image: P0S3-08-2-00\n"]

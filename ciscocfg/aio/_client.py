@@ -122,7 +122,9 @@ async def _drive(
     mode: str,
 ) -> TransferRecord:
     loop = asyncio.get_running_loop()
-    pump = Pump(loop, sock, engine, run.on_event)
+    pump = Pump(
+        loop, sock, engine, run.on_event, batch=1 if isinstance(engine, ClientWrite) else 64
+    )
     run.pump = pump
     try:
         pump.flush()

@@ -133,7 +133,8 @@ def run(main: Coroutine[Any, Any, _T], *, busy_poll: float | None = None) -> _T:
     if sys.version_info >= (3, 11):
         with asyncio.Runner(loop_factory=lambda: new_event_loop(busy_poll)) as runner:
             return runner.run(main)
-    loop = new_event_loop(busy_poll)  # pragma: no cover - Python 3.10
+    # Python 3.10 has no Runner: the same steps by hand.
+    loop = new_event_loop(busy_poll)
     try:
         asyncio.set_event_loop(loop)
         return loop.run_until_complete(main)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 
 __all__ = ["MAX_COMPONENT_BYTES", "MAX_NAME_BYTES", "PathRejected", "resolve", "resolve_upload"]
@@ -36,6 +37,7 @@ MAX_NAME_BYTES = 1024
 
 _DEVICE = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$")
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class PathRejected(Exception):
@@ -53,7 +55,7 @@ def _components(name: str) -> list[str]:
         raise PathRejected(name, "empty name")
     if len(name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
         raise PathRejected(name, "name too long")
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+    if _CONTROL.search(name):
         raise PathRejected(name, "control character in name")
     if "\\" in name:
         raise PathRejected(name, "backslash in name")
@@ -81,6 +83,13 @@ def _inside(root_real: str, path: str) -> bool:
     return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
 
 
+def _lstat(path: str) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except (OSError, ValueError):
+        return None
+
+
 def _find_ignoring_case(folder: str, part: str) -> str | None:
     """The entry of ``folder`` spelled like ``part`` ignoring case (first in sorted order)."""
     wanted = part.casefold()
@@ -99,33 +108,55 @@ def _absolute(name: str) -> bool:
 
 
 def _walk(
-    root: Path,
+    root_real: str,
     parts: list[str],
     case_insensitive: bool,
     *,
     last_may_miss: bool,
     absolute: bool = False,
 ) -> str:
-    root_real = os.path.realpath(root)
+    """Follow ``parts`` down from ``root_real`` (a real path), one ``lstat`` per component.
+
+    Only a symbolic link needs its real path checked: ``..`` and ``.`` are refused before, so an
+    entry that is not a link lies in the real directory of its parent, which is inside the root.
+    """
     current = root_real
+    last = len(parts) - 1
     for index, part in enumerate(parts):
         candidate = os.path.join(current, part)
-        if not os.path.lexists(candidate) and case_insensitive:
+        info = _lstat(candidate)
+        if info is None and case_insensitive:
             found = _find_ignoring_case(current, part)
             if found is not None:
                 candidate = os.path.join(current, found)
-        is_last = index == len(parts) - 1
-        if absolute and index == 0 and not is_last and not os.path.isdir(candidate):
+                info = _lstat(candidate)
+        is_last = index == last
+        if absolute and index == 0 and not is_last and not _is_dir(candidate, info):
             # `/etc/passwd` or `/srv/other/secret`: the client means the server's file system,
             # not a folder of the tree, so this is an access violation, not a missing file.
             raise PathRejected("/" + "/".join(parts), "absolute path outside the root")
-        if os.path.lexists(candidate):
-            if not _inside(root_real, candidate):
+        if info is not None:
+            if stat.S_ISLNK(info.st_mode) and not _inside(root_real, candidate):
                 raise PathRejected("/".join(parts), "symbolic link leads out of the root")
         elif not (is_last and last_may_miss):
             raise FileNotFoundError(candidate)
         current = candidate
     return current
+
+
+def _is_dir(path: str, info: os.stat_result | None) -> bool:
+    if info is None:
+        return False
+    if stat.S_ISLNK(info.st_mode):
+        return os.path.isdir(path)
+    return stat.S_ISDIR(info.st_mode)
+
+
+def resolve_in(root_real: str, name: str, *, case_insensitive: bool, upload: bool) -> str:
+    """:func:`resolve` (or :func:`resolve_upload`) below a root given by its real path, for a
+    server that takes the real path of its root once rather than for every request."""
+    parts = _components(name)
+    return _walk(root_real, parts, case_insensitive, last_may_miss=upload, absolute=_absolute(name))
 
 
 def resolve(root: str | os.PathLike[str], name: str, *, case_insensitive: bool = True) -> Path:
@@ -134,10 +165,8 @@ def resolve(root: str | os.PathLike[str], name: str, *, case_insensitive: bool =
     Raises :class:`PathRejected` for a name that is refused by policy and
     :class:`FileNotFoundError` when the name is acceptable but nothing is there.
     """
-    parts = _components(name)
-    return Path(
-        _walk(Path(root), parts, case_insensitive, last_may_miss=False, absolute=_absolute(name))
-    )
+    real = os.path.realpath(root)
+    return Path(resolve_in(real, name, case_insensitive=case_insensitive, upload=False))
 
 
 def resolve_upload(
@@ -148,7 +177,5 @@ def resolve_upload(
     The directory it goes into must exist; no directory is created for a client. Raises
     :class:`PathRejected` or :class:`FileNotFoundError` like :func:`resolve`.
     """
-    parts = _components(name)
-    return Path(
-        _walk(Path(root), parts, case_insensitive, last_may_miss=True, absolute=_absolute(name))
-    )
+    real = os.path.realpath(root)
+    return Path(resolve_in(real, name, case_insensitive=case_insensitive, upload=True))

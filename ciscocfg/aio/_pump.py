@@ -4,6 +4,10 @@ The hot path, per readable event: receive every datagram that is waiting (up to 
 one reused buffer, feed each to the engine and hand its events to the owner at once (a DATA
 payload is a view into that buffer and is consumed before the next receive), then send the whole
 outbox, then move the timer only if the engine's deadline changed. Nothing here logs per packet.
+
+A sending engine (a download served, an upload made) expects one ACK per window, so its batch is
+one datagram: looking again would only cost a receive that fails. Anything more that is waiting
+keeps the socket readable and is read on the loop's next turn.
 """
 
 from __future__ import annotations
@@ -48,15 +52,22 @@ class Engine(Protocol):
     def done(self) -> bool: ...
 
 
+#: Where the system can, the socket is made non-blocking as it is created (one call less).
+_NONBLOCK_TYPE = socket.SOCK_DGRAM | getattr(socket, "SOCK_NONBLOCK", 0)
+#: The buffer sizes a new UDP socket gets, per option, read once (see size_buffers).
+_default_buffers: dict[int, int] = {}
+
+
 def make_socket(family: int, host: str) -> socket.socket:
     """A non-blocking UDP socket on ``host``, port chosen by the kernel (a fresh TID)."""
-    sock = socket.socket(family, socket.SOCK_DGRAM)
+    sock = socket.socket(family, _NONBLOCK_TYPE)
     try:
         if family == socket.AF_INET6 and host in ("::", ""):
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
         sock.bind((host, 0))
-        sock.setblocking(False)
+        if sock.getblocking():  # not already made non-blocking by SOCK_NONBLOCK
+            sock.setblocking(False)
     except BaseException:
         sock.close()
         raise
@@ -64,11 +75,18 @@ def make_socket(family: int, host: str) -> socket.socket:
 
 
 def size_buffers(sock: socket.socket, blksize: int, windowsize: int) -> None:
-    """Make room for about two windows in each direction (the kernel may cap it lower)."""
+    """Make room for about two windows in each direction (the kernel may cap it lower).
+
+    Most transfers (lock-step, small blocks) fit in what every new socket gets; the default is
+    read from the first socket, so that those transfers make no system call here at all.
+    """
     wanted = min(_MAX_SOCKET_BUFFER, 2 * windowsize * (blksize + 4) + 65536)
     for option in (socket.SO_RCVBUF, socket.SO_SNDBUF):
         with contextlib.suppress(OSError):
-            if sock.getsockopt(socket.SOL_SOCKET, option) < wanted:
+            default = _default_buffers.get(option)
+            if default is None:
+                default = _default_buffers[option] = sock.getsockopt(socket.SOL_SOCKET, option)
+            if default < wanted:
                 sock.setsockopt(socket.SOL_SOCKET, option, wanted)
 
 
@@ -86,13 +104,21 @@ class Pump:
         sock: socket.socket,
         engine: Engine,
         on_event: Callable[[Event], None],
+        *,
+        buffer: bytearray | None = None,
+        batch: int = _BATCH,
     ) -> None:
         self.loop = loop
         self.sock = sock
         self.engine = engine
         self.on_event = on_event
         self.finished: asyncio.Future[None] = loop.create_future()
-        self._buffer = bytearray(_BUFFER_SIZE)
+        # Pumps of one loop may share a buffer (see the module's notes); it must hold the
+        # largest datagram, or a long one would be cut short.
+        if buffer is not None and len(buffer) < _BUFFER_SIZE:
+            raise ValueError(f"a receive buffer needs {_BUFFER_SIZE} bytes")
+        self._buffer = buffer if buffer is not None else bytearray(_BUFFER_SIZE)
+        self._batch = range(max(1, batch))
         self._view = memoryview(self._buffer)
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at: float | None = None
@@ -108,20 +134,19 @@ class Pump:
         buffer = self._buffer
         view = self._view
         now = self.loop.time()
-        for _ in range(_BATCH):
+        for _ in self._batch:
             try:
                 size, source = receive(buffer)
             except (BlockingIOError, InterruptedError):
-                break
+                return
             except OSError:
                 # An ICMP error surfacing on the socket; the engine's timer covers the loss.
-                break
+                return
             engine.receive_datagram(view[:size], source, now)
             # Answer at once (lock-step peers wait for it), before looking for more input.
             self.flush()
             if self.finished.done():
                 return
-        self.flush()
 
     def flush(self) -> None:
         """Send what the engine queued, deliver its events, re-arm its timer; close when done."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import errno
 import inspect
 import logging
 import os
@@ -18,7 +19,7 @@ from typing import IO, Any, TypeAlias
 import attrs
 
 from ciscocfg._errors import LocalProtocolError
-from ciscocfg.aio._paths import PathRejected, resolve, resolve_upload
+from ciscocfg.aio._paths import PathRejected, resolve_in
 from ciscocfg.aio._pump import Pump, make_socket, size_buffers
 from ciscocfg.aio._records import TransferRecord, format_peer
 from ciscocfg.aio._sources import AtomicFile, Content, DataSource, Sink, UploadSink, content_size
@@ -53,6 +54,9 @@ logger = logging.getLogger("ciscocfg.aio.server")
 
 #: Uploads larger than this are refused (ERROR 3) unless the server is told otherwise.
 DEFAULT_MAX_UPLOAD = 64 * 1024 * 1024
+
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 @attrs.frozen
@@ -163,6 +167,8 @@ class TftpServer:
         if allow_write and root is None:
             raise ValueError("allow_write needs a root directory to write into")
         self.root = None if root is None else Path(root)
+        self._root_real: str | None = None
+        self._local_host = ""
         self.handler = handler
         self.host = host
         self.allow_write = allow_write
@@ -217,6 +223,7 @@ class TftpServer:
         self._sock = sock
         self._loop.add_reader(sock.fileno(), self._on_request)
         host, port = sock.getsockname()[:2]
+        self._local_host = host
         logger.info("serving TFTP on %s", format_peer((host, port)))
 
     async def serve_forever(self) -> None:
@@ -308,16 +315,18 @@ class TftpServer:
         except LocalProtocolError as exc:
             self._refuse_from_port69(source, ErrorCode.ILLEGAL_OPERATION, str(exc))
             return
-        local = self._sock.getsockname()
         try:
-            sock = make_socket(self._sock.family, local[0])
+            sock = make_socket(self._sock.family, self._local_host)
         except OSError as exc:
             logger.error("cannot open a transfer socket: %s", exc)
             self._refuse_from_port69(source, ErrorCode.NOT_DEFINED, "Server busy")
             return
         key = (source[0], source[1])
         transfer = _Transfer(self, engine, request, source)
-        pump = Pump(loop, sock, engine, transfer.on_event)
+        # One receive buffer for every transfer: the loop runs one callback at a time, and a
+        # payload is consumed before the next datagram is read.
+        batch = 1 if isinstance(engine, ServerRead) else 64
+        pump = Pump(loop, sock, engine, transfer.on_event, buffer=self._buffer, batch=batch)
         transfer.pump = pump
         live = _Live(engine, pump)
         self._live[key] = live
@@ -328,6 +337,13 @@ class TftpServer:
         self._tracker.finished(source)
 
     # --- resolving names -------------------------------------------------------------------
+
+    def _real_root(self) -> str:
+        """The root's real path, taken once (as a chroot would): not again for every request."""
+        if self._root_real is None:
+            assert self.root is not None
+            self._root_real = os.path.realpath(self.root)
+        return self._root_real
 
     async def open_read(self, request: TransferRequest) -> Content:
         """The content for a read request (handler first, then the root directory).
@@ -340,13 +356,33 @@ class TftpServer:
                 return content  # type: ignore[no-any-return]
         if self.root is None:
             raise FileNotFoundError(request.filename)
-        path = resolve(self.root, request.filename, case_insensitive=self.case_insensitive)
-        info = os.stat(path)
-        if stat.S_ISDIR(info.st_mode):
-            raise FileNotFoundError(str(path))
-        if not stat.S_ISREG(info.st_mode):
-            raise PathRejected(request.filename, "not a regular file")
-        return open(path, "rb")
+        path = resolve_in(
+            self._real_root(),
+            request.filename,
+            case_insensitive=self.case_insensitive,
+            upload=False,
+        )
+        try:
+            # Non-blocking, so that a FIFO cannot stall the loop before it is turned away.
+            fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_CLOEXEC)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP or (
+                isinstance(exc, PermissionError) and os.path.isdir(path)
+            ):
+                raise FileNotFoundError(path) from None  # a looping link, a folder on Windows
+            raise
+        try:
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISDIR(mode):
+                raise FileNotFoundError(path)
+            if not stat.S_ISREG(mode):
+                raise PathRejected(request.filename, "not a regular file")
+            # Unbuffered: DataSource reads 64 KiB at a time itself, and a short read of a
+            # regular file is its end, so a small file costs one read.
+            return os.fdopen(fd, "rb", buffering=0)
+        except BaseException:
+            os.close(fd)
+            raise
 
     async def open_write(self, request: TransferRequest) -> UploadSink | IO[bytes]:
         """Where an upload goes (upload handler first, then ``root`` if writes are allowed).
@@ -360,15 +396,18 @@ class TftpServer:
                 return target  # type: ignore[no-any-return]
         if not self.allow_write or self.root is None:
             raise PermissionError("writing is not enabled on this server")
-        path = resolve_upload(self.root, request.filename, case_insensitive=self.case_insensitive)
-        return AtomicFile(path, overwrite=self.overwrite)
+        path = resolve_in(
+            self._real_root(), request.filename, case_insensitive=self.case_insensitive, upload=True
+        )
+        return AtomicFile(Path(path), overwrite=self.overwrite)
 
     # --- bookkeeping -----------------------------------------------------------------------
 
     def report(self, record: TransferRecord) -> None:
         """Log one line for the transfer and call ``on_transfer``."""
         level = logging.INFO if record.ok or record.reason == "rejected" else logging.WARNING
-        logger.log(level, "%s", record.log_line(), extra={"tftp_transfer": record})
+        if logger.isEnabledFor(level):
+            logger.log(level, "%s", record.log_line(), extra={"tftp_transfer": record})
         if self.on_transfer is not None:
             try:
                 self.on_transfer(record)
