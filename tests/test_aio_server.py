@@ -302,6 +302,43 @@ def test_one_log_line_per_transfer(tmp_path: Path, caplog: pytest.LogCaptureFixt
     assert len(lines) <= 4  # plus "serving" and nothing per packet
 
 
+def _abort_after_first_block(port: int, name: str) -> None:
+    """A client that asks for ``name``, takes DATA 1 and gives up with an ERROR."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(5)
+        sock.sendto(b"\0\x01" + name.encode() + b"\0octet\0", ("127.0.0.1", port))
+        _data, transfer = sock.recvfrom(1024)
+        sock.sendto(b"\0\x05\0\x00gave up\0", transfer)
+
+
+def test_quiet_logging_keeps_failures_and_drops_clean_transfers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "f").write_bytes(os.urandom(5000))
+    records: list[TransferRecord] = []
+
+    async def main(on_transfer: Any) -> None:
+        loop = asyncio.get_running_loop()
+        server = TftpServer(tmp_path, host="127.0.0.1", port=0, on_transfer=on_transfer)
+        async with server:
+            await download("127.0.0.1", "f", port=server.port)
+            await loop.run_in_executor(None, _abort_after_first_block, server.port, "f")
+            while server.active_transfers:
+                await asyncio.sleep(0.01)
+
+    with caplog.at_level(logging.WARNING, logger="ciscocfg.aio.server"):
+        _run(main(None))
+    lines = [r for r in caplog.records if hasattr(r, "tftp_transfer")]
+    assert [r.levelno for r in lines] == [logging.WARNING]
+    assert "failed" in lines[0].getMessage()
+    assert "gave up" in lines[0].getMessage()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="ciscocfg.aio.server"):
+        _run(main(records.append))
+    # A hook still gets every record, the clean one too, whatever the log level.
+    assert [record.ok for record in records] == [True, False]
+
+
 TRAVERSALS = [
     "../secret.txt",
     "sub/../../secret.txt",

@@ -83,6 +83,11 @@ WriteHandler: TypeAlias = Callable[
 ]
 
 
+def _log_level(ok: bool, reason: str | None) -> int:
+    """A transfer's log line is a warning when it failed, unless we refused it on purpose."""
+    return logging.INFO if ok or reason == "rejected" else logging.WARNING
+
+
 async def _maybe_await(value: Any) -> Any:
     if inspect.isawaitable(value):
         return await value
@@ -405,7 +410,7 @@ class TftpServer:
 
     def report(self, record: TransferRecord) -> None:
         """Log one line for the transfer and call ``on_transfer``."""
-        level = logging.INFO if record.ok or record.reason == "rejected" else logging.WARNING
+        level = _log_level(record.ok, record.reason)
         if logger.isEnabledFor(level):
             logger.log(level, "%s", record.log_line(), extra={"tftp_transfer": record})
         if self.on_transfer is not None:
@@ -482,6 +487,12 @@ class _Transfer:
         if self.reported or self.pump is None:
             return
         self.reported = True
+        server = self.server
+        failure = self.failure
+        if server.on_transfer is None and not logger.isEnabledFor(
+            _log_level(failure is None, None if failure is None else failure.reason)
+        ):
+            return  # nobody would see the record (``serve -q`` and a clean transfer)
         record = TransferRecord.build(
             self.operation,
             self.request.mode,

@@ -139,6 +139,10 @@ class RequestedOptions:
     extra: dict[str, str] = field(default_factory=dict, hash=False)
 
 
+#: Shared by every request without options (read only, like every RequestedOptions).
+_NOTHING_REQUESTED = RequestedOptions()
+
+
 def _integer(text: str) -> int | None:
     """A decimal integer as options carry it, or ``None`` (no sign, no spaces, no decimals)."""
     if not text or not text.isascii() or not text.isdigit() or len(text) > 20:
@@ -152,6 +156,8 @@ def _within(value: int | None, low: int, high: int) -> int | None:
 
 def parse_options(options: Mapping[str, str]) -> RequestedOptions:
     """Read the options of a request, case-insensitively; bad values count as not requested."""
+    if not options:
+        return _NOTHING_REQUESTED  # a plain RFC 1350 request, what a 79xx loader sends
     spelling: dict[str, str] = {}
     extra: dict[str, str] = {}
     values: dict[str, str] = {}
