@@ -533,3 +533,40 @@ def test_folders_fifos_and_looping_links_are_answered_at_once(tmp_path: Path) ->
             return [await outcome(server.port, name) for name in ["sub", "pipe", "loop", "ok.cnf"]]
 
     assert _run(asyncio.wait_for(main(), 20)) == [1, 2, 1, b"image: P0S3-08-2-00\n"]
+
+
+class _Trickle(io.RawIOBase):
+    """A raw file that hands out at most ``step`` bytes per read, as a pipe or a network file
+    system may, whatever the size asked for."""
+
+    def __init__(self, data: bytes, step: int) -> None:
+        self._data = data
+        self._step = step
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = min(len(buffer), self._step, len(self._data) - self._at)
+        buffer[:size] = self._data[self._at : self._at + size]
+        self._at += size
+        return size
+
+
+@pytest.mark.parametrize("step", [1, 511, 700, 4096])
+@pytest.mark.parametrize("mode", ["octet", "netascii"])
+def test_short_reads_are_not_the_end_of_a_file(step: int, mode: str) -> None:
+    # CRs and LFs fall on every kind of read boundary; 3 000 bytes span several blocks.
+    data = (b"a\rb\r\nc\n" * 430)[:3000]
+
+    async def main() -> bytes | None:
+        def handler(request: TransferRequest) -> Any:
+            return _Trickle(data, step)
+
+        async with TftpServer(handler=handler, host="127.0.0.1", port=0) as server:
+            got = await download("127.0.0.1", "trickle.bin", port=server.port, mode=mode)
+        return got.data
+
+    # netascii goes out as CR NUL and CR LF and comes back as it was (LF is the local line end).
+    assert _run(asyncio.wait_for(main(), 30)) == data

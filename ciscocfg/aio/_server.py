@@ -382,9 +382,9 @@ class TftpServer:
                 raise FileNotFoundError(path)
             if not stat.S_ISREG(mode):
                 raise PathRejected(request.filename, "not a regular file")
-            # Unbuffered: DataSource reads 64 KiB at a time itself, and a short read of a
-            # regular file is its end, so a small file costs one read.
-            return os.fdopen(fd, "rb", buffering=0)
+            # Buffered: its read() goes on until the size asked for or the end, so a short read
+            # (some network file systems give them) is never taken for the end of the file.
+            return os.fdopen(fd, "rb")
         except BaseException:
             os.close(fd)
             raise

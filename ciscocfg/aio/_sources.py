@@ -124,18 +124,24 @@ class DataSource:
             self._whole = None
             engine.supply_eof(now)
         elif self._file is not None:
-            # Read ahead: one read (and one supply) per 64 KiB rather than per block.
+            # Read ahead: one read (and one supply) per 64 KiB rather than per block. Only an
+            # empty read is the end: a raw file or a network file system may return less than
+            # asked for in the middle of a file.
             want = max(max_bytes, _READ_AHEAD)
-            chunk = self._file.read(want)
             encoder = self._encoder
-            if chunk:
-                engine.supply(chunk if encoder is None else encoder.feed(chunk), now)
-            if len(chunk) < want:
-                if encoder is not None:
-                    tail = encoder.flush()
-                    if tail:
-                        engine.supply(tail, now)
-                engine.supply_eof(now)
+            while True:
+                chunk = self._file.read(want)
+                if not chunk:
+                    if encoder is not None:
+                        tail = encoder.flush()
+                        if tail:
+                            engine.supply(tail, now)
+                    engine.supply_eof(now)
+                    return
+                data = chunk if encoder is None else encoder.feed(chunk)
+                if data:  # netascii may hold back a lone CR until it sees what follows
+                    engine.supply(data, now)
+                    return
         elif self._iterator is not None and self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._pull(max_bytes))
 
