@@ -12,7 +12,7 @@ from typing import IO, Any
 
 import attrs
 
-from ciscocfg.aio._pump import Pump, make_socket, size_buffers
+from ciscocfg.aio._pump import Pump, make_socket
 from ciscocfg.aio._records import TransferError, TransferRecord
 from ciscocfg.aio._sources import AtomicFile, DataSource, content_size
 from ciscocfg.tftp import (
@@ -22,7 +22,6 @@ from ciscocfg.tftp import (
     Event,
     NeedData,
     NetasciiDecoder,
-    OptionsNegotiated,
     Progress,
     RetryPolicy,
     TransferComplete,
@@ -100,11 +99,6 @@ class _Run:
             if self.progress is not None:
                 assert isinstance(event, Progress)
                 self.progress(event.bytes, event.total)
-        elif kind is OptionsNegotiated:
-            assert isinstance(event, OptionsNegotiated)
-            assert self.pump is not None
-            negotiated = event.negotiated
-            size_buffers(self.pump.sock, negotiated.blksize, negotiated.running_window)
         elif kind is TransferFailed:
             assert isinstance(event, TransferFailed)
             self.failure = event
@@ -122,9 +116,7 @@ async def _drive(
     mode: str,
 ) -> TransferRecord:
     loop = asyncio.get_running_loop()
-    pump = Pump(
-        loop, sock, engine, run.on_event, batch=1 if isinstance(engine, ClientWrite) else 64
-    )
+    pump = Pump(loop, sock, engine, run.on_event)
     run.pump = pump
     try:
         pump.flush()

@@ -7,7 +7,8 @@ outbox, then move the timer only if the engine's deadline changed. Nothing here 
 
 A sending engine (a download served, an upload made) expects one ACK per window, so its batch is
 one datagram: looking again would only cost a receive that fails. Anything more that is waiting
-keeps the socket readable and is read on the loop's next turn.
+keeps the socket readable and is read on the loop's next turn. Once options are agreed, the pump
+sizes its socket's buffers for the window before the owner sees the event.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
-from ciscocfg.tftp import Address, Event
+from ciscocfg.tftp import Address, ClientWrite, Event, OptionsNegotiated, ServerRead
 
 __all__ = ["Engine", "Pump", "make_socket", "size_buffers"]
+
+#: The engines that send DATA and so receive one ACK per window.
+_SENDERS = (ServerRead, ClientWrite)
 
 #: Largest UDP payload; DATA at blksize 65464 is 65468 bytes.
 _BUFFER_SIZE = 65536
@@ -106,7 +110,6 @@ class Pump:
         on_event: Callable[[Event], None],
         *,
         buffer: bytearray | None = None,
-        batch: int = _BATCH,
     ) -> None:
         self.loop = loop
         self.sock = sock
@@ -118,7 +121,7 @@ class Pump:
         if buffer is not None and len(buffer) < _BUFFER_SIZE:
             raise ValueError(f"a receive buffer needs {_BUFFER_SIZE} bytes")
         self._buffer = buffer if buffer is not None else bytearray(_BUFFER_SIZE)
-        self._batch = range(max(1, batch))
+        self._batch = range(1 if isinstance(engine, _SENDERS) else _BATCH)
         self._view = memoryview(self._buffer)
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at: float | None = None
@@ -164,6 +167,9 @@ class Pump:
             if not events:
                 break  # nothing was handled, so nothing new can have been queued
             for event in events:
+                if type(event) is OptionsNegotiated:
+                    negotiated = event.negotiated
+                    size_buffers(self.sock, negotiated.blksize, negotiated.running_window)
                 self.on_event(event)
         if engine.done:
             self.close()

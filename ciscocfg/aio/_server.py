@@ -20,7 +20,7 @@ import attrs
 
 from ciscocfg._errors import LocalProtocolError
 from ciscocfg.aio._paths import PathRejected, resolve_in
-from ciscocfg.aio._pump import Pump, make_socket, size_buffers
+from ciscocfg.aio._pump import Pump, make_socket
 from ciscocfg.aio._records import TransferRecord, format_peer
 from ciscocfg.aio._sources import AtomicFile, Content, DataSource, Sink, UploadSink, content_size
 from ciscocfg.tftp import (
@@ -28,7 +28,6 @@ from ciscocfg.tftp import (
     ErrorCode,
     Event,
     NeedData,
-    OptionsNegotiated,
     Progress,
     ReadRequest,
     RequestTracker,
@@ -330,8 +329,7 @@ class TftpServer:
         transfer = _Transfer(self, engine, request, source)
         # One receive buffer for every transfer: the loop runs one callback at a time, and a
         # payload is consumed before the next datagram is read.
-        batch = 1 if isinstance(engine, ServerRead) else 64
-        pump = Pump(loop, sock, engine, transfer.on_event, buffer=self._buffer, batch=batch)
+        pump = Pump(loop, sock, engine, transfer.on_event, buffer=self._buffer)
         transfer.pump = pump
         live = _Live(engine, pump)
         self._live[key] = live
@@ -463,11 +461,6 @@ class _Transfer:
                 self.data.need(event.max_bytes)
             except OSError as exc:
                 self.engine.abort(ErrorCode.NOT_DEFINED, f"Cannot read the file: {exc.strerror}")
-        elif kind is OptionsNegotiated:
-            assert isinstance(event, OptionsNegotiated)
-            assert self.pump is not None
-            negotiated = event.negotiated
-            size_buffers(self.pump.sock, negotiated.blksize, negotiated.running_window)
         elif kind is TransferFailed:
             assert isinstance(event, TransferFailed)
             if not self.completed:
