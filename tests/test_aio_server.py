@@ -30,7 +30,7 @@ from ciscocfg.aio import (
     download,
     upload,
 )
-from ciscocfg.tftp import RetryPolicy, ServerPolicy
+from ciscocfg.tftp import Error, ReadRequest, RetryPolicy, ServerPolicy, encode
 
 MAC = "0011BB73AD61"
 
@@ -306,9 +306,9 @@ def _abort_after_first_block(port: int, name: str) -> None:
     """A client that asks for ``name``, takes DATA 1 and gives up with an ERROR."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.settimeout(5)
-        sock.sendto(b"\0\x01" + name.encode() + b"\0octet\0", ("127.0.0.1", port))
+        sock.sendto(encode(ReadRequest(name, "octet", {})), ("127.0.0.1", port))
         _data, transfer = sock.recvfrom(1024)
-        sock.sendto(b"\0\x05\0\x00gave up\0", transfer)
+        sock.sendto(encode(Error(0, "gave up")), transfer)
 
 
 def test_quiet_logging_keeps_failures_and_drops_clean_transfers(
