@@ -570,3 +570,121 @@ def test_short_reads_are_not_the_end_of_a_file(step: int, mode: str) -> None:
 
     # netascii goes out as CR NUL and CR LF and comes back as it was (LF is the local line end).
     assert _run(asyncio.wait_for(main(), 30)) == data
+
+
+def _packet(opcode: int, *fields: bytes | int) -> bytes:
+    """A raw TFTP packet: ints are 16-bit numbers, bytes go as they are."""
+    out = struct.pack("!H", opcode)
+    for value in fields:
+        out += struct.pack("!H", value) if isinstance(value, int) else value
+    return out
+
+
+def _rrq(name: str) -> bytes:
+    return _packet(1, name.encode() + b"\0octet\0")
+
+
+async def _receive(sock: socket.socket) -> tuple[bytes, tuple[Any, ...]]:
+    """One datagram, waited for in a thread (``sock`` blocks, with a timeout)."""
+    return await asyncio.to_thread(sock.recvfrom, 65536)
+
+
+def test_a_repeated_request_does_not_start_a_second_transfer(tmp_path: Path) -> None:
+    # A phone resends its request from the same port when the first answer is slow.
+    (tmp_path / "f").write_bytes(b"a" * 700)
+
+    async def main() -> list[tuple[bytes, tuple[Any, ...]]]:
+        async with TftpServer(tmp_path, host="127.0.0.1", port=0) as server:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+                sock.settimeout(0.5)
+                for _ in range(3):
+                    sock.sendto(_rrq("f"), ("127.0.0.1", server.port))
+                got = [await _receive(sock)]
+                with contextlib.suppress(TimeoutError):
+                    got.append(await _receive(sock))  # a second DATA 1 would come at once
+                assert server.active_transfers == 1
+                tid = got[0][1]
+                sock.sendto(_packet(4, 1), tid)
+                got.append(await _receive(sock))
+                sock.sendto(_packet(4, 2), tid)
+                return got
+
+    got = _run(asyncio.wait_for(main(), 20))
+    assert [packet[:4] for packet, _tid in got] == [_packet(3, 1), _packet(3, 2)]
+    assert got[1][0][4:] == b"a" * 188
+
+
+def test_a_client_may_ask_again_from_the_same_port_at_once(tmp_path: Path) -> None:
+    # A client that got its file (and the kernel, reusing a closed socket's port) may send the
+    # next request from the same port before the server has read the final ACK. The final ACK
+    # and the next request are both waiting when the server's loop next runs.
+    (tmp_path / "a").write_bytes(b"first")
+    (tmp_path / "b").write_bytes(b"second")
+
+    async def main() -> bytes:
+        async with TftpServer(tmp_path, host="127.0.0.1", port=0) as server:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+                sock.settimeout(2)
+                sock.sendto(_rrq("a"), ("127.0.0.1", server.port))
+                first, tid = await _receive(sock)
+                assert first == _packet(3, 1) + b"first"
+                sock.sendto(_packet(4, 1), tid)
+                sock.sendto(_rrq("b"), ("127.0.0.1", server.port))
+                second, new_tid = await _receive(sock)
+                assert new_tid != tid
+                sock.sendto(_packet(4, 1), new_tid)
+                return second
+
+    assert _run(asyncio.wait_for(main(), 20)) == _packet(3, 1) + b"second"
+
+
+def test_a_request_after_an_upload_does_not_wait_for_the_dally(tmp_path: Path) -> None:
+    # After the final ACK of an upload the server stays to answer a repeated final DATA (the
+    # dally, 2 s here). A request from the same port means the client has moved on.
+    (tmp_path / "b").write_bytes(b"second")
+
+    async def main() -> bytes:
+        async with TftpServer(tmp_path, host="127.0.0.1", port=0, allow_write=True) as server:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+                sock.settimeout(0.5)
+                sock.sendto(_packet(2, b"up\0octet\0"), ("127.0.0.1", server.port))
+                ack, tid = await _receive(sock)
+                assert ack == _packet(4, 0)
+                sock.sendto(_packet(3, 1) + b"uploaded", tid)
+                assert (await _receive(sock))[0] == _packet(4, 1)
+                sock.sendto(_rrq("b"), ("127.0.0.1", server.port))
+                data, new_tid = await _receive(sock)
+                sock.sendto(_packet(4, 1), new_tid)
+                return data
+
+    assert _run(asyncio.wait_for(main(), 20)) == _packet(3, 1) + b"second"
+    assert (tmp_path / "up").read_bytes() == b"uploaded"
+
+
+def test_a_subclass_may_answer_reads_and_writes_itself(tmp_path: Path) -> None:
+    stored: dict[str, bytes] = {}
+
+    class Memory(io.BytesIO):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+        def close(self) -> None:
+            stored[self.name] = self.getvalue()
+            super().close()
+
+    class Generated(TftpServer):
+        async def open_read(self, request: TransferRequest) -> bytes:
+            await asyncio.sleep(0)
+            return f"made for {request.filename}\n".encode()
+
+        async def open_write(self, request: TransferRequest) -> io.BytesIO:
+            return Memory(request.filename)
+
+    async def main() -> bytes | None:
+        async with Generated(tmp_path, host="127.0.0.1", port=0) as server:
+            await upload("127.0.0.1", "log.txt", b"uploaded", port=server.port)
+            return (await download("127.0.0.1", "SIP0011BB73AD61.cnf", port=server.port)).data
+
+    assert _run(asyncio.wait_for(main(), 20)) == b"made for SIP0011BB73AD61.cnf\n"
+    assert stored == {"log.txt": b"uploaded"}

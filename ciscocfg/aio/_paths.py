@@ -23,6 +23,7 @@ Policy (see ``docs/howto/serve.md``):
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -49,7 +50,10 @@ class PathRejected(Exception):
         super().__init__(f"{name!r}: {reason}")
 
 
-def _components(name: str) -> list[str]:
+# A fleet of phones asks for the same few names over and over; the lexical check depends on the
+# name alone, so its result is kept (refused names raise, and are not kept).
+@functools.lru_cache(maxsize=1024)
+def _components(name: str) -> tuple[str, ...]:
     """Check ``name`` lexically and split it into its components."""
     if not name:
         raise PathRejected(name, "empty name")
@@ -75,7 +79,7 @@ def _components(name: str) -> list[str]:
             raise PathRejected(name, "Windows device name")
         if part.endswith((".", " ")):
             raise PathRejected(name, "name ends with a dot or a space")
-    return parts
+    return tuple(parts)
 
 
 def _inside(root_real: str, path: str) -> bool:
@@ -109,7 +113,7 @@ def _absolute(name: str) -> bool:
 
 def _walk(
     root_real: str,
-    parts: list[str],
+    parts: tuple[str, ...],
     case_insensitive: bool,
     *,
     last_may_miss: bool,

@@ -31,6 +31,8 @@ _SENDERS = (ServerRead, ClientWrite)
 _BUFFER_SIZE = 65536
 #: Datagrams handled per readable event before giving other transfers a turn.
 _BATCH = 64
+_ONE = range(1)
+_MANY = range(_BATCH)
 #: Socket buffers never grow past this (what tftp-hpa 6.0 caps them at).
 _MAX_SOCKET_BUFFER = 4 * 1024 * 1024
 
@@ -58,8 +60,10 @@ class Engine(Protocol):
 
 #: Where the system can, the socket is made non-blocking as it is created (one call less).
 _NONBLOCK_TYPE = socket.SOCK_DGRAM | getattr(socket, "SOCK_NONBLOCK", 0)
-#: The buffer sizes a new UDP socket gets, per option, read once (see size_buffers).
+#: The buffer sizes a new UDP socket gets, per option, read once (see size_buffers), and
+#: under ``_SMALLEST`` the smaller of the two.
 _default_buffers: dict[int, int] = {}
+_SMALLEST = -1
 
 
 def make_socket(family: int, host: str) -> socket.socket:
@@ -85,6 +89,8 @@ def size_buffers(sock: socket.socket, blksize: int, windowsize: int) -> None:
     read from the first socket, so that those transfers make no system call here at all.
     """
     wanted = min(_MAX_SOCKET_BUFFER, 2 * windowsize * (blksize + 4) + 65536)
+    if wanted <= _default_buffers.get(_SMALLEST, 0):
+        return
     for option in (socket.SO_RCVBUF, socket.SO_SNDBUF):
         with contextlib.suppress(OSError):
             default = _default_buffers.get(option)
@@ -92,14 +98,18 @@ def size_buffers(sock: socket.socket, blksize: int, windowsize: int) -> None:
                 default = _default_buffers[option] = sock.getsockopt(socket.SOL_SOCKET, option)
             if default < wanted:
                 sock.setsockopt(socket.SOL_SOCKET, option, wanted)
+    if socket.SO_RCVBUF in _default_buffers and socket.SO_SNDBUF in _default_buffers:
+        _default_buffers[_SMALLEST] = min(
+            _default_buffers[socket.SO_RCVBUF], _default_buffers[socket.SO_SNDBUF]
+        )
 
 
 class Pump:
     """Moves datagrams between ``sock`` and ``engine`` until the engine is done.
 
     ``on_event`` is called for every event, synchronously, while any DATA payload view is still
-    valid; it may call back into the engine (``supply`` ...). ``finished`` resolves when the
-    engine is done (dally included) and the socket is closed.
+    valid; it may call back into the engine (``supply`` ...). When the engine is done (dally
+    included) the socket is closed, then ``on_close`` is called and ``finished`` resolves.
     """
 
     def __init__(
@@ -110,34 +120,53 @@ class Pump:
         on_event: Callable[[Event], None],
         *,
         buffer: bytearray | None = None,
+        on_close: Callable[[], None] | None = None,
     ) -> None:
         self.loop = loop
         self.sock = sock
         self.engine = engine
         self.on_event = on_event
-        self.finished: asyncio.Future[None] = loop.create_future()
+        self.on_close = on_close
+        # Made when first awaited: a server that only needs ``on_close`` never pays for it.
+        self._finished: asyncio.Future[None] | None = None
         # Pumps of one loop may share a buffer (see the module's notes); it must hold the
         # largest datagram, or a long one would be cut short.
-        if buffer is not None and len(buffer) < _BUFFER_SIZE:
+        if buffer is None:
+            buffer = bytearray(_BUFFER_SIZE)
+        elif len(buffer) < _BUFFER_SIZE:
             raise ValueError(f"a receive buffer needs {_BUFFER_SIZE} bytes")
-        self._buffer = buffer if buffer is not None else bytearray(_BUFFER_SIZE)
-        self._batch = range(1 if isinstance(engine, _SENDERS) else _BATCH)
-        self._view = memoryview(self._buffer)
+        self._buffer = buffer
+        self._view = memoryview(buffer)
+        self._batch = _ONE if isinstance(engine, _SENDERS) else _MANY
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at: float | None = None
         self._closed = False
-        self._backlog: deque[tuple[bytes, Address]] = deque()
+        self._backlog: deque[tuple[bytes, Address]] | None = None
         loop.add_reader(sock.fileno(), self._readable)
 
+    @property
+    def finished(self) -> asyncio.Future[None]:
+        """Resolves once the engine is done and the socket is closed."""
+        if self._finished is None:
+            self._finished = self.loop.create_future()
+            if self._closed:
+                self._finished.set_result(None)
+        return self._finished
+
+    @property
+    def closed(self) -> bool:
+        """The socket is closed: nothing more goes in or out."""
+        return self._closed
+
     def _readable(self) -> None:
-        if self._closed:
-            return
         engine = self.engine
         receive = self.sock.recvfrom_into
         buffer = self._buffer
         view = self._view
         now = self.loop.time()
         for _ in self._batch:
+            if self._closed:  # done by the last datagram, or closed by another callback
+                return
             try:
                 size, source = receive(buffer)
             except (BlockingIOError, InterruptedError):
@@ -148,8 +177,17 @@ class Pump:
             engine.receive_datagram(view[:size], source, now)
             # Answer at once (lock-step peers wait for it), before looking for more input.
             self.flush()
-            if self.finished.done():
+
+    def drain(self) -> None:
+        """Handle every datagram already waiting, however many (not just one batch)."""
+        receive = self.sock.recvfrom_into
+        while not self._closed:
+            try:
+                size, source = receive(self._buffer)
+            except OSError:  # nothing waiting (BlockingIOError), or an ICMP error
                 return
+            self.engine.receive_datagram(self._view[:size], source, self.loop.time())
+            self.flush()
 
     def flush(self) -> None:
         """Send what the engine queued, deliver its events, re-arm its timer; close when done."""
@@ -193,13 +231,15 @@ class Pump:
         except (BlockingIOError, InterruptedError):
             # The send buffer is full (a large window on a slow receiver): keep the rest in
             # order and send it when the socket is writable again, rather than lose it.
-            self._backlog.extend(out[index:])
+            self._backlog = deque(out[index:])
             self.loop.add_writer(self.sock.fileno(), self._writable)
         except OSError:
             pass  # an ICMP error: the rest is as good as lost, the engine's timer resends
 
     def _writable(self) -> None:
         backlog = self._backlog
+        if backlog is None:
+            return
         send = self.sock.sendto
         try:
             while backlog:
@@ -210,6 +250,7 @@ class Pump:
             return
         except OSError:
             backlog.clear()
+        self._backlog = None
         self.loop.remove_writer(self.sock.fileno())
 
     def _fire(self) -> None:
@@ -240,11 +281,14 @@ class Pump:
             self._timer.cancel()
             self._timer = None
         self.loop.remove_reader(self.sock.fileno())
-        if self._backlog:
+        if self._backlog is not None:
             # Whatever is left (the final ERROR of an abort ...) gets one blocking-free try.
             self._writable()
-            self._backlog.clear()
-            self.loop.remove_writer(self.sock.fileno())
+            if self._backlog is not None:
+                self._backlog = None
+                self.loop.remove_writer(self.sock.fileno())
         self.sock.close()
-        if not self.finished.done():
-            self.finished.set_result(None)
+        if self._finished is not None and not self._finished.done():
+            self._finished.set_result(None)
+        if self.on_close is not None:
+            self.on_close()

@@ -126,13 +126,6 @@ def _listen_socket(host: str | None, port: int) -> socket.socket:
     return sock
 
 
-@dataclasses.dataclass
-class _Live:
-    engine: ServerRead | ServerWrite
-    pump: Pump
-    task: asyncio.Task[None] | None = None
-
-
 class TftpServer:
     """A TFTP server: serves ``root`` and/or asks ``handler`` for each requested name.
 
@@ -189,10 +182,18 @@ class TftpServer:
         self._sock: socket.socket | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tracker = RequestTracker()
-        self._live: dict[tuple[Any, Any], _Live] = {}
+        self._live: dict[tuple[Any, Any], _Transfer] = {}
         self._buffer = bytearray(65536)
         self._closing = False
         self._closed: asyncio.Event | None = None
+        self._drained: asyncio.Future[None] | None = None
+        # Whether a request must go through a coroutine (a handler may wait on a database);
+        # without one the root alone answers, at once, and no task is made per transfer.
+        cls = type(self)
+        self._read_waits = handler is not None or cls.open_read is not TftpServer.open_read
+        self._write_waits = (
+            upload_handler is not None or cls.open_write is not TftpServer.open_write
+        )
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -248,15 +249,22 @@ class TftpServer:
             self._closing = True
             self._loop.remove_reader(self._sock.fileno())
             self._sock.close()
-        for live in list(self._live.values()):
-            if live.engine.completed:
-                live.pump.close()  # only dallying: the data is delivered, nothing to wait for
+        waiting = []
+        for transfer in list(self._live.values()):
+            if transfer.task is not None:  # still asking a handler
+                if abort:
+                    transfer.task.cancel()
+                waiting.append(transfer.task)
+            elif transfer.engine.completed:
+                transfer.pump.close()  # only dallying: the data is delivered, nothing to wait for
             elif abort:
-                live.engine.abort(ErrorCode.NOT_DEFINED, "Server shutting down")
-                live.pump.flush()
-        tasks = [live.task for live in self._live.values() if live.task is not None]
-        if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
+                transfer.engine.abort(ErrorCode.NOT_DEFINED, "Server shutting down")
+                transfer.pump.flush()
+        if waiting:
+            await asyncio.gather(*waiting, return_exceptions=True)
+        while self._live:
+            self._drained = self._loop.create_future()
+            await self._drained
         assert self._closed is not None
         self._closed.set()
 
@@ -277,8 +285,8 @@ class TftpServer:
     def _on_request(self) -> None:
         sock = self._sock
         assert sock is not None
-        assert self._loop is not None
         tracker = self._tracker
+        live = self._live
         buffer = self._buffer
         view = memoryview(buffer)
         for _ in range(64):
@@ -288,7 +296,16 @@ class TftpServer:
                 break
             except OSError:
                 break
-            request = tracker.receive_datagram(view[:size], source)
+            data: bytes | memoryview = view[:size]
+            transfer = live.get((source[0], source[1]))
+            if transfer is not None:
+                # A request from a client we are still serving is a repeat, unless that
+                # transfer's last datagram is waiting unread: a client that got its file may
+                # ask for the next one from the same port at once (and the kernel may give
+                # a new socket the port of a closed one). Let that transfer read first.
+                data = bytes(data)  # the transfer reads into the same buffer
+                transfer.catch_up()
+            request = tracker.receive_datagram(data, source)
             if request is not None:
                 self._begin(request, source)
         for payload, destination in tracker.datagrams_to_send():
@@ -325,19 +342,15 @@ class TftpServer:
             logger.error("cannot open a transfer socket: %s", exc)
             self._refuse_from_port69(source, ErrorCode.NOT_DEFINED, "Server busy")
             return
-        key = (source[0], source[1])
-        transfer = _Transfer(self, engine, request, source)
-        # One receive buffer for every transfer: the loop runs one callback at a time, and a
-        # payload is consumed before the next datagram is read.
-        pump = Pump(loop, sock, engine, transfer.on_event, buffer=self._buffer)
-        transfer.pump = pump
-        live = _Live(engine, pump)
-        self._live[key] = live
-        live.task = loop.create_task(transfer.run(), name=f"tftp {format_peer(source)}")
+        transfer = _Transfer(self, engine, request, source, sock)
+        self._live[(source[0], source[1])] = transfer
+        transfer.start()
 
     def _end(self, source: tuple[Any, ...]) -> None:
         self._live.pop((source[0], source[1]), None)
         self._tracker.finished(source)
+        if not self._live and self._drained is not None and not self._drained.done():
+            self._drained.set_result(None)
 
     # --- resolving names -------------------------------------------------------------------
 
@@ -357,35 +370,7 @@ class TftpServer:
             content = await _maybe_await(self.handler(request))
             if content is not None:
                 return content  # type: ignore[no-any-return]
-        if self.root is None:
-            raise FileNotFoundError(request.filename)
-        path = resolve_in(
-            self._real_root(),
-            request.filename,
-            case_insensitive=self.case_insensitive,
-            upload=False,
-        )
-        try:
-            # Non-blocking, so that a FIFO cannot stall the loop before it is turned away.
-            fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_CLOEXEC)
-        except OSError as exc:
-            if exc.errno == errno.ELOOP or (
-                isinstance(exc, PermissionError) and os.path.isdir(path)
-            ):
-                raise FileNotFoundError(path) from None  # a looping link, a folder on Windows
-            raise
-        try:
-            mode = os.fstat(fd).st_mode
-            if stat.S_ISDIR(mode):
-                raise FileNotFoundError(path)
-            if not stat.S_ISREG(mode):
-                raise PathRejected(request.filename, "not a regular file")
-            # Buffered: its read() goes on until the size asked for or the end, so a short read
-            # (some network file systems give them) is never taken for the end of the file.
-            return os.fdopen(fd, "rb")
-        except BaseException:
-            os.close(fd)
-            raise
+        return self._open_in_root(request.filename)[0]
 
     async def open_write(self, request: TransferRequest) -> UploadSink | IO[bytes]:
         """Where an upload goes (upload handler first, then ``root`` if writes are allowed).
@@ -397,10 +382,42 @@ class TftpServer:
             target = await _maybe_await(self.upload_handler(request))
             if target is not None:
                 return target  # type: ignore[no-any-return]
+        return self._create_in_root(request.filename)
+
+    def _open_in_root(self, filename: str) -> tuple[IO[bytes], int]:
+        """A regular file of the root, open for reading, and its size."""
+        if self.root is None:
+            raise FileNotFoundError(filename)
+        path = resolve_in(
+            self._real_root(), filename, case_insensitive=self.case_insensitive, upload=False
+        )
+        try:
+            # Non-blocking, so that a FIFO cannot stall the loop before it is turned away.
+            fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_CLOEXEC)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP or (
+                isinstance(exc, PermissionError) and os.path.isdir(path)
+            ):
+                raise FileNotFoundError(path) from None  # a looping link, a folder on Windows
+            raise
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise FileNotFoundError(path)
+            if not stat.S_ISREG(info.st_mode):
+                raise PathRejected(filename, "not a regular file")
+            # Buffered: its read() goes on until the size asked for or the end, so a short read
+            # (some network file systems give them) is never taken for the end of the file.
+            return os.fdopen(fd, "rb"), info.st_size
+        except BaseException:
+            os.close(fd)
+            raise
+
+    def _create_in_root(self, filename: str) -> AtomicFile:
         if not self.allow_write or self.root is None:
             raise PermissionError("writing is not enabled on this server")
         path = resolve_in(
-            self._real_root(), request.filename, case_insensitive=self.case_insensitive, upload=True
+            self._real_root(), filename, case_insensitive=self.case_insensitive, upload=True
         )
         return AtomicFile(Path(path), overwrite=self.overwrite)
 
@@ -419,7 +436,11 @@ class TftpServer:
 
 
 class _Transfer:
-    """One transfer's glue: resolves the name, feeds or drains the engine, reports the end."""
+    """One transfer's glue: resolves the name, feeds or drains the engine, reports the end.
+
+    It is driven by callbacks from its pump. Only a request that goes to a handler runs a task,
+    while the handler is asked; the root directory answers at once.
+    """
 
     def __init__(
         self,
@@ -427,21 +448,161 @@ class _Transfer:
         engine: ServerRead | ServerWrite,
         request: ReadRequest | WriteRequest,
         source: tuple[Any, ...],
+        sock: socket.socket,
     ) -> None:
         self.server = server
         self.engine = engine
+        self.wire_request = request
         self.source = source
         self.netascii = engine.mode == "netascii"
         self.operation = "read" if isinstance(request, ReadRequest) else "write"
-        self.request = TransferRequest(
-            self.operation, request.filename, engine.mode, source, dict(request.options)
-        )
-        self.pump: Pump | None = None
+        self._request: TransferRequest | None = None
         self.data: DataSource | None = None
         self.sink: Sink | None = None
         self.failure: TransferFailed | None = None
         self.completed = False
         self.reported = False
+        self.task: asyncio.Task[None] | None = None
+        assert server._loop is not None
+        # One receive buffer for every transfer: the loop runs one callback at a time, and a
+        # payload is consumed before the next datagram is read.
+        self.pump = Pump(
+            server._loop, sock, engine, self.on_event, buffer=server._buffer, on_close=self.closed
+        )
+
+    @property
+    def request(self) -> TransferRequest:
+        """The request as handlers and logs see it (made only when one does)."""
+        if self._request is None:
+            wire = self.wire_request
+            self._request = TransferRequest(
+                self.operation, wire.filename, self.engine.mode, self.source, dict(wire.options)
+            )
+        return self._request
+
+    # --- answering the request ---------------------------------------------------------------
+
+    def start(self) -> None:
+        server = self.server
+        reading = self.operation == "read"
+        if server._read_waits if reading else server._write_waits:
+            name = f"tftp {format_peer(self.source)}"
+            self.task = self.pump.loop.create_task(self._ask(), name=name)
+            return
+        try:
+            if reading:
+                content, size = server._open_in_root(self.wire_request.filename)
+            else:
+                target = server._create_in_root(self.wire_request.filename)
+        except Exception as exc:
+            self._refuse_for(exc)
+        else:
+            if reading:
+                self._accept_read(content, size)
+            else:
+                self._accept_write(target)
+        self.pump.flush()
+
+    async def _ask(self) -> None:
+        server = self.server
+        try:
+            try:
+                if self.operation == "read":
+                    content = await server.open_read(self.request)
+                else:
+                    target = await server.open_write(self.request)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self._refuse_for(exc)
+            else:
+                if self.operation == "read":
+                    self._accept_read(content, None)
+                else:
+                    self._accept_write(target)
+            self.pump.flush()
+        except asyncio.CancelledError:
+            self.engine.abort(ErrorCode.NOT_DEFINED, "Server shutting down")
+            self.pump.flush()
+            raise
+        finally:
+            self.task = None
+
+    def _refuse_for(self, exc: Exception) -> None:
+        """Answer a request that cannot be served with the ERROR its cause calls for."""
+        if isinstance(exc, PathRejected):
+            logger.warning(
+                "refused %s of %r from %s: %s",
+                self.operation,
+                self.wire_request.filename,
+                format_peer(self.source),
+                exc.reason,
+            )
+            self._refuse(ErrorCode.ACCESS_VIOLATION, "Access violation")
+        elif isinstance(exc, FileExistsError):
+            self._refuse(ErrorCode.FILE_EXISTS, "File already exists")
+        elif isinstance(exc, FileNotFoundError | NotADirectoryError | IsADirectoryError):
+            self._refuse(ErrorCode.FILE_NOT_FOUND, "File not found")
+        elif isinstance(exc, PermissionError):
+            self._refuse(ErrorCode.ACCESS_VIOLATION, "Access violation")
+        else:
+            logger.error(
+                "handler failed for %r",
+                self.wire_request.filename,
+                exc_info=(type(exc), exc, exc.__traceback__),
+            )
+            self._refuse(ErrorCode.NOT_DEFINED, "Internal error")
+
+    def _refuse(self, code: int, message: str) -> None:
+        if not self.engine.done:
+            self.engine.reject(code, message)
+
+    def _accept_read(self, content: Content, size: int | None) -> None:
+        engine = self.engine
+        assert isinstance(engine, ServerRead)
+        loop = self.pump.loop
+        try:
+            data = DataSource(
+                engine, content, netascii=self.netascii, clock=loop.time, wake=self._wake
+            )
+        except TypeError:
+            logger.exception("handler returned unusable content for %r", self.request.filename)
+            self._refuse(ErrorCode.NOT_DEFINED, "Internal error")
+            return
+        if self.pump.closed:  # aborted while the handler ran
+            data.close()
+            return
+        self.data = data
+        if data.whole is not None:
+            size = len(data.whole)
+        elif size is None or self.netascii:
+            # As with tftp-hpa, a file's netascii size is not announced (only known by reading).
+            size = content_size(content, self.netascii)
+        engine.accept(loop.time(), size)
+
+    def _accept_write(self, target: UploadSink | IO[bytes]) -> None:
+        engine = self.engine
+        assert isinstance(engine, ServerWrite)
+        sink = Sink(target, netascii=self.netascii)
+        if self.pump.closed:  # aborted while the handler ran
+            sink.finish(False)
+            return
+        self.sink = sink
+        engine.accept(self.pump.loop.time())
+
+    def _wake(self) -> None:
+        self.pump.flush()
+
+    # --- while it runs -----------------------------------------------------------------------
+
+    def catch_up(self) -> None:
+        """Before a request from the same client is judged a repeat: read what is waiting, and
+        end a transfer that is only dallying (its client has moved on)."""
+        if self.task is not None:
+            return
+        self.pump.drain()
+        if self.engine.completed:
+            self.pump.close()
 
     def on_event(self, event: Event) -> None:
         kind = type(event)
@@ -472,12 +633,23 @@ class _Transfer:
             # dally (a wait that only answers a repeated final DATA).
             self._finish_sink(True)
             self._report()
-            if self.server._closing and self.pump is not None:
+            if self.server._closing:
                 # Shutting down: skip the dally, once the final ACK has gone out.
                 self.pump.loop.call_soon(self.pump.close)
 
+    # --- the end -----------------------------------------------------------------------------
+
+    def closed(self) -> None:
+        """The pump closed the socket: release the content and report, once."""
+        if self.data is not None:
+            self.data.close()
+            self.data = None
+        self._finish_sink(self.completed and self.failure is None)
+        self.server._end(self.source)
+        self._report()
+
     def _report(self) -> None:
-        if self.reported or self.pump is None:
+        if self.reported:
             return
         self.reported = True
         server = self.server
@@ -488,13 +660,13 @@ class _Transfer:
             return  # nobody would see the record (``serve -q`` and a clean transfer)
         record = TransferRecord.build(
             self.operation,
-            self.request.mode,
+            self.engine.mode,
             self.engine.stats,
-            self.failure,
+            failure,
             now=self.pump.loop.time(),
             peer=self.source,
         )
-        self.server.report(record)
+        server.report(record)
 
     def _finish_sink(self, ok: bool) -> None:
         sink, self.sink = self.sink, None
@@ -502,89 +674,4 @@ class _Transfer:
             try:
                 sink.finish(ok)
             except OSError as exc:
-                logger.error("cannot store upload %r: %s", self.request.filename, exc)
-
-    def _wake(self) -> None:
-        if self.pump is not None:
-            self.pump.flush()
-
-    def _refuse(self, code: int, message: str) -> None:
-        if not self.engine.done:
-            self.engine.reject(code, message)
-
-    async def run(self) -> None:
-        server = self.server
-        engine = self.engine
-        pump = self.pump
-        assert pump is not None
-        loop = pump.loop
-        request = self.request
-        try:
-            try:
-                if self.operation == "read":
-                    content = await server.open_read(request)
-                else:
-                    target = await server.open_write(request)
-            except PathRejected as exc:
-                logger.warning(
-                    "refused %s of %r from %s: %s",
-                    request.operation,
-                    request.filename,
-                    format_peer(self.source),
-                    exc.reason,
-                )
-                self._refuse(ErrorCode.ACCESS_VIOLATION, "Access violation")
-            except FileExistsError:
-                self._refuse(ErrorCode.FILE_EXISTS, "File already exists")
-            except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-                self._refuse(ErrorCode.FILE_NOT_FOUND, "File not found")
-            except PermissionError:
-                self._refuse(ErrorCode.ACCESS_VIOLATION, "Access violation")
-            except Exception:
-                logger.exception("handler failed for %r", request.filename)
-                self._refuse(ErrorCode.NOT_DEFINED, "Internal error")
-            else:
-                if self.operation == "read":
-                    self._accept_read(content, loop)
-                else:
-                    self._accept_write(target, loop)
-            pump.flush()
-            await pump.finished
-        except asyncio.CancelledError:
-            engine.abort(ErrorCode.NOT_DEFINED, "Server shutting down")
-            pump.flush()
-            pump.close()
-            raise
-        finally:
-            if self.data is not None:
-                self.data.close()
-            self._finish_sink(self.completed and self.failure is None)
-            server._end(self.source)
-            self._report()
-
-    def _accept_read(self, content: Content, loop: asyncio.AbstractEventLoop) -> None:
-        engine = self.engine
-        assert isinstance(engine, ServerRead)
-        try:
-            data = DataSource(
-                engine, content, netascii=self.netascii, clock=loop.time, wake=self._wake
-            )
-        except TypeError:
-            logger.exception("handler returned unusable content for %r", self.request.filename)
-            self._refuse(ErrorCode.NOT_DEFINED, "Internal error")
-            return
-        self.data = data
-        if engine.done:  # aborted while the handler ran
-            return
-        size = len(data.whole) if data.whole is not None else content_size(content, self.netascii)
-        engine.accept(loop.time(), size)
-
-    def _accept_write(
-        self, target: UploadSink | IO[bytes], loop: asyncio.AbstractEventLoop
-    ) -> None:
-        engine = self.engine
-        assert isinstance(engine, ServerWrite)
-        self.sink = Sink(target, netascii=self.netascii)
-        if engine.done:
-            return
-        engine.accept(loop.time())
+                logger.error("cannot store upload %r: %s", self.wire_request.filename, exc)

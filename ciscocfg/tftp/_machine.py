@@ -26,9 +26,16 @@ from ciscocfg._errors import LocalProtocolError
 
 __all__ = ["TABLES", "Input", "Role", "State", "advance", "to_dot"]
 
+#: Members are singletons (``==`` is identity for an Enum), so hashing by identity agrees with
+#: equality; it is done in C, where Enum's own hash (of the member's name) is a Python call, and
+#: every state change looks its members up in the tables.
+_identity_hash = object.__hash__
+
 
 class Role(Enum):
     """Which side and direction an engine plays."""
+
+    __hash__ = _identity_hash
 
     SERVER_READ = "ServerRead"
     SERVER_WRITE = "ServerWrite"
@@ -38,6 +45,8 @@ class Role(Enum):
 
 class State(Enum):
     """Where a transfer is; see the tables for how it moves."""
+
+    __hash__ = _identity_hash
 
     #: server: request decoded, the application has not answered yet
     PENDING = "pending"
@@ -59,6 +68,8 @@ class State(Enum):
 
 class Input(Enum):
     """What moves a transfer from one state to the next (the value is the diagram label)."""
+
+    __hash__ = _identity_hash
 
     ACCEPT = "accept"
     ACCEPT_WITH_OACK = "accept, OACK sent"

@@ -1,0 +1,127 @@
+"""A lean TFTP load generator: many "phones" downloading one small file again and again.
+
+    python benchmarks/tftp_fleet_load.py HOST PORT NAME EXPECTED_FILE CLIENTS SECONDS
+
+Prints ``requests-per-second failures``. Each phone sends a plain RRQ (octet, no options) from
+a fresh socket, ACKs every DATA block to the transfer's port, and counts the download only if
+the bytes equal ``EXPECTED_FILE``'s. A phone that hears nothing for a second counts a failure
+and starts over.
+
+It is deliberately not ciscocfg's client: on a machine with few CPUs the load generator shares
+them with the server under test, so it must cost much less per request than any server it
+measures, or the figure shows the generator. Raw non-blocking sockets and one epoll loop keep
+it to a few system calls per packet.
+"""
+
+from __future__ import annotations
+
+import select
+import socket
+import sys
+import time
+
+_DATA = 3
+_ERROR = 5
+_STALL = 1.0  # seconds without a packet before a download is given up
+
+
+class Phone:
+    __slots__ = ("chunks", "expected_block", "last_heard", "peer", "sock")
+
+    def __init__(self) -> None:
+        self.sock: socket.socket | None = None
+        self.peer: tuple[str, int] | None = None  # the transfer's port, once it answers
+        self.chunks: list[bytes] = []
+        self.expected_block = 1
+        self.last_heard = 0.0
+
+
+def main() -> None:
+    host, port, name, expected_path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    clients, seconds = int(sys.argv[5]), float(sys.argv[6])
+    with open(expected_path, "rb") as file:
+        expected = file.read()
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    server = (host, port)
+    request = b"\x00\x01" + name.encode("ascii") + b"\x00octet\x00"
+    poller = select.epoll()
+    phones: dict[int, Phone] = {}
+    done = failed = 0
+
+    def start(phone: Phone, now: float) -> None:
+        """A new download, unless the time is up (then the phone stops)."""
+        if now >= deadline:
+            return
+        sock = socket.socket(family, socket.SOCK_DGRAM | socket.SOCK_NONBLOCK)
+        phone.sock = sock
+        phone.peer = None
+        phone.chunks = []
+        phone.expected_block = 1
+        phone.last_heard = now
+        phones[sock.fileno()] = phone
+        poller.register(sock.fileno(), select.EPOLLIN)
+        sock.sendto(request, server)
+
+    def stop(phone: Phone) -> None:
+        sock = phone.sock
+        assert sock is not None
+        del phones[sock.fileno()]
+        poller.unregister(sock.fileno())
+        sock.close()
+
+    begin = time.monotonic()
+    deadline = begin + seconds
+    for _ in range(clients):
+        start(Phone(), begin)
+    next_check = begin + _STALL
+    now = last_done = begin
+    # Downloads under way at the deadline are finished, not abandoned: an abandoned transfer
+    # would keep the server busy resending into the next measurement.
+    while phones:
+        for fd, _mask in poller.poll(0.1):
+            phone = phones[fd]
+            sock = phone.sock
+            assert sock is not None
+            try:
+                packet, peer = sock.recvfrom(65536)
+            except BlockingIOError:
+                continue
+            if phone.peer is None:
+                phone.peer = peer
+            elif peer != phone.peer:
+                continue  # not this transfer's port
+            opcode = packet[1] if len(packet) >= 4 and packet[0] == 0 else 0
+            if opcode == _DATA:
+                block = int.from_bytes(packet[2:4], "big")
+                sock.sendto(b"\x00\x04" + packet[2:4], peer)
+                if block != phone.expected_block & 0xFFFF:
+                    continue  # a repeated block: ACKed again, not kept
+                phone.expected_block += 1
+                phone.chunks.append(packet[4:])
+                if len(packet) - 4 < 512:
+                    stop(phone)
+                    last_done = time.monotonic()
+                    if b"".join(phone.chunks) == expected:
+                        done += 1
+                    else:
+                        failed += 1
+                    start(phone, last_done)
+                    continue
+            elif opcode == _ERROR:
+                stop(phone)
+                failed += 1
+                start(phone, time.monotonic())
+                continue
+            phone.last_heard = now
+        now = time.monotonic()
+        if now >= next_check:
+            next_check = now + _STALL / 4
+            for phone in [p for p in phones.values() if now - p.last_heard > _STALL]:
+                stop(phone)
+                failed += 1
+                start(phone, now)
+    print(done / (last_done - begin), failed)
+
+
+if __name__ == "__main__":
+    main()
