@@ -9,12 +9,16 @@ A sending engine (a download served, an upload made) expects one ACK per window,
 one datagram: looking again would only cost a receive that fails. Anything more that is waiting
 keeps the socket readable and is read on the loop's next turn. Once options are agreed, the pump
 sizes its socket's buffers for the window before the owner sees the event.
+
+Retransmission deadlines are watched by :class:`Deadlines`, which a server shares between all
+its pumps: one loop timer for all of them rather than one each (see there).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import socket
 from collections import deque
 from collections.abc import Callable
@@ -22,7 +26,7 @@ from typing import Protocol
 
 from ciscocfg.tftp import Address, ClientWrite, Event, OptionsNegotiated, ServerRead
 
-__all__ = ["Engine", "Pump", "make_socket", "size_buffers"]
+__all__ = ["Deadlines", "Engine", "Pump", "make_socket", "size_buffers"]
 
 #: The engines that send DATA and so receive one ACK per window.
 _SENDERS = (ServerRead, ClientWrite)
@@ -104,6 +108,66 @@ def size_buffers(sock: socket.socket, blksize: int, windowsize: int) -> None:
         )
 
 
+class Deadlines:
+    """One loop timer for the retransmission deadlines of many pumps.
+
+    A lock-step download of a small file ends long before its first timeout, so a timer armed
+    and cancelled for each transfer is work that never fires; on asyncio's timer heap it cost
+    more than a tenth of such a transfer's own handling. Pumps with a deadline wait in one set
+    instead, and a single loop timer stays at the earliest deadline any of them had when it was
+    set. Deadlines only move later as ACKs arrive, so when the timer fires it fires the pumps
+    that are really due, then moves to the next earliest deadline.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.waiting: set[Pump] = set()
+        #: When the loop timer fires (infinity when none is set).
+        self.at = math.inf
+        self._handle: asyncio.TimerHandle | None = None
+
+    def want(self, pump: Pump, deadline: float) -> None:
+        """``pump``'s engine has ``deadline``: make sure the timer fires no later."""
+        pump._waiting = True
+        self.waiting.add(pump)
+        if deadline < self.at:
+            self._arm(deadline)
+
+    def drop(self, pump: Pump) -> None:
+        """``pump`` is closed: it has no deadline any more."""
+        pump._waiting = False
+        self.waiting.discard(pump)
+        if not self.waiting and self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+            self.at = math.inf
+
+    def _fire(self) -> None:
+        # call_at may run a callback a little before its time (clock resolution): whatever is
+        # due by the time this call was set for counts as due now.
+        due_by = max(self.loop.time(), self.at)
+        self._handle = None
+        self.at = math.inf
+        earliest = math.inf
+        for pump in list(self.waiting):
+            deadline = pump.engine.get_timer()
+            if deadline is None or pump._closed:
+                pump._waiting = False
+                self.waiting.discard(pump)
+            elif deadline <= due_by:
+                pump._expire(deadline)  # may set a new deadline, through want()
+            elif deadline < earliest:
+                earliest = deadline
+        if earliest < self.at:
+            self._arm(earliest)
+
+    def _arm(self, deadline: float) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+        self.at = deadline
+        self._handle = self.loop.call_at(deadline, self._fire)
+
+
 class Pump:
     """Moves datagrams between ``sock`` and ``engine`` until the engine is done.
 
@@ -121,6 +185,7 @@ class Pump:
         *,
         buffer: bytearray | None = None,
         on_close: Callable[[], None] | None = None,
+        deadlines: Deadlines | None = None,
     ) -> None:
         self.loop = loop
         self.sock = sock
@@ -138,8 +203,8 @@ class Pump:
         self._buffer = buffer
         self._view = memoryview(buffer)
         self._batch = _ONE if isinstance(engine, _SENDERS) else _MANY
-        self._timer: asyncio.TimerHandle | None = None
-        self._timer_at: float | None = None
+        self._deadlines = deadlines if deadlines is not None else Deadlines(loop)
+        self._waiting = False  # in the deadlines' set
         self._closed = False
         self._backlog: deque[tuple[bytes, Address]] | None = None
         loop.add_reader(sock.fileno(), self._readable)
@@ -212,15 +277,11 @@ class Pump:
         if engine.done:
             self.close()
             return
-        # The deadline moves with every ACK in lock-step; rescheduling each time would churn
-        # the loop's heap. A timer that fires early just looks again (see _fire); only an
-        # earlier deadline needs a new one.
+        # The deadline moves with every ACK in lock-step; only a first deadline, or one
+        # earlier than the shared timer is set for, needs telling (see Deadlines).
         deadline = engine.get_timer()
-        if deadline is not None and (self._timer_at is None or deadline < self._timer_at):
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer_at = deadline
-            self._timer = self.loop.call_at(deadline, self._fire)
+        if deadline is not None and (not self._waiting or deadline < self._deadlines.at):
+            self._deadlines.want(self, deadline)
 
     def _send_all(self, out: list[tuple[bytes, Address]]) -> None:
         send = self.sock.sendto
@@ -253,23 +314,10 @@ class Pump:
         self._backlog = None
         self.loop.remove_writer(self.sock.fileno())
 
-    def _fire(self) -> None:
-        scheduled = self._timer_at
-        self._timer = None
-        self._timer_at = None
-        if self._closed:
-            return
-        deadline = self.engine.get_timer()
-        if deadline is None:
-            return
-        now = self.loop.time()
-        if scheduled is not None and deadline > scheduled:
-            # The engine moved its deadline later since this timer was set: wait for it.
-            self._timer_at = deadline
-            self._timer = self.loop.call_at(deadline, self._fire)
-            return
-        # call_at may run a little before the deadline (clock resolution): count it as due.
-        self.engine.handle_timer(max(now, deadline))
+    def _expire(self, deadline: float) -> None:
+        """The engine's deadline has come (called by the deadlines)."""
+        # The engine takes a call before its deadline for a spurious one: never give it less.
+        self.engine.handle_timer(max(self.loop.time(), deadline))
         self.flush()
 
     def close(self) -> None:
@@ -277,9 +325,8 @@ class Pump:
         if self._closed:
             return
         self._closed = True
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        if self._waiting:
+            self._deadlines.drop(self)
         self.loop.remove_reader(self.sock.fileno())
         if self._backlog is not None:
             # Whatever is left (the final ERROR of an abort ...) gets one blocking-free try.

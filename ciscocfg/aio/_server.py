@@ -20,7 +20,7 @@ import attrs
 
 from ciscocfg._errors import LocalProtocolError
 from ciscocfg.aio._paths import PathRejected, resolve_in
-from ciscocfg.aio._pump import Pump, make_socket
+from ciscocfg.aio._pump import Deadlines, Pump, make_socket
 from ciscocfg.aio._records import TransferRecord, format_peer
 from ciscocfg.aio._sources import AtomicFile, Content, DataSource, Sink, UploadSink, content_size
 from ciscocfg.tftp import (
@@ -187,6 +187,7 @@ class TftpServer:
         self._closing = False
         self._closed: asyncio.Event | None = None
         self._drained: asyncio.Future[None] | None = None
+        self._deadlines: Deadlines | None = None
         # Whether a request must go through a coroutine (a handler may wait on a database);
         # without one the root alone answers, at once, and no task is made per transfer.
         cls = type(self)
@@ -221,6 +222,7 @@ class TftpServer:
             return
         self._loop = asyncio.get_running_loop()
         self._closed = asyncio.Event()
+        self._deadlines = Deadlines(self._loop)
         sock = _listen_socket(self.host, self._port)
         # Room for bursts of requests (a fleet of phones booting at once).
         with contextlib.suppress(OSError):
@@ -467,7 +469,13 @@ class _Transfer:
         # One receive buffer for every transfer: the loop runs one callback at a time, and a
         # payload is consumed before the next datagram is read.
         self.pump = Pump(
-            server._loop, sock, engine, self.on_event, buffer=server._buffer, on_close=self.closed
+            server._loop,
+            sock,
+            engine,
+            self.on_event,
+            buffer=server._buffer,
+            on_close=self.closed,
+            deadlines=server._deadlines,
         )
 
     @property
