@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ciscocfg.aio._paths import PathRejected, resolve, resolve_upload
+from ciscocfg.aio._paths import PathRejected, open_in, resolve, resolve_upload
 
 
 @pytest.fixture
@@ -151,6 +152,8 @@ def _linked_tree(base: Path) -> Path:
     (real / "sub" / "up").symlink_to("..")  # the root itself: inside
     (real / "sub" / "over").symlink_to("../..")  # the root's parent: outside
     (real / "loop").symlink_to("loop")
+    (real / "in-file").symlink_to("sub/file.txt")  # a file link straight inside the root
+    (real / "out-file").symlink_to("../secret.txt")
     (base / "root-link").symlink_to(real)
     return base / "root-link"
 
@@ -181,7 +184,21 @@ def test_links_inside_links(tmp_path: Path, name: str, outcome: object) -> None:
         assert isinstance(caught.value, outcome)
 
 
-COMPONENTS = ["sub", "SUB", "alias", "escape", "up", "over", "loop", "file.txt", "secret.txt"]
+COMPONENTS = [
+    "sub",
+    "SUB",
+    "alias",
+    "escape",
+    "up",
+    "over",
+    "loop",
+    "file.txt",
+    "FILE.txt",
+    "secret.txt",
+    "in-file",
+    "IN-FILE",
+    "out-file",
+]
 
 
 @given(
@@ -201,3 +218,44 @@ def test_any_walk_through_links_stays_inside_or_fails_cleanly(
     real_root = os.path.realpath(root)
     real = os.path.realpath(path)
     assert real == real_root or real.startswith(real_root + os.sep)
+
+
+def _outcome_of_opening(open_file: Any) -> tuple[str, object]:
+    """What opening gives: the file's identity, or the kind of error (and its errno)."""
+    try:
+        fd = open_file()
+    except (PathRejected, FileNotFoundError) as exc:
+        return "refused", type(exc)
+    except OSError as exc:
+        return "error", exc.errno
+    try:
+        info = os.fstat(fd)
+    finally:
+        os.close(fd)
+    return "opened", (info.st_dev, info.st_ino)
+
+
+@given(
+    parts=st.lists(st.sampled_from(COMPONENTS), min_size=1, max_size=4),
+    leading_slash=st.booleans(),
+    case_insensitive=st.booleans(),
+)
+def test_opening_a_served_file_agrees_with_resolving_it(
+    tmp_path_factory: pytest.TempPathFactory,
+    parts: list[str],
+    leading_slash: bool,
+    case_insensitive: bool,
+) -> None:
+    # The server opens a name straight inside the root without a walk (O_NOFOLLOW); whatever
+    # the name, it must open the same file as resolving it and opening that would, or fail
+    # the same way.
+    root = _linked_tree(tmp_path_factory.getbasetemp() / "links")
+    real_root = os.path.realpath(root)
+    name = "/" * leading_slash + "/".join(parts)
+    expected = _outcome_of_opening(
+        lambda: os.open(resolve(root, name, case_insensitive=case_insensitive), os.O_RDONLY)
+    )
+    got = _outcome_of_opening(
+        lambda: open_in(real_root, name, case_insensitive=case_insensitive)[0]
+    )
+    assert got == expected

@@ -688,3 +688,26 @@ def test_a_subclass_may_answer_reads_and_writes_itself(tmp_path: Path) -> None:
 
     assert _run(asyncio.wait_for(main(), 20)) == b"made for SIP0011BB73AD61.cnf\n"
     assert stored == {"log.txt": b"uploaded"}
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors in /proc")
+def test_no_descriptor_is_left_open(tmp_path: Path) -> None:
+    # Files and sockets of served, refused and failed transfers are all closed again.
+    (tmp_path / "f").write_bytes(os.urandom(5000))
+    (tmp_path / "sub").mkdir()
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "out").symlink_to(tmp_path.parent)
+    names = ["f", "F", "/f", "sub", "pipe", "out", "missing", "../f"] * 5
+
+    async def main() -> tuple[int, int]:
+        async with TftpServer(tmp_path, host="127.0.0.1", port=0) as server:
+            before = len(os.listdir("/proc/self/fd"))
+            for name in names:
+                with contextlib.suppress(TransferError):
+                    await download("127.0.0.1", name, port=server.port)
+            while server.active_transfers:
+                await asyncio.sleep(0.01)
+            return before, len(os.listdir("/proc/self/fd"))
+
+    before, after = _run(asyncio.wait_for(main(), 60))
+    assert after == before

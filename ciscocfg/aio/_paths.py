@@ -23,6 +23,7 @@ Policy (see ``docs/howto/serve.md``):
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -161,6 +162,36 @@ def resolve_in(root_real: str, name: str, *, case_insensitive: bool, upload: boo
     server that takes the real path of its root once rather than for every request."""
     parts = _components(name)
     return _walk(root_real, parts, case_insensitive, last_may_miss=upload, absolute=_absolute(name))
+
+
+#: Flags for opening a served file: non-blocking, so that a FIFO cannot stall the loop before it
+#: is turned away (reads of a regular file never block anyway).
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+#: Where the system has it, a name straight inside the root is opened without following a final
+#: symbolic link: a plain file then needs no ``lstat`` of its own.
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def open_in(root_real: str, name: str, *, case_insensitive: bool) -> tuple[int, str]:
+    """Open the file ``name`` asks for inside the root (given by its real path) for reading.
+
+    Returns the descriptor and the path. Raises as :func:`resolve` does, and
+    :class:`OSError` from opening. What was opened may be a directory or a device: the caller
+    checks its ``fstat``.
+    """
+    parts = _components(name)
+    if len(parts) == 1 and _O_NOFOLLOW:
+        # Most names are a file straight inside the root. Opened with O_NOFOLLOW, a symbolic
+        # link fails (ELOOP) rather than being followed unchecked, and takes the long way
+        # below, as does a name spelled in another case (ENOENT).
+        path = os.path.join(root_real, parts[0])
+        try:
+            return os.open(path, _READ_FLAGS | _O_NOFOLLOW), path
+        except OSError as exc:
+            if exc.errno not in (errno.ELOOP, errno.ENOENT):
+                raise
+    path = _walk(root_real, parts, case_insensitive, last_may_miss=False, absolute=_absolute(name))
+    return os.open(path, _READ_FLAGS), path
 
 
 def resolve(root: str | os.PathLike[str], name: str, *, case_insensitive: bool = True) -> Path:

@@ -19,10 +19,18 @@ from typing import IO, Any, TypeAlias
 import attrs
 
 from ciscocfg._errors import LocalProtocolError
-from ciscocfg.aio._paths import PathRejected, resolve_in
+from ciscocfg.aio._paths import PathRejected, open_in, resolve_in
 from ciscocfg.aio._pump import Deadlines, Pump, make_socket
 from ciscocfg.aio._records import TransferRecord, format_peer
-from ciscocfg.aio._sources import AtomicFile, Content, DataSource, Sink, UploadSink, content_size
+from ciscocfg.aio._sources import (
+    AtomicFile,
+    Content,
+    DataSource,
+    RawFile,
+    Sink,
+    UploadSink,
+    content_size,
+)
 from ciscocfg.tftp import (
     DataReceived,
     ErrorCode,
@@ -53,9 +61,6 @@ logger = logging.getLogger("ciscocfg.aio.server")
 
 #: Uploads larger than this are refused (ERROR 3) unless the server is told otherwise.
 DEFAULT_MAX_UPLOAD = 64 * 1024 * 1024
-
-_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 @attrs.frozen
@@ -386,21 +391,17 @@ class TftpServer:
                 return target  # type: ignore[no-any-return]
         return self._create_in_root(request.filename)
 
-    def _open_in_root(self, filename: str) -> tuple[IO[bytes], int]:
+    def _open_in_root(self, filename: str) -> tuple[RawFile, int]:
         """A regular file of the root, open for reading, and its size."""
         if self.root is None:
             raise FileNotFoundError(filename)
-        path = resolve_in(
-            self._real_root(), filename, case_insensitive=self.case_insensitive, upload=False
-        )
         try:
-            # Non-blocking, so that a FIFO cannot stall the loop before it is turned away.
-            fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_CLOEXEC)
+            fd, path = open_in(self._real_root(), filename, case_insensitive=self.case_insensitive)
         except OSError as exc:
-            if exc.errno == errno.ELOOP or (
-                isinstance(exc, PermissionError) and os.path.isdir(path)
-            ):
-                raise FileNotFoundError(path) from None  # a looping link, a folder on Windows
+            if exc.errno == errno.ELOOP:
+                raise FileNotFoundError(filename) from None  # a link that loops
+            if isinstance(exc, PermissionError) and exc.filename and os.path.isdir(exc.filename):
+                raise FileNotFoundError(filename) from None  # a folder, on Windows
             raise
         try:
             info = os.fstat(fd)
@@ -408,9 +409,7 @@ class TftpServer:
                 raise FileNotFoundError(path)
             if not stat.S_ISREG(info.st_mode):
                 raise PathRejected(filename, "not a regular file")
-            # Buffered: its read() goes on until the size asked for or the end, so a short read
-            # (some network file systems give them) is never taken for the end of the file.
-            return os.fdopen(fd, "rb"), info.st_size
+            return RawFile(fd), info.st_size
         except BaseException:
             os.close(fd)
             raise
