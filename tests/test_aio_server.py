@@ -690,24 +690,37 @@ def test_a_subclass_may_answer_reads_and_writes_itself(tmp_path: Path) -> None:
     assert stored == {"log.txt": b"uploaded"}
 
 
+async def _data_or_none(port: int, name: str) -> bytes | None:
+    try:
+        return (await download("127.0.0.1", name, port=port)).data
+    except TransferError:
+        return None
+
+
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors in /proc")
-def test_no_descriptor_is_left_open(tmp_path: Path) -> None:
-    # Files and sockets of served, refused and failed transfers are all closed again.
+@pytest.mark.parametrize("with_epoll", [True, False])
+def test_no_descriptor_is_left_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, with_epoll: bool
+) -> None:
+    # Files and sockets of served, refused and failed transfers are all closed again, whether
+    # the transfer sockets are watched through an epoll of the server's or by the loop.
+    if not with_epoll:
+        monkeypatch.delattr("select.epoll", raising=False)
     (tmp_path / "f").write_bytes(os.urandom(5000))
     (tmp_path / "sub").mkdir()
     os.mkfifo(tmp_path / "pipe")
     (tmp_path / "out").symlink_to(tmp_path.parent)
     names = ["f", "F", "/f", "sub", "pipe", "out", "missing", "../f"] * 5
 
-    async def main() -> tuple[int, int]:
+    async def main() -> tuple[int, int, list[bytes | None]]:
         async with TftpServer(tmp_path, host="127.0.0.1", port=0) as server:
             before = len(os.listdir("/proc/self/fd"))
-            for name in names:
-                with contextlib.suppress(TransferError):
-                    await download("127.0.0.1", name, port=server.port)
+            got = [await _data_or_none(server.port, name) for name in names]
             while server.active_transfers:
                 await asyncio.sleep(0.01)
-            return before, len(os.listdir("/proc/self/fd"))
+            return before, len(os.listdir("/proc/self/fd")), got
 
-    before, after = _run(asyncio.wait_for(main(), 60))
+    before, after, got = _run(asyncio.wait_for(main(), 60))
     assert after == before
+    served = (tmp_path / "f").read_bytes()
+    assert got == [served, served, served, None, None, None, None, None] * 5

@@ -11,7 +11,9 @@ keeps the socket readable and is read on the loop's next turn. Once options are 
 sizes its socket's buffers for the window before the owner sees the event.
 
 Retransmission deadlines are watched by :class:`Deadlines`, which a server shares between all
-its pumps: one loop timer for all of them rather than one each (see there).
+its pumps: one loop timer for all of them rather than one each (see there). Where the system
+has epoll, a server's transfer sockets are watched by :class:`Readers`: one epoll of its own,
+which the loop watches as a single reader (see there).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import select
 import socket
 from collections import deque
 from collections.abc import Callable
@@ -26,7 +29,7 @@ from typing import Protocol
 
 from ciscocfg.tftp import Address, ClientWrite, Event, OptionsNegotiated, ServerRead
 
-__all__ = ["Deadlines", "Engine", "Pump", "make_socket", "size_buffers"]
+__all__ = ["Deadlines", "Engine", "Pump", "Readers", "make_socket", "size_buffers"]
 
 #: The engines that send DATA and so receive one ACK per window.
 _SENDERS = (ServerRead, ClientWrite)
@@ -37,6 +40,8 @@ _BUFFER_SIZE = 65536
 _BATCH = 64
 _ONE = range(1)
 _MANY = range(_BATCH)
+#: Ready sockets dispatched per wake-up of a Readers; any more stay ready for the next turn.
+_DISPATCH_BATCH = 256
 #: Socket buffers never grow past this (what tftp-hpa 6.0 caps them at).
 _MAX_SOCKET_BUFFER = 4 * 1024 * 1024
 
@@ -106,6 +111,71 @@ def size_buffers(sock: socket.socket, blksize: int, windowsize: int) -> None:
         _default_buffers[_SMALLEST] = min(
             _default_buffers[socket.SO_RCVBUF], _default_buffers[socket.SO_SNDBUF]
         )
+
+
+class Readers:
+    """Watches many sockets for input through one epoll of its own, which the loop watches as
+    one reader.
+
+    A loop dispatches each readable socket through its own machinery (a selector key, a handle,
+    a context switch), and registering a socket with it builds those objects: for a transfer of
+    a few lock-step blocks that was a fifth of the work. Here a socket is registered with one
+    system call and dispatched with one dictionary lookup. Where there is no epoll, it falls
+    back to the loop's own ``add_reader``.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self._callbacks: dict[int, Callable[[], None]] = {}
+        self._epoll = select.epoll() if hasattr(select, "epoll") else None
+        if self._epoll is not None:
+            loop.add_reader(self._epoll.fileno(), self._dispatch)
+
+    def add(self, fd: int, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` whenever ``fd`` has input waiting."""
+        if self._epoll is None:
+            self.loop.add_reader(fd, callback)
+        else:
+            self._epoll.register(fd, select.EPOLLIN)
+        self._callbacks[fd] = callback
+
+    def remove(self, fd: int) -> None:
+        """Stop watching ``fd`` (before it is closed)."""
+        if self._callbacks.pop(fd, None) is None:
+            return
+        if self._epoll is None:
+            self.loop.remove_reader(fd)
+        else:
+            self._epoll.unregister(fd)
+
+    def close(self) -> None:
+        """Stop watching everything (the sockets themselves are their owners' to close)."""
+        epoll, self._epoll = self._epoll, None
+        if epoll is not None:
+            self.loop.remove_reader(epoll.fileno())
+            epoll.close()
+        else:
+            for fd in self._callbacks:
+                self.loop.remove_reader(fd)
+        self._callbacks.clear()
+
+    def _dispatch(self) -> None:
+        epoll = self._epoll
+        if epoll is None:
+            return
+        callbacks = self._callbacks
+        for fd, _mask in epoll.poll(0, _DISPATCH_BATCH):
+            # A callback may close another socket: its descriptor is then gone from the map,
+            # or (reused at once) belongs to a new socket that finds nothing to read yet.
+            callback = callbacks.get(fd)
+            if callback is None:
+                continue
+            try:
+                callback()
+            except Exception as exc:  # as the loop would: report it and serve the others
+                self.loop.call_exception_handler(
+                    {"message": "Exception in a TFTP transfer callback", "exception": exc}
+                )
 
 
 class Deadlines:
@@ -186,6 +256,7 @@ class Pump:
         buffer: bytearray | None = None,
         on_close: Callable[[], None] | None = None,
         deadlines: Deadlines | None = None,
+        readers: Readers | None = None,
     ) -> None:
         self.loop = loop
         self.sock = sock
@@ -207,7 +278,11 @@ class Pump:
         self._waiting = False  # in the deadlines' set
         self._closed = False
         self._backlog: deque[tuple[bytes, Address]] | None = None
-        loop.add_reader(sock.fileno(), self._readable)
+        self._readers = readers
+        if readers is not None:
+            readers.add(sock.fileno(), self._readable)
+        else:
+            loop.add_reader(sock.fileno(), self._readable)
 
     @property
     def finished(self) -> asyncio.Future[None]:
@@ -327,7 +402,10 @@ class Pump:
         self._closed = True
         if self._waiting:
             self._deadlines.drop(self)
-        self.loop.remove_reader(self.sock.fileno())
+        if self._readers is not None:
+            self._readers.remove(self.sock.fileno())
+        else:
+            self.loop.remove_reader(self.sock.fileno())
         if self._backlog is not None:
             # Whatever is left (the final ERROR of an abort ...) gets one blocking-free try.
             self._writable()

@@ -20,7 +20,7 @@ import attrs
 
 from ciscocfg._errors import LocalProtocolError
 from ciscocfg.aio._paths import PathRejected, open_in, resolve_in
-from ciscocfg.aio._pump import Deadlines, Pump, make_socket
+from ciscocfg.aio._pump import Deadlines, Pump, Readers, make_socket
 from ciscocfg.aio._records import TransferRecord, format_peer
 from ciscocfg.aio._sources import (
     AtomicFile,
@@ -193,6 +193,7 @@ class TftpServer:
         self._closed: asyncio.Event | None = None
         self._drained: asyncio.Future[None] | None = None
         self._deadlines: Deadlines | None = None
+        self._readers: Readers | None = None
         # Whether a request must go through a coroutine (a handler may wait on a database);
         # without one the root alone answers, at once, and no task is made per transfer.
         cls = type(self)
@@ -228,6 +229,7 @@ class TftpServer:
         self._loop = asyncio.get_running_loop()
         self._closed = asyncio.Event()
         self._deadlines = Deadlines(self._loop)
+        self._readers = Readers(self._loop)
         sock = _listen_socket(self.host, self._port)
         # Room for bursts of requests (a fleet of phones booting at once).
         with contextlib.suppress(OSError):
@@ -272,6 +274,8 @@ class TftpServer:
         while self._live:
             self._drained = self._loop.create_future()
             await self._drained
+        if self._readers is not None:
+            self._readers.close()
         assert self._closed is not None
         self._closed.set()
 
@@ -475,6 +479,7 @@ class _Transfer:
             buffer=server._buffer,
             on_close=self.closed,
             deadlines=server._deadlines,
+            readers=server._readers,
         )
 
     @property

@@ -1,5 +1,7 @@
-"""The shared deadline timer of the pumps: every due deadline fires, none fires early, and a
-closed pump never fires; then the same through real pumps whose peer stays silent."""
+"""What a server's pumps share. The deadline timer: every due deadline fires, none fires early,
+and a closed pump never fires; then the same through real pumps whose peer stays silent. The
+epoll of the transfer sockets: each ready socket's callback runs, a failing one is reported
+without stopping the others, and without epoll the loop's own readers do the same work."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ import itertools
 import socket
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ciscocfg.aio._pump import Deadlines, Pump, make_socket
+from ciscocfg.aio._pump import Deadlines, Pump, Readers, make_socket
 from ciscocfg.tftp import ReadRequest, RetryPolicy, ServerPolicy, ServerRead, TransferFailed
 
 
@@ -190,3 +193,76 @@ def test_silent_peers_get_their_retransmissions_and_give_up() -> None:
     assert reasons == ["timeout"] * 3
     # Each sent DATA 1, resent it twice, then said why it stopped.
     assert sorted(packet[:4] for packet in received) == [b"\0\x03\0\x01"] * 9 + [b"\0\x05\0\0"] * 3
+
+
+def _pairs(count: int) -> list[tuple[socket.socket, socket.socket]]:
+    """(watched, sender) pairs of UDP sockets on loopback, the watched one non-blocking."""
+    pairs = []
+    for _ in range(count):
+        watched = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        watched.bind(("127.0.0.1", 0))
+        watched.setblocking(False)
+        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sender.connect(watched.getsockname())
+        pairs.append((watched, sender))
+    return pairs
+
+
+@pytest.mark.parametrize("with_epoll", [True, False])
+def test_readers_call_back_for_each_ready_socket(
+    monkeypatch: pytest.MonkeyPatch, with_epoll: bool
+) -> None:
+    if not with_epoll:
+        monkeypatch.delattr("select.epoll", raising=False)
+    pairs = _pairs(5)
+    got: dict[int, list[bytes]] = {index: [] for index in range(5)}
+    errors: list[dict[str, Any]] = []
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(lambda _loop, context: errors.append(context))
+        readers = Readers(loop)
+        assert (readers._epoll is not None) == with_epoll
+
+        def reader(index: int) -> Any:
+            watched = pairs[index][0]
+
+            def on_readable() -> None:
+                data = watched.recv(100)
+                got[index].append(data)
+                if data == b"fail":
+                    raise RuntimeError("callback failed")
+                if data == b"stop 4":  # closes another socket while both are ready
+                    readers.remove(pairs[4][0].fileno())
+                    pairs[4][0].close()
+
+            return on_readable
+
+        for index in range(5):
+            readers.add(pairs[index][0].fileno(), reader(index))
+        pairs[0][1].send(b"a")
+        pairs[1][1].send(b"fail")
+        pairs[2][1].send(b"b")
+        await asyncio.sleep(0.05)
+        pairs[3][1].send(b"stop 4")
+        pairs[4][1].send(b"never read")
+        await asyncio.sleep(0.05)
+        readers.remove(pairs[2][0].fileno())
+        pairs[2][1].send(b"not watched any more")
+        pairs[0][1].send(b"c")
+        await asyncio.sleep(0.05)
+        readers.close()
+        pairs[0][1].send(b"after close")
+        await asyncio.sleep(0.05)
+
+    asyncio.run(main())
+    for watched, sender in pairs:
+        watched.close()
+        sender.close()
+    assert got[0] == [b"a", b"c"]
+    assert got[1] == [b"fail"]
+    assert got[2] == [b"b"]
+    assert got[3] == [b"stop 4"]
+    # Socket 4 was ready in the same turn as 3 at most; once closed it is never called.
+    assert got[4] in ([], [b"never read"])
+    assert [type(context["exception"]) for context in errors] == [RuntimeError]
