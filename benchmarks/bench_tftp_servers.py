@@ -3,7 +3,9 @@
 Every server serves the same 64 MiB file; curl and atftp download it at block sizes 512, 1428
 and 8192 and, where the client can ask (atftp), with windows of 8 and 16 blocks. The table gives
 median MB/s (10^6 bytes) and the time ratio to tftpd-hpa. A second part counts requests per
-second for a 4 KiB file fetched by many concurrent clients (a fleet of phones booting at once).
+second for a 4 KiB file fetched by many concurrent clients (a fleet of phones booting at once),
+from ``tftp_fleet_load.py``: a load generator that costs less per request than the servers it
+measures, on a CPU of its own.
 
 Servers: ours (``ciscocfg serve``, its own process, as it starts by default and with
 ``--busy-poll 0``), tftpd-hpa, dnsmasq (in a private network namespace, as its TFTP port is
@@ -11,7 +13,7 @@ fixed), atftpd, and the servers of the ``tftp`` and ``tftpy`` packages. Everythi
 127.0.0.1. Beside the speed, the CPU time the whole machine spent on each download (client,
 server and kernel, from ``/proc/stat``) shows what busy polling costs.
 
-    python benchmarks/bench_tftp_servers.py [--repeats 3] [--quick]
+    python benchmarks/bench_tftp_servers.py [--repeats 3] [--quick] [--fleet-only]
 
 The figures in ``docs/benchmarks-tftp-servers.md`` come from this script.
 """
@@ -100,32 +102,12 @@ def runner(argv: list[str], cpu: list[float]) -> Callable[[], None]:
     return run
 
 
-LOAD_SCRIPT = """
-import asyncio, sys, time
-from ciscocfg.aio import download
-host, port, name = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-clients, seconds = int(sys.argv[4]), float(sys.argv[5])
-async def phone(deadline, counts):
-    while time.monotonic() < deadline:
-        try:
-            await download(host, name, port=port, tsize=False)
-            counts[0] += 1
-        except Exception:
-            counts[1] += 1
-async def main():
-    counts = [0, 0]
-    start = time.monotonic()
-    await asyncio.gather(*(phone(start + seconds, counts) for _ in range(clients)))
-    print(counts[0] / (time.monotonic() - start), counts[1])
-asyncio.run(main())
-"""
+LOAD_GENERATOR = HERE / "tftp_fleet_load.py"
 
 
-def process_tree_cpu_seconds(pid: int) -> float:
-    """CPU time of ``pid`` and every process below it, with the children they have reaped
-    (tftpd-hpa forks a process per request; dnsmasq runs under a shell in its namespace)."""
-    parents: dict[int, int] = {}
-    times: dict[int, int] = {}
+def _processes() -> dict[int, tuple[int, int]]:
+    """Every process: its parent and its CPU ticks, with those of the children it reaped."""
+    table: dict[int, tuple[int, int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -134,24 +116,49 @@ def process_tree_cpu_seconds(pid: int) -> float:
                 fields = stat.read().rsplit(")", 1)[1].split()
         except OSError:
             continue  # gone meanwhile
-        parents[int(entry)] = int(fields[1])
-        times[int(entry)] = sum(int(value) for value in fields[11:15])  # utime .. cstime
-    total = 0
-    for process, ticks in times.items():
+        table[int(entry)] = (int(fields[1]), sum(int(value) for value in fields[11:15]))
+    return table
+
+
+def _tree(pid: int, table: dict[int, tuple[int, int]]) -> list[int]:
+    """``pid`` and every process below it."""
+    tree = []
+    for process in table:
         ancestor = process
-        while ancestor not in (pid, 0, 1) and ancestor in parents:
-            ancestor = parents[ancestor]
+        while ancestor not in (pid, 0, 1) and ancestor in table:
+            ancestor = table[ancestor][0]
         if ancestor == pid:
-            total += ticks
-    return total / os.sysconf("SC_CLK_TCK")
+            tree.append(process)
+    return tree
 
 
-def requests_per_second(server: RunningServer, clients: int, seconds: float) -> tuple[float, int]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), env.get("PYTHONPATH", "")])
-    argv = [*server.prefix, sys.executable, "-c", LOAD_SCRIPT, server.host, str(server.port)]
-    argv += ["small.bin", str(clients), str(seconds)]
-    done = subprocess.run(argv, capture_output=True, timeout=120, check=True, env=env)
+def process_tree_cpu_seconds(pid: int) -> float:
+    """CPU time of ``pid`` and every process below it, with the children they have reaped
+    (tftpd-hpa forks a process per request; dnsmasq runs under a shell in its namespace)."""
+    table = _processes()
+    ticks = sum(table[process][1] for process in _tree(pid, table))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def pin_tree(pid: int, cpus: set[int]) -> None:
+    """Keep ``pid`` and every process below it (and what they fork later) on ``cpus``."""
+    for process in _tree(pid, _processes()):
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(process, cpus)
+
+
+def requests_per_second(
+    server: RunningServer, clients: int, seconds: float, load_cpus: set[int] | None
+) -> tuple[float, int]:
+    """Many phones fetching ``small.bin`` at once, from the lean load generator."""
+    argv = [*server.prefix, sys.executable, str(LOAD_GENERATOR), server.host, str(server.port)]
+    argv += ["small.bin", str(server.root / "small.bin"), str(clients), str(seconds)]
+
+    def on_its_cpu() -> None:
+        if load_cpus:
+            os.sched_setaffinity(0, load_cpus)
+
+    done = subprocess.run(argv, capture_output=True, timeout=120, check=True, preexec_fn=on_its_cpu)
     rate, failures = done.stdout.split()
     return float(rate), int(failures)
 
@@ -252,20 +259,33 @@ def main() -> None:
         print()
         if settings:
             download_tables(servers, settings, args.repeats)
+        fleet_repeats = max(args.repeats, 5)
+        # The load generator on one CPU, each server on the others: the figure is then what
+        # the server does with its CPU, not how the scheduler shares two of them.
+        cpus = sorted(os.sched_getaffinity(0))
+        load_cpus = {cpus[0]} if len(cpus) > 1 else None
+        for server in servers.values():
+            if load_cpus is not None and server.process is not None:
+                pin_tree(server.process.pid, set(cpus[1:]))
+        placement = (
+            f"the generator on CPU {cpus[0]}, each server on the other CPUs"
+            if load_cpus is not None
+            else "all on one CPU"
+        )
         print(
-            "4 KiB file, 64 concurrent clients (ciscocfg's own asyncio client, one process, "
-            f"blksize 512, no options), 5 s per server, median of {args.repeats}; server CPU is "
-            "the server's processes' own time per request:"
+            "4 KiB file, 64 concurrent clients (benchmarks/tftp_fleet_load.py: raw sockets, one "
+            f"process, blksize 512, no options; {placement}), 5 s per server, median of "
+            f"{fleet_repeats}; server CPU is the server's processes' own time per request:"
         )
         print()
         rates: dict[str, list[float]] = {name: [] for name in servers}
         costs: dict[str, list[float]] = {name: [] for name in servers}
         failed: dict[str, int] = dict.fromkeys(servers, 0)
-        for _ in range(args.repeats):
+        for _ in range(fleet_repeats):
             for name, server in servers.items():
                 assert server.process is not None
                 before = process_tree_cpu_seconds(server.process.pid)
-                rate, failures = requests_per_second(server, 64, 5.0)
+                rate, failures = requests_per_second(server, 64, 5.0, load_cpus)
                 spent = process_tree_cpu_seconds(server.process.pid) - before
                 rates[name].append(rate)
                 costs[name].append(spent / max(1.0, rate * 5.0) * 1e6)

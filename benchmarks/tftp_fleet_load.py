@@ -74,7 +74,7 @@ def main() -> None:
     for _ in range(clients):
         start(Phone(), begin)
     next_check = begin + _STALL
-    now = last_done = begin
+    now = last_end = begin
     # Downloads under way at the deadline are finished, not abandoned: an abandoned transfer
     # would keep the server busy resending into the next measurement.
     while phones:
@@ -100,17 +100,18 @@ def main() -> None:
                 phone.chunks.append(packet[4:])
                 if len(packet) - 4 < 512:
                     stop(phone)
-                    last_done = time.monotonic()
+                    last_end = time.monotonic()
                     if b"".join(phone.chunks) == expected:
                         done += 1
                     else:
                         failed += 1
-                    start(phone, last_done)
+                    start(phone, last_end)
                     continue
             elif opcode == _ERROR:
                 stop(phone)
                 failed += 1
-                start(phone, time.monotonic())
+                last_end = time.monotonic()
+                start(phone, last_end)
                 continue
             phone.last_heard = now
         now = time.monotonic()
@@ -119,8 +120,11 @@ def main() -> None:
             for phone in [p for p in phones.values() if now - p.last_heard > _STALL]:
                 stop(phone)
                 failed += 1
+                last_end = now
                 start(phone, now)
-    print(done / (last_done - begin), failed)
+    # Per second of the time downloads were being made (the last ones end after the deadline).
+    elapsed = last_end - begin
+    print(done / elapsed if elapsed > 0 else 0.0, failed)
 
 
 if __name__ == "__main__":
