@@ -14,6 +14,7 @@ fixed), atftpd, and the servers of the ``tftp`` and ``tftpy`` packages. Everythi
 server and kernel, from ``/proc/stat``) shows what busy polling costs.
 
     python benchmarks/bench_tftp_servers.py [--repeats 3] [--quick] [--fleet-only]
+        [--setting CLIENT,BLKSIZE,WINDOW ...]
 
 The figures in ``docs/benchmarks-tftp-servers.md`` come from this script.
 """
@@ -209,6 +210,11 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)  # unwinds the ExitStack: every server is stopped
 
 
+def _setting(text: str) -> tuple[str, int, int | None]:
+    client, blksize, window = text.split(",")
+    return client, int(blksize), int(window) if int(window) > 1 else None
+
+
 def main() -> None:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -216,6 +222,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer settings, for a smoke run")
     parser.add_argument(
         "--fleet-only", action="store_true", help="only the requests-per-second part"
+    )
+    parser.add_argument(
+        "--setting",
+        action="append",
+        metavar="CLIENT,BLKSIZE,WINDOW",
+        help="only these downloads (repeatable), e.g. atftp,8192,8; no requests-per-second part",
     )
     args = parser.parse_args()
 
@@ -234,6 +246,8 @@ def main() -> None:
         settings = [("curl", 1428, None), ("atftp", 1428, 16)]
     if args.fleet_only:
         settings = []
+    if args.setting:
+        settings = [_setting(text) for text in args.setting]
 
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         root = Path(tmp) / "root"
@@ -259,6 +273,8 @@ def main() -> None:
         print()
         if settings:
             download_tables(servers, settings, args.repeats)
+        if args.setting:
+            return
         fleet_repeats = max(args.repeats, 5)
         # The load generator on one CPU, each server on the others: the figure is then what
         # the server does with its CPU, not how the scheduler shares two of them.

@@ -30,6 +30,7 @@ from ciscocfg.aio import (
     download,
     upload,
 )
+from ciscocfg.aio._pump import Readers
 from ciscocfg.tftp import Error, ReadRequest, RetryPolicy, ServerPolicy, encode
 
 MAC = "0011BB73AD61"
@@ -724,3 +725,35 @@ def test_no_descriptor_is_left_open(
     assert after == before
     served = (tmp_path / "f").read_bytes()
     assert got == [served, served, served, None, None, None, None, None] * 5
+
+
+def test_a_socket_that_cannot_be_watched_gets_server_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Registering the transfer socket fails once (a full epoll, say): the client hears why, the
+    # socket is closed, and the next request from the same port is served.
+    (tmp_path / "f").write_bytes(b"content")
+    real_add = Readers.add
+    failures = [OSError(28, "No space left on device")]
+
+    def add_once_failing(self: Readers, fd: int, callback: Any) -> None:
+        if failures:
+            raise failures.pop()
+        real_add(self, fd, callback)
+
+    monkeypatch.setattr(Readers, "add", add_once_failing)
+
+    async def main() -> tuple[bytes, bytes]:
+        async with TftpServer(tmp_path, host="127.0.0.1", port=0) as server:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+                sock.settimeout(2)
+                sock.sendto(_rrq("f"), ("127.0.0.1", server.port))
+                refused, _port69 = await _receive(sock)
+                sock.sendto(_rrq("f"), ("127.0.0.1", server.port))
+                data, tid = await _receive(sock)
+                sock.sendto(_packet(4, 1), tid)
+                return refused, data
+
+    refused, data = _run(asyncio.wait_for(main(), 20))
+    assert refused == _packet(5, 0) + b"Server busy\0"
+    assert data == _packet(3, 1) + b"content"

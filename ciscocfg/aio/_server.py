@@ -353,7 +353,13 @@ class TftpServer:
             logger.error("cannot open a transfer socket: %s", exc)
             self._refuse_from_port69(source, ErrorCode.NOT_DEFINED, "Server busy")
             return
-        transfer = _Transfer(self, engine, request, source, sock)
+        try:
+            transfer = _Transfer(self, engine, request, source, sock)
+        except OSError as exc:  # the socket could not be watched
+            sock.close()
+            logger.error("cannot watch a transfer socket: %s", exc)
+            self._refuse_from_port69(source, ErrorCode.NOT_DEFINED, "Server busy")
+            return
         self._live[(source[0], source[1])] = transfer
         transfer.start()
 
