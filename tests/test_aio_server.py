@@ -23,6 +23,8 @@ from support.tftp_peers import client_get
 from support.udp_relay import Faults, UdpRelay
 
 from ciscocfg.aio import (
+    BinaryReader,
+    Download,
     TftpServer,
     TransferError,
     TransferRecord,
@@ -757,3 +759,36 @@ def test_a_socket_that_cannot_be_watched_gets_server_busy(
     refused, data = _run(asyncio.wait_for(main(), 20))
     assert refused == _packet(5, 0) + b"Server busy\0"
     assert data == _packet(3, 1) + b"content"
+
+
+def test_any_reader_may_be_served() -> None:
+    # Not a file at all: only read() and close(), short reads, and an empty read at the end.
+    data = os.urandom(3000)
+
+    class Chunks:
+        def __init__(self) -> None:
+            self.at = 0
+            self.closed = False
+
+        def read(self, size: int = -1, /) -> bytes:
+            chunk = data[self.at : self.at + min(size, 100)]
+            self.at += len(chunk)
+            return chunk
+
+        def close(self) -> None:
+            self.closed = True
+
+    readers: list[Chunks] = []
+
+    def handler(request: TransferRequest) -> BinaryReader:
+        readers.append(Chunks())
+        return readers[-1]
+
+    async def main() -> Download:
+        async with TftpServer(handler=handler, host="127.0.0.1", port=0) as server:
+            return await download("127.0.0.1", "gen.bin", port=server.port)
+
+    got = _run(asyncio.wait_for(main(), 20))
+    assert got.data == data
+    assert "tsize" not in got.record.options
+    assert [reader.closed for reader in readers] == [True]

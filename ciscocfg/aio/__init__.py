@@ -26,13 +26,14 @@ from ciscocfg.aio._server import (
     TransferRequest,
     WriteHandler,
 )
-from ciscocfg.aio._sources import AtomicFile, Content, UploadSink
+from ciscocfg.aio._sources import AtomicFile, BinaryReader, Content, UploadSink
 
 __all__ = [
     "DEFAULT_BUSY_POLL",
     "DEFAULT_MAX_UPLOAD",
     "DEFAULT_RETRY",
     "AtomicFile",
+    "BinaryReader",
     "BusyPollSelector",
     "Content",
     "Download",
