@@ -72,8 +72,9 @@ def documents(draw: st.DrawFn) -> list[Line]:
         last = draw(lines(st.just("")))
         if not (isinstance(last, Blank) and not last.blanks):
             body.append(last)
-    # A CR followed by a line that starts with LF would read as one CRLF.
-    for i in range(len(body) - 1):
+    # A CR followed by a line that starts with LF would read as one CRLF. From the end, so that
+    # a line changed here is seen by the one before it (a blank "\r" made "\n" starts with LF).
+    for i in reversed(range(len(body) - 1)):
         if body[i].newline == "\r" and body[i + 1].render().startswith("\n"):
             body[i] = attrs.evolve(body[i], newline="\n")
     return body
