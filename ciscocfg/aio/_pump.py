@@ -183,10 +183,10 @@ class Deadlines:
 
     A lock-step download of a small file ends long before its first timeout, so a timer armed
     and cancelled for each transfer is work that never fires; on asyncio's timer heap it cost
-    more than a tenth of such a transfer's own handling. Pumps with a deadline wait in one set
-    instead, and a single loop timer stays at the earliest deadline any of them had when it was
-    set. Deadlines only move later as ACKs arrive, so when the timer fires it fires the pumps
-    that are really due, then moves to the next earliest deadline.
+    about 10 µs a request, some 5-8 % of such a transfer's handling. Pumps with a deadline wait
+    in one set instead, and a single loop timer stays at the earliest deadline any of them had
+    when it was set. Deadlines only move later as ACKs arrive, so when the timer fires it fires
+    the pumps that are really due, then moves to the next earliest deadline.
     """
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
