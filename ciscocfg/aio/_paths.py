@@ -170,6 +170,7 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXE
 #: Where the system has it, a name straight inside the root is opened without following a final
 #: symbolic link: a plain file then needs no ``lstat`` of its own.
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_TAKE_THE_WALK = frozenset({errno.ELOOP, errno.EMLINK, errno.ENOENT})
 
 
 def open_in(root_real: str, name: str, *, case_insensitive: bool) -> tuple[int, str]:
@@ -182,13 +183,13 @@ def open_in(root_real: str, name: str, *, case_insensitive: bool) -> tuple[int, 
     parts = _components(name)
     if len(parts) == 1 and _O_NOFOLLOW:
         # Most names are a file straight inside the root. Opened with O_NOFOLLOW, a symbolic
-        # link fails (ELOOP) rather than being followed unchecked, and takes the long way
-        # below, as does a name spelled in another case (ENOENT).
+        # link fails (ELOOP; EMLINK on the BSDs) rather than being followed unchecked, and
+        # takes the long way below, as does a name spelled in another case (ENOENT).
         path = os.path.join(root_real, parts[0])
         try:
             return os.open(path, _READ_FLAGS | _O_NOFOLLOW), path
         except OSError as exc:
-            if exc.errno not in (errno.ELOOP, errno.ENOENT):
+            if exc.errno not in _TAKE_THE_WALK:
                 raise
     path = _walk(root_real, parts, case_insensitive, last_may_miss=False, absolute=_absolute(name))
     return os.open(path, _READ_FLAGS), path
