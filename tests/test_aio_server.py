@@ -33,7 +33,16 @@ from ciscocfg.aio import (
     upload,
 )
 from ciscocfg.aio._pump import Readers
-from ciscocfg.tftp import Error, ReadRequest, RetryPolicy, ServerPolicy, encode
+from ciscocfg.tftp import (
+    Ack,
+    Data,
+    Error,
+    ReadRequest,
+    RetryPolicy,
+    ServerPolicy,
+    WriteRequest,
+    encode,
+)
 
 MAC = "0011BB73AD61"
 
@@ -575,16 +584,8 @@ def test_short_reads_are_not_the_end_of_a_file(step: int, mode: str) -> None:
     assert _run(asyncio.wait_for(main(), 30)) == data
 
 
-def _packet(opcode: int, *fields: bytes | int) -> bytes:
-    """A raw TFTP packet: ints are 16-bit numbers, bytes go as they are."""
-    out = struct.pack("!H", opcode)
-    for value in fields:
-        out += struct.pack("!H", value) if isinstance(value, int) else value
-    return out
-
-
 def _rrq(name: str) -> bytes:
-    return _packet(1, name.encode() + b"\0octet\0")
+    return encode(ReadRequest(name, "octet", {}))
 
 
 async def _receive(sock: socket.socket) -> tuple[bytes, tuple[Any, ...]]:
@@ -607,13 +608,13 @@ def test_a_repeated_request_does_not_start_a_second_transfer(tmp_path: Path) -> 
                     got.append(await _receive(sock))  # a second DATA 1 would come at once
                 assert server.active_transfers == 1
                 tid = got[0][1]
-                sock.sendto(_packet(4, 1), tid)
+                sock.sendto(encode(Ack(1)), tid)
                 got.append(await _receive(sock))
-                sock.sendto(_packet(4, 2), tid)
+                sock.sendto(encode(Ack(2)), tid)
                 return got
 
     got = _run(asyncio.wait_for(main(), 20))
-    assert [packet[:4] for packet, _tid in got] == [_packet(3, 1), _packet(3, 2)]
+    assert [packet[:4] for packet, _tid in got] == [encode(Data(1, b"")), encode(Data(2, b""))]
     assert got[1][0][4:] == b"a" * 188
 
 
@@ -630,15 +631,15 @@ def test_a_client_may_ask_again_from_the_same_port_at_once(tmp_path: Path) -> No
                 sock.settimeout(2)
                 sock.sendto(_rrq("a"), ("127.0.0.1", server.port))
                 first, tid = await _receive(sock)
-                assert first == _packet(3, 1) + b"first"
-                sock.sendto(_packet(4, 1), tid)
+                assert first == encode(Data(1, b"first"))
+                sock.sendto(encode(Ack(1)), tid)
                 sock.sendto(_rrq("b"), ("127.0.0.1", server.port))
                 second, new_tid = await _receive(sock)
                 assert new_tid != tid
-                sock.sendto(_packet(4, 1), new_tid)
+                sock.sendto(encode(Ack(1)), new_tid)
                 return second
 
-    assert _run(asyncio.wait_for(main(), 20)) == _packet(3, 1) + b"second"
+    assert _run(asyncio.wait_for(main(), 20)) == encode(Data(1, b"second"))
 
 
 def test_a_request_after_an_upload_does_not_wait_for_the_dally(tmp_path: Path) -> None:
@@ -650,17 +651,17 @@ def test_a_request_after_an_upload_does_not_wait_for_the_dally(tmp_path: Path) -
         async with TftpServer(tmp_path, host="127.0.0.1", port=0, allow_write=True) as server:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
                 sock.settimeout(0.5)
-                sock.sendto(_packet(2, b"up\0octet\0"), ("127.0.0.1", server.port))
+                sock.sendto(encode(WriteRequest("up", "octet", {})), ("127.0.0.1", server.port))
                 ack, tid = await _receive(sock)
-                assert ack == _packet(4, 0)
-                sock.sendto(_packet(3, 1) + b"uploaded", tid)
-                assert (await _receive(sock))[0] == _packet(4, 1)
+                assert ack == encode(Ack(0))
+                sock.sendto(encode(Data(1, b"uploaded")), tid)
+                assert (await _receive(sock))[0] == encode(Ack(1))
                 sock.sendto(_rrq("b"), ("127.0.0.1", server.port))
                 data, new_tid = await _receive(sock)
-                sock.sendto(_packet(4, 1), new_tid)
+                sock.sendto(encode(Ack(1)), new_tid)
                 return data
 
-    assert _run(asyncio.wait_for(main(), 20)) == _packet(3, 1) + b"second"
+    assert _run(asyncio.wait_for(main(), 20)) == encode(Data(1, b"second"))
     assert (tmp_path / "up").read_bytes() == b"uploaded"
 
 
@@ -753,12 +754,12 @@ def test_a_socket_that_cannot_be_watched_gets_server_busy(
                 refused, _port69 = await _receive(sock)
                 sock.sendto(_rrq("f"), ("127.0.0.1", server.port))
                 data, tid = await _receive(sock)
-                sock.sendto(_packet(4, 1), tid)
+                sock.sendto(encode(Ack(1)), tid)
                 return refused, data
 
     refused, data = _run(asyncio.wait_for(main(), 20))
-    assert refused == _packet(5, 0) + b"Server busy\0"
-    assert data == _packet(3, 1) + b"content"
+    assert refused == encode(Error(0, "Server busy"))
+    assert data == encode(Data(1, b"content"))
 
 
 def test_any_reader_may_be_served() -> None:
