@@ -191,7 +191,7 @@ def open_in(root_real: str, name: str, *, case_insensitive: bool) -> tuple[int, 
         except OSError as exc:
             if exc.errno not in _TAKE_THE_WALK:
                 raise
-    path = _walk(root_real, parts, case_insensitive, last_may_miss=False, absolute=_absolute(name))
+    path = resolve_in(root_real, name, case_insensitive=case_insensitive, upload=False)
     return os.open(path, _READ_FLAGS), path
 
 

@@ -69,10 +69,10 @@ class Engine(Protocol):
 
 #: Where the system can, the socket is made non-blocking as it is created (one call less).
 _NONBLOCK_TYPE = socket.SOCK_DGRAM | getattr(socket, "SOCK_NONBLOCK", 0)
-#: The buffer sizes a new UDP socket gets, per option, read once (see size_buffers), and
-#: under ``_SMALLEST`` the smaller of the two.
+#: The buffer sizes a new UDP socket gets, per option, read once (see size_buffers).
 _default_buffers: dict[int, int] = {}
-_SMALLEST = -1
+#: The largest size both of those already give (0 until both are known).
+_room_by_default = 0
 
 
 def make_socket(family: int, host: str) -> socket.socket:
@@ -97,8 +97,9 @@ def size_buffers(sock: socket.socket, blksize: int, windowsize: int) -> None:
     Most transfers (lock-step, small blocks) fit in what every new socket gets; the default is
     read from the first socket, so that those transfers make no system call here at all.
     """
+    global _room_by_default
     wanted = min(_MAX_SOCKET_BUFFER, 2 * windowsize * (blksize + 4) + 65536)
-    if wanted <= _default_buffers.get(_SMALLEST, 0):
+    if wanted <= _room_by_default:
         return
     for option in (socket.SO_RCVBUF, socket.SO_SNDBUF):
         with contextlib.suppress(OSError):
@@ -107,10 +108,8 @@ def size_buffers(sock: socket.socket, blksize: int, windowsize: int) -> None:
                 default = _default_buffers[option] = sock.getsockopt(socket.SOL_SOCKET, option)
             if default < wanted:
                 sock.setsockopt(socket.SOL_SOCKET, option, wanted)
-    if socket.SO_RCVBUF in _default_buffers and socket.SO_SNDBUF in _default_buffers:
-        _default_buffers[_SMALLEST] = min(
-            _default_buffers[socket.SO_RCVBUF], _default_buffers[socket.SO_SNDBUF]
-        )
+    if len(_default_buffers) == 2:
+        _room_by_default = min(_default_buffers.values())
 
 
 class Readers:
@@ -120,14 +119,15 @@ class Readers:
     A loop dispatches each readable socket through its own machinery (a selector key, a handle,
     a context switch), and registering a socket with it builds those objects: for a transfer of
     a few lock-step blocks that was a fifth of the work. Here a socket is registered with one
-    system call and dispatched with one dictionary lookup. Where there is no epoll, it falls
-    back to the loop's own ``add_reader``.
+    system call and dispatched with one dictionary lookup. Where there is no epoll, or with
+    ``epoll=False`` (a pump alone, as a client's, has nothing to share), it uses the loop's own
+    ``add_reader``.
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, *, epoll: bool = True) -> None:
         self.loop = loop
         self._callbacks: dict[int, Callable[[], None]] = {}
-        self._epoll = select.epoll() if hasattr(select, "epoll") else None
+        self._epoll = select.epoll() if epoll and hasattr(select, "epoll") else None
         if self._epoll is not None:
             loop.add_reader(self._epoll.fileno(), self._dispatch)
 
@@ -221,7 +221,7 @@ class Deadlines:
         earliest = math.inf
         for pump in list(self.waiting):
             deadline = pump.engine.get_timer()
-            if deadline is None or pump._closed:
+            if deadline is None:
                 pump._waiting = False
                 self.waiting.discard(pump)
             elif deadline <= due_by:
@@ -278,11 +278,8 @@ class Pump:
         self._waiting = False  # in the deadlines' set
         self._closed = False
         self._backlog: deque[tuple[bytes, Address]] | None = None
-        self._readers = readers
-        if readers is not None:
-            readers.add(sock.fileno(), self._readable)
-        else:
-            loop.add_reader(sock.fileno(), self._readable)
+        self._readers = readers if readers is not None else Readers(loop, epoll=False)
+        self._readers.add(sock.fileno(), self._readable)
 
     @property
     def finished(self) -> asyncio.Future[None]:
@@ -402,10 +399,7 @@ class Pump:
         self._closed = True
         if self._waiting:
             self._deadlines.drop(self)
-        if self._readers is not None:
-            self._readers.remove(self.sock.fileno())
-        else:
-            self.loop.remove_reader(self.sock.fileno())
+        self._readers.remove(self.sock.fileno())
         if self._backlog is not None:
             # Whatever is left (the final ERROR of an abort ...) gets one blocking-free try.
             self._writable()

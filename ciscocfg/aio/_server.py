@@ -483,7 +483,7 @@ class _Transfer:
             engine,
             self.on_event,
             buffer=server._buffer,
-            on_close=self.closed,
+            on_close=self.on_close,
             deadlines=server._deadlines,
             readers=server._readers,
         )
@@ -657,7 +657,7 @@ class _Transfer:
 
     # --- the end -----------------------------------------------------------------------------
 
-    def closed(self) -> None:
+    def on_close(self) -> None:
         """The pump closed the socket: release the content and report, once."""
         if self.data is not None:
             self.data.close()
