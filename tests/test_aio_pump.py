@@ -16,7 +16,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ciscocfg.aio._pump import Deadlines, Pump, Readers, make_socket
-from ciscocfg.tftp import ReadRequest, RetryPolicy, ServerPolicy, ServerRead, TransferFailed
+from ciscocfg.tftp import (
+    Data,
+    Error,
+    ReadRequest,
+    RetryPolicy,
+    ServerPolicy,
+    ServerRead,
+    TransferFailed,
+    encode,
+)
 
 
 class VirtualLoop:
@@ -165,14 +174,14 @@ def test_silent_peers_get_their_retransmissions_and_give_up() -> None:
         peer = listener.getsockname()
         loop.add_reader(listener.fileno(), lambda: received.append(listener.recv(65536)))
         reasons: list[str] = []
+
+        def on_event(event: object) -> None:
+            if isinstance(event, TransferFailed):
+                reasons.append(event.reason)
+
         pumps = []
         for _ in range(3):
             engine = ServerRead(ReadRequest("f", "octet", {}), peer, loop.time(), policy=policy)
-
-            def on_event(event: object, engine: ServerRead = engine) -> None:
-                if isinstance(event, TransferFailed):
-                    reasons.append(event.reason)
-
             pump = Pump(loop, make_socket(socket.AF_INET, "127.0.0.1"), engine, on_event,
                         deadlines=deadlines)  # fmt: skip
             engine.accept(loop.time(), 3)
@@ -192,7 +201,8 @@ def test_silent_peers_get_their_retransmissions_and_give_up() -> None:
     reasons = asyncio.run(main())
     assert reasons == ["timeout"] * 3
     # Each sent DATA 1, resent it twice, then said why it stopped.
-    assert sorted(packet[:4] for packet in received) == [b"\0\x03\0\x01"] * 9 + [b"\0\x05\0\0"] * 3
+    data_1, error_0 = encode(Data(1, b"")), encode(Error(0, ""))[:4]
+    assert sorted(packet[:4] for packet in received) == [data_1] * 9 + [error_0] * 3
 
 
 def _pairs(count: int) -> list[tuple[socket.socket, socket.socket]]:
