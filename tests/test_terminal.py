@@ -37,8 +37,7 @@ def test_longer_text_is_cut_at_an_escape_edge(text: str, limit: int) -> None:
 def test_escape_sequences_newlines_and_overrides_are_shown_not_obeyed() -> None:
     sent = "File not found\x1b]0;owned\x07\x1b[2J\r\nciscocfg get: ok\u202eexe.txt\x9b31m\\"
     assert escape_for_terminal(sent) == (
-        "File not found\\x1b]0;owned\\x07\\x1b[2J\\r\\nciscocfg get: ok\\u202eexe.txt"
-        "\\x9b31m\\\\"
+        "File not found\\x1b]0;owned\\x07\\x1b[2J\\r\\nciscocfg get: ok\\u202eexe.txt\\x9b31m\\\\"
     )
 
 
