@@ -140,6 +140,12 @@ def test_local_names() -> None:
         assert local_name(name) is None
 
 
+def test_an_empty_output_name_is_a_usage_error(server: BackgroundServer) -> None:
+    before = len(server.records)
+    assert _get(server, "SEP0011BB73AD61.cnf.xml", "-o", "") == 2
+    assert len(server.records) == before
+
+
 @pytest.mark.parametrize("where", ["missing/dir/x", "missing/dir/", "file/x"])
 def test_a_missing_directory_fails_before_anything_is_sent(
     tmp_path: Path, where: str, capsys: pytest.CaptureFixture[str]

@@ -141,6 +141,8 @@ def _target(args: argparse.Namespace) -> tuple[str | None, str | None]:
     output: str | None = args.output
     if output == "-":
         return None, None
+    if output == "":
+        return None, "-o: an empty name"
     if output is None or output.endswith(("/", os.sep)) or os.path.isdir(output):
         name = local_name(args.file)
         if name is None:
