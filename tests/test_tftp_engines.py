@@ -304,6 +304,80 @@ def test_write_over_upload_limit_gets_error_3() -> None:
     assert server.failed
 
 
+def test_read_client_refuses_an_oack_tsize_over_its_limit() -> None:
+    client = ClientRead("big.bin", 0.0, server=SERVER, options={"tsize": "0"}, max_size=4096)
+    client.datagrams_to_send()
+    client.receive_datagram(encode(OptionAck({"tsize": "4097"})), SERVER_TID, 0.1)
+    # ERROR 3 in place of ACK 0: the server is told before it sends a single block.
+    assert _sent(client) == [Error(3, "file of 4097 bytes exceeds the limit of 4096")]
+    failure = _failure(client)
+    assert (failure.code, failure.by_peer, failure.reason) == (3, False, "negotiation")
+    assert client.failed
+    assert client.get_timer() is None
+    client.receive_datagram(encode(Data(1, bytes(512))), SERVER_TID, 0.2)
+    assert _sent(client) == []
+    assert client.events() == []
+    # A file of exactly the limit is taken.
+    client = ClientRead("f", 0.0, server=SERVER, options={"tsize": "0"}, max_size=4096)
+    client.datagrams_to_send()
+    client.receive_datagram(encode(OptionAck({"tsize": "4096"})), SERVER_TID, 0.1)
+    assert _sent(client) == [Ack(0)]
+    assert not client.failed
+
+
+@pytest.mark.parametrize("size", [0, 7, 8, 23, 24])
+def test_read_client_takes_a_file_up_to_its_limit(size: int) -> None:
+    client = ClientRead("f", 0.0, server=SERVER, options={"blksize": "8"}, max_size=24)
+    client.datagrams_to_send()
+    client.receive_datagram(encode(OptionAck({"blksize": "8"})), SERVER_TID, 0.0)
+    data = bytes(range(size))
+    blocks = [data[i : i + 8] for i in range(0, size + 1, 8)]  # ends with a short block
+    for number, payload in enumerate(blocks, 1):
+        client.receive_datagram(encode(Data(number, payload)), SERVER_TID, 0.0)
+    assert client.completed
+    received = [e for e in client.events() if isinstance(e, DataReceived)]
+    assert b"".join(bytes(e.payload) for e in received) == data
+
+
+@pytest.mark.parametrize("wrap_to", [0, 1])
+def test_read_client_stops_a_wrapping_stream_at_its_limit(wrap_to: int) -> None:
+    # A hostile server that never sends a short block and wraps its block numbers, once to 0
+    # and once to 1 (both are followed), so that only the size limit can stop it.
+    limit = 8 * 65536 + 100
+    client = ClientRead(
+        "f", 0.0, server=SERVER, options={"blksize": "8", "windowsize": "64"}, max_size=limit
+    )
+    client.datagrams_to_send()
+    client.receive_datagram(
+        encode(OptionAck({"blksize": "8", "windowsize": "64"})), SERVER_TID, 0.0
+    )
+    client.datagrams_to_send()
+    payload = bytes(8)
+    received = 0
+    absolute = 0
+    sent: list[object] = []
+    failures: list[TransferFailed] = []
+    while not client.done and absolute < 3 * 65536:
+        absolute += 1
+        wire = absolute & 0xFFFF if wrap_to == 0 else (absolute - 1) % 65535 + 1
+        client.receive_datagram(encode(Data(wire, payload)), SERVER_TID, 0.0)
+        for event in client.events():
+            if isinstance(event, DataReceived):
+                received += len(event.payload)
+            elif isinstance(event, TransferFailed):
+                failures.append(event)
+        sent = _sent(client)
+        if not client.done:
+            assert all(isinstance(packet, Ack) for packet in sent)
+    assert absolute > 65536  # the stream went past the wrap before it was stopped
+    assert received == limit // 8 * 8
+    assert sent == [Error(3, f"download exceeds the limit of {limit} bytes")]
+    assert [(f.code, f.by_peer, f.reason) for f in failures] == [(3, False, "protocol")]
+    assert client.stats.bytes == received
+    client.receive_datagram(encode(Data((absolute + 1) & 0xFFFF, payload)), SERVER_TID, 0.0)
+    assert client.datagrams_to_send() == []
+
+
 def test_repeated_request_does_not_start_a_second_transfer() -> None:
     tracker = RequestTracker()
     wire = encode(ReadRequest("SEP001122334455.cnf.xml"))
@@ -468,6 +542,8 @@ def test_local_misuse_raises() -> None:
         ClientRead("", 0.0, server=SERVER)
     with pytest.raises(LocalProtocolError):
         ClientWrite("f", 0.0, server=SERVER, size=-1)
+    with pytest.raises(LocalProtocolError):
+        ClientRead("f", 0.0, server=SERVER, max_size=-1)
 
 
 def test_supply_after_the_end_is_ignored() -> None:
@@ -541,7 +617,8 @@ def _engines_in_every_phase() -> list[ServerRead | ServerWrite | ClientRead | Cl
     receiving = ServerWrite(WriteRequest("f", options={"windowsize": "4"}), CLIENT, 0.0)
     receiving.accept(0.0)
     engines.append(receiving)
-    engines.append(ClientRead("f", 0.0, server=SERVER, options={"tsize": "0"}))
+    # A small size limit, so that OACK tsizes and DATA past it are met too.
+    engines.append(ClientRead("f", 0.0, server=SERVER, options={"tsize": "0"}, max_size=40))
     engines.append(ClientWrite("f", 0.0, server=SERVER, size=10))
     reading = ClientRead("f", 0.0, server=SERVER)
     reading.receive_datagram(encode(Data(1, bytes(512))), SERVER_TID, 0.1)

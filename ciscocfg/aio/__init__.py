@@ -15,7 +15,7 @@ See ``docs/howto/serve.md``.
 
 from __future__ import annotations
 
-from ciscocfg.aio._client import DEFAULT_RETRY, Download, download, upload
+from ciscocfg.aio._client import DEFAULT_MAX_DOWNLOAD, DEFAULT_RETRY, Download, download, upload
 from ciscocfg.aio._loop import DEFAULT_BUSY_POLL, BusyPollSelector, new_event_loop, run
 from ciscocfg.aio._paths import PathRejected, resolve, resolve_upload
 from ciscocfg.aio._records import TransferError, TransferRecord
@@ -30,6 +30,7 @@ from ciscocfg.aio._sources import AtomicFile, BinaryReader, Content, UploadSink
 
 __all__ = [
     "DEFAULT_BUSY_POLL",
+    "DEFAULT_MAX_DOWNLOAD",
     "DEFAULT_MAX_UPLOAD",
     "DEFAULT_RETRY",
     "AtomicFile",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import io
 import os
 import socket
@@ -28,7 +29,12 @@ from ciscocfg.tftp import (
     TransferFailed,
 )
 
-__all__ = ["DEFAULT_RETRY", "Download", "download", "upload"]
+__all__ = ["DEFAULT_MAX_DOWNLOAD", "DEFAULT_RETRY", "Download", "download", "upload"]
+
+#: The largest download taken unless told otherwise: what a server can send in 512-byte blocks
+#: before the block number wraps (a 79xx firmware file is a few MB). A server that streams on
+#: is stopped there with ERROR 3.
+DEFAULT_MAX_DOWNLOAD = 32 * 1024 * 1024
 
 #: Clients do not linger after the final ACK (as curl and tftp-hpa's client): a lost final ACK
 #: costs the server a few retransmissions, never the client its file.
@@ -146,26 +152,40 @@ async def download(
     options: Mapping[str, str] | None = None,
     retry: RetryPolicy = DEFAULT_RETRY,
     on_progress: ProgressCallback | None = None,
+    max_size: int | None = DEFAULT_MAX_DOWNLOAD,
+    overwrite: bool = False,
 ) -> Download:
     """Read ``filename`` from the TFTP server at ``host``.
 
-    Without ``target`` the bytes come back in :attr:`Download.data`; with a path or a binary
-    file they are written there (a path is written only once the transfer completed).
+    Without ``target`` the bytes come back in :attr:`Download.data`; with a binary file they
+    are written to it. A path is written as a temporary file beside it, with the permissions
+    ``open`` would give (the umask applies), and renamed into place only once the transfer
+    completed: a failed or cancelled download leaves nothing behind. An existing file (or a
+    symbolic link) is replaced only with ``overwrite``, and then a link is replaced, never
+    written through; otherwise :class:`FileExistsError` is raised before anything is sent.
     ``blksize``/``windowsize``/``timeout`` are asked for as options (RFC 2348, 7440, 2349);
     ``tsize`` asks the file size (given to ``on_progress(bytes, total)``). ``mode="netascii"``
-    translates line ends to the local convention (LF). Raises :class:`TransferError` when the
-    server refuses or the transfer fails, :class:`OSError` for socket errors.
+    translates line ends to the local convention (LF). ``max_size`` (octets on the wire;
+    ``None``: no limit) refuses a larger announced size before any data and stops a server
+    that sends more with ERROR 3. Raises :class:`TransferError` when the server refuses or the
+    transfer fails, :class:`OSError` for socket and file errors.
     """
+    if isinstance(target, str | os.PathLike):
+        path = Path(target)
+        if path.is_dir() and not path.is_symlink():
+            # Found now, not when the complete file cannot be renamed over it.
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
     # tftp-hpa and dnsmasq refuse tsize in netascii (the wire size is not the file size).
     ask_tsize = tsize and mode.lower() != "netascii"
     asked = _options(blksize, windowsize, timeout, "0" if ask_tsize else None, options)
+    request = _Request(host, filename, target, port, mode, retry, on_progress, max_size, overwrite)
     try:
-        return await _download(host, filename, target, port, mode, asked, retry, on_progress)
+        return await _download(request, asked)
     except TransferError as exc:
         if not (asked and _options_refused(exc)):
             raise
     # RFC 2347: a server that chokes on options may serve the plain request.
-    return await _download(host, filename, target, port, mode, {}, retry, on_progress)
+    return await _download(request, {})
 
 
 def _options_refused(exc: TransferError) -> bool:
@@ -173,50 +193,63 @@ def _options_refused(exc: TransferError) -> bool:
     return exc.by_peer and exc.code == 8 and exc.record.bytes == 0
 
 
-async def _download(
-    host: str,
-    filename: str,
-    target: str | os.PathLike[str] | IO[bytes] | None,
-    port: int,
-    mode: str,
-    asked: dict[str, str],
-    retry: RetryPolicy,
-    on_progress: ProgressCallback | None,
-) -> Download:
-    family, server = await _server_address(host, port)
-    loop = asyncio.get_running_loop()
-    sock = make_socket(family, "::" if family == socket.AF_INET6 else "0.0.0.0")
-    try:
-        engine = ClientRead(
-            filename, loop.time(), server=server, mode=mode, options=asked, retry=retry
-        )
-    except BaseException:
-        sock.close()
-        raise
+@attrs.frozen
+class _Request:
+    """What one download asks for, whatever options it carries."""
+
+    host: str
+    filename: str
+    target: str | os.PathLike[str] | IO[bytes] | None
+    port: int
+    mode: str
+    retry: RetryPolicy
+    on_progress: ProgressCallback | None
+    max_size: int | None
+    overwrite: bool
+
+
+async def _download(request: _Request, asked: dict[str, str]) -> Download:
+    target = request.target
     sink: IO[bytes] | AtomicFile
     if target is None:
         sink = io.BytesIO()
     elif isinstance(target, str | os.PathLike):
-        # Written beside the target and renamed into place once complete.
-        sink = AtomicFile(Path(target), overwrite=True)
+        # Opened first, so that a directory that is not there fails before anything is sent.
+        sink = AtomicFile(Path(target), overwrite=request.overwrite, mode=0o666)
     else:
         sink = target
-    decoder = NetasciiDecoder() if engine.mode == "netascii" else None
-    run = _Run(on_progress)
-    write = sink.write
-
-    def on_data(event: DataReceived) -> None:
-        if decoder is None:
-            write(event.payload)
-        else:
-            data = decoder.feed(event.payload)
-            if event.final:
-                data += decoder.flush()
-            write(data)
-
-    run.on_data = on_data
     ok = False
     try:
+        family, server = await _server_address(request.host, request.port)
+        loop = asyncio.get_running_loop()
+        sock = make_socket(family, "::" if family == socket.AF_INET6 else "0.0.0.0")
+        try:
+            engine = ClientRead(
+                request.filename,
+                loop.time(),
+                server=server,
+                mode=request.mode,
+                options=asked,
+                retry=request.retry,
+                max_size=request.max_size,
+            )
+        except BaseException:
+            sock.close()
+            raise
+        decoder = NetasciiDecoder() if engine.mode == "netascii" else None
+        run = _Run(request.on_progress)
+        write = sink.write
+
+        def on_data(event: DataReceived) -> None:
+            if decoder is None:
+                write(event.payload)
+            else:
+                data = decoder.feed(event.payload)
+                if event.final:
+                    data += decoder.flush()
+                write(data)
+
+        run.on_data = on_data
         record = await _drive(engine, sock, run, "read", engine.mode)
         ok = True
     finally:

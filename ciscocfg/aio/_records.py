@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 
 from ciscocfg._errors import TftpError
+from ciscocfg._terminal import escape_for_terminal
 from ciscocfg.tftp import TransferFailed, TransferStats
 
 __all__ = ["TransferError", "TransferRecord", "format_peer"]
@@ -103,8 +104,9 @@ class TransferRecord:
 class TransferError(TftpError):
     """A client transfer that did not complete; ``record`` has the details.
 
-    ``code``/``message`` are the TFTP error received (``by_peer``) or sent; ``reason`` as in
-    :class:`TransferRecord`.
+    ``code``/``message`` are the TFTP error received (``by_peer``) or sent, as sent; ``reason``
+    as in :class:`TransferRecord`. ``str()`` of the error is safe to print: the server's text is
+    shown escaped on one line and cut to a few hundred characters.
     """
 
     def __init__(self, record: TransferRecord) -> None:
@@ -115,7 +117,8 @@ class TransferError(TftpError):
         self.by_peer = record.by_peer
         where = "server" if record.by_peer else "client"
         super().__init__(
-            f"{record.filename}: {self.reason}: {where} error {self.code}: {self.message}"
+            f"{escape_for_terminal(record.filename)}: {self.reason}: {where} error {self.code}: "
+            f"{escape_for_terminal(self.message)}"
         )
 
     def __reduce__(self) -> tuple[object, ...]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import io
 import os
+import secrets
 import stat
 import tempfile
 from collections.abc import AsyncIterable, AsyncIterator, Callable
@@ -269,18 +271,27 @@ class Sink:
 
 
 class AtomicFile:
-    """An upload into a directory: written beside its target, renamed into place on success.
+    """A file written beside its target and renamed into place on success.
 
-    A failed or aborted upload leaves nothing behind. With ``overwrite`` false an existing file
-    is never replaced (checked when opening and again when committing).
+    A failed or aborted write leaves nothing behind, and until the rename the old file (if
+    any) is whole. With ``overwrite`` false an existing file, or a symbolic link, is never
+    replaced (checked when opening and again when committing); with it, a link is replaced by
+    the file, never written through. ``mode`` ``None`` keeps the temporary file private (0600);
+    a number creates it with those permission bits less the process umask (``0o666`` gives what
+    ``open`` would).
     """
 
-    def __init__(self, path: Path, *, overwrite: bool) -> None:
-        if path.exists() and not overwrite:
-            raise FileExistsError(str(path))
+    def __init__(self, path: Path, *, overwrite: bool, mode: int | None = None) -> None:
+        if not overwrite and os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "File exists", str(path))
         self.path = path
         self.overwrite = overwrite
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        # Kept short enough that the temporary name fits wherever the target's name does.
+        prefix = f".{path.name[:64]}."
+        if mode is None:
+            fd, temp = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=path.parent)
+        else:
+            fd, temp = _create_beside(path.parent, prefix, mode)
         self._temp = Path(temp)
         self._file = os.fdopen(fd, "wb")
 
@@ -289,15 +300,51 @@ class AtomicFile:
         return self._file.write(data)
 
     def finish(self, ok: bool, /) -> None:
-        """Rename into place when ``ok``; otherwise remove the temporary file."""
-        self._file.close()
-        if ok:
-            if self.overwrite:
-                os.replace(self._temp, self.path)
-                return
-            try:
-                os.link(self._temp, self.path)
-            finally:
-                self._temp.unlink(missing_ok=True)
-        else:
+        """Rename into place when ``ok``; otherwise (or if that fails) remove the temporary
+        file."""
+        try:
+            self._file.close()
+            if ok:
+                if self.overwrite:
+                    os.replace(self._temp, self.path)
+                else:
+                    _link_into_place(self._temp, self.path)
+        finally:
             self._temp.unlink(missing_ok=True)
+
+
+def _create_beside(directory: Path, prefix: str, mode: int) -> tuple[int, str]:
+    """Create a new, unique ``prefix…part`` file in ``directory``; the kernel applies the umask
+    to ``mode`` (``mkstemp`` would make it 0600 whatever the umask)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        name = os.path.join(directory, f"{prefix}{secrets.token_hex(6)}.part")
+        try:
+            return os.open(name, flags, mode), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(directory))
+
+
+#: What ``link`` answers on a file system without hard links (FAT, some network file systems).
+_NO_HARD_LINKS = frozenset(
+    {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EMLINK}
+)
+
+
+def _link_into_place(temp: Path, path: Path) -> None:
+    """Give ``temp`` the name ``path`` unless something has that name: ``link`` fails rather
+    than replace, where ``rename`` would replace."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        # No hard links here: rename after a last look (only a file that appears between the
+        # two could be replaced).
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
+        os.rename(temp, path)

@@ -582,6 +582,9 @@ class Sender(Transfer):
 class Receiver(Transfer):
     """The DATA-receiving half (ServerWrite, ClientRead): ordering, ACKs, dallying."""
 
+    #: What the size limit's ERROR 3 calls the transfer.
+    _limited = "upload"
+
     def __init__(
         self,
         filename: str,
@@ -697,7 +700,7 @@ class Receiver(Transfer):
         if self._offset + size > limit:
             self._fail(
                 ErrorCode.DISK_FULL,
-                f"upload exceeds the limit of {limit} bytes",
+                f"{self._limited} exceeds the limit of {limit} bytes",
                 now,
                 reason="protocol",
                 send=True,

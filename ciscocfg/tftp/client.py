@@ -26,6 +26,7 @@ from ciscocfg.tftp.options import (
 )
 from ciscocfg.tftp.packets import (
     HEADER,
+    ErrorCode,
     OptionAck,
     ReadRequest,
     WriteRequest,
@@ -128,9 +129,16 @@ class _Client(Transfer):
 
 
 class ClientRead(_Client, Receiver):
-    """Read ``filename`` from ``server``: data arrives as ``DataReceived`` events."""
+    """Read ``filename`` from ``server``: data arrives as ``DataReceived`` events.
+
+    ``max_size`` (octets as they come over the wire; ``None``: no limit) bounds the download:
+    an OACK ``tsize`` above it is answered with ERROR 3 instead of ACK 0, and so is the first
+    DATA that would take the transfer past it. Either way the transfer fails (reason
+    ``"negotiation"`` or ``"protocol"``) and no octet beyond the limit is handed on.
+    """
 
     _role = Role.CLIENT_READ
+    _limited = "download"
 
     def __init__(
         self,
@@ -141,13 +149,18 @@ class ClientRead(_Client, Receiver):
         mode: str = "octet",
         options: Mapping[str, str] | None = None,
         retry: RetryPolicy = _DEFAULT_RETRY,
+        max_size: int | None = None,
     ) -> None:
+        if max_size is not None and max_size < 0:
+            raise LocalProtocolError("max_size must not be negative")
         asked = dict(options or {})
         request = _build_request(ReadRequest, filename, mode, asked)
         self.mode = parse_mode(mode)
         Receiver.__init__(
             self, filename, None, now, State.REQUESTING, retry, _request_timeout(asked)
         )
+        if max_size is not None:
+            self._limit = max_size
         self._setup(server, request, asked)
 
     def _before_lock(
@@ -170,6 +183,16 @@ class ClientRead(_Client, Receiver):
             if result is None:
                 return
             negotiated, oack = result
+            if negotiated.tsize is not None and negotiated.tsize > self._limit:
+                # Refused before the first block: ERROR 3 in place of ACK 0.
+                self._fail(
+                    ErrorCode.DISK_FULL,
+                    f"file of {negotiated.tsize} bytes exceeds the limit of {self._limit}",
+                    now,
+                    reason="negotiation",
+                    send=True,
+                )
+                return
             self._start_receiving(negotiated)
             self._set_state(Input.OACK_RECEIVED)
             self._events.append(OptionsNegotiated(negotiated, dict(oack)))
