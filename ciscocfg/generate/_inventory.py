@@ -14,7 +14,10 @@ import csv
 import io
 import re
 
+from ciscocfg._errors import CiscoCfgError
 from ciscocfg._text import PathOrFile, read_source
+from ciscocfg.firmware import FirmwareImage, parse
+from ciscocfg.firmware._upgrade import _family
 from ciscocfg.generate._spec import PhoneSpec, PhoneSpecError
 
 __all__ = ["COLUMNS", "load_inventory", "read_inventory"]
@@ -52,11 +55,14 @@ def read_inventory(
 ) -> list[PhoneSpec]:
     """Every phone of the inventory text ``data``, each checked with :meth:`PhoneSpec.create`.
 
-    ``firmware``, ``timezone``, ``ntp`` and ``dialplan`` apply to every phone (a cell of a
-    ``firmware``/``timezone``/``ntp`` column wins). Blank rows are skipped. Raises
+    ``timezone``, ``ntp`` and ``dialplan`` apply to every phone, ``firmware`` to every phone of
+    its family (the others get their family's newest image); a cell of a
+    ``firmware``/``timezone``/``ntp`` column wins. Blank rows are skipped. Raises
     :class:`~ciscocfg.generate.PhoneSpecError` with the row and column of the first bad cell,
     also for a MAC given twice; returns nothing then.
     """
+    if firmware is not None:
+        _common_firmware(firmware)
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.removeprefix("\ufeff")
     rows = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
     header: list[str] | None = None
@@ -136,6 +142,14 @@ def _phone(
         lines.append((user, password, name))
     if not lines:
         raise PhoneSpecError("a phone needs at least one line", field="line1_user")
+    if not row.get("firmware") and firmware is not None:
+        common = _common_firmware(firmware)
+        try:
+            family = _family(row["model"])
+        except ValueError:
+            family = None  # the model's own error comes from PhoneSpec.create
+        if family != common.family:
+            firmware = None
     return PhoneSpec.create(
         model=row["model"],
         mac=row["mac"],
@@ -147,3 +161,10 @@ def _phone(
         ntp=row.get("ntp") or ntp,
         dialplan=dialplan,
     )
+
+
+def _common_firmware(name: str) -> FirmwareImage:
+    try:
+        return parse(name.strip())
+    except CiscoCfgError as exc:
+        raise PhoneSpecError(getattr(exc, "message", str(exc)), field="firmware") from None
