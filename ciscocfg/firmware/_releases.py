@@ -7,6 +7,8 @@ generator has: which image to name when the user names none.
 
 from __future__ import annotations
 
+import functools
+
 from ciscocfg.firmware._names import FirmwareImage, Protocol, Role, parse
 from ciscocfg.firmware._upgrade import _family
 
@@ -56,7 +58,11 @@ def newest_image(model: str, protocol: Protocol = Protocol.SIP) -> FirmwareImage
     (``"7941/7961"``); ``protocol`` the one the image must speak. ``None`` when the library
     knows no such image. Raises :class:`ValueError` for an unknown model.
     """
-    family = _family(model)
+    return _newest(_family(model), protocol)
+
+
+@functools.lru_cache(maxsize=64)
+def _newest(family: str, protocol: Protocol) -> FirmwareImage | None:
     found = [
         image
         for image in map(parse, KNOWN_IMAGES)

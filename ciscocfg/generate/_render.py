@@ -10,12 +10,14 @@ the description was checked when it was made, so an error finding here is a bug,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic
 from ciscocfg.cnf._validate import Kind
+from ciscocfg.firmware import FirmwareImage
 from ciscocfg.generate._dialplan import default_dialplan
 from ciscocfg.generate._spec import PhoneSpec
 
@@ -66,14 +68,26 @@ def file_names(spec: PhoneSpec) -> tuple[str, ...]:
 def render_file(spec: PhoneSpec, name: str) -> bytes | None:
     """The bytes of the file ``name`` for ``spec``'s phone, or ``None`` when it reads no such file.
 
-    Names are case-sensitive, as on the phone and a Unix TFTP server.
+    Names are case-sensitive, as on the phone and a Unix TFTP server. Descriptions are frozen,
+    so the last few thousand files rendered are kept: a phone that asks again (a 7940 fetches
+    its ``SIP<MAC>.cnf`` twice per boot) costs a dictionary look-up.
     """
+    if name not in file_names(spec):
+        return None
+    return _built(spec, name)[0]
+
+
+@functools.lru_cache(maxsize=4096)
+def _built(spec: PhoneSpec, name: str) -> tuple[bytes, tuple[Diagnostic, ...]]:
+    """The file's bytes and its validator's findings (errors were refused as bugs)."""
     builder = _BUILDERS.get(name)
-    if builder is not None:
-        return builder(spec) if name in file_names(spec) else None
-    if name == file_names(spec)[0]:
-        return _sep_xml(spec) if spec.is_79x1 else _sip_cnf(spec)
-    return None
+    if builder is None:
+        builder = _sep_xml if spec.is_79x1 else _sip_cnf
+    data, found = builder(spec)
+    errors = [d for d in found if d.severity == "error"]
+    if errors:
+        raise AssertionError(f"{name} as generated fails its validator: {errors}")
+    return data, tuple(d if d.source == name else attrs.evolve(d, source=name) for d in found)
 
 
 def render(spec: PhoneSpec, *, existing: Mapping[str, bytes] | None = None) -> Rendering:
@@ -91,10 +105,9 @@ def render(spec: PhoneSpec, *, existing: Mapping[str, bytes] | None = None) -> R
             kept.append(name)
             findings.extend(contradictions(spec, name, have[name]))
             continue
-        data = render_file(spec, name)
-        assert data is not None
+        data, found = _built(spec, name)
         files[name] = data
-        findings.extend(_findings(spec, name, data))
+        findings.extend(found)
     return Rendering(files, tuple(findings), tuple(kept))
 
 
@@ -127,25 +140,48 @@ def shared_settings(spec: PhoneSpec) -> dict[str, str]:
 _MUST_AGREE = ("dial_template", "sntp_mode", "sntp_server", "time_zone")
 
 
-def _cnf_text(header: str, settings: Mapping[str, str], model: str, name: str) -> bytes:
+@functools.lru_cache(maxsize=64)
+def _cnf_template(header: str, keys: tuple[str, ...]) -> str:
+    """The layout of a generated ``.cnf``: one quoted line per key, in order, after the header.
+
+    Building it appends line by line (the document's style for new lines); each file then only
+    rewrites values in place, which is cheap.
+    """
+    from ciscocfg import cnf
+
+    doc = cnf.loads(header)
+    for key in keys:
+        doc[key] = "-"
+    return doc.dumps()
+
+
+def _cnf_file(
+    header: str, settings: Mapping[str, str], model: str, name: str
+) -> tuple[bytes, list[Diagnostic]]:
     from ciscocfg import cnf
     from ciscocfg._text import encode_text
 
-    doc = cnf.loads(header)
+    doc = cnf.loads(_cnf_template(header, tuple(settings)), source=name)
     for key, value in settings.items():
         doc[key] = value
-    text = doc.dumps()
     kind: Kind = "default" if name == SIPDEFAULT else "phone"
-    _check(cnf.validate(cnf.loads(text, source=name), model=model, kind=kind), name)
-    return encode_text(text)
+    return encode_text(doc.dumps()), cnf.validate(doc, model=model, kind=kind)
 
 
-def _sip_default(spec: PhoneSpec) -> bytes:
+def _sip_default(spec: PhoneSpec) -> tuple[bytes, list[Diagnostic]]:
+    return _sip_default_for(tuple(shared_settings(spec).items()), spec.model.name)
+
+
+# Shared files depend on a few facts only: one build serves every phone that shares them.
+@functools.lru_cache(maxsize=256)
+def _sip_default_for(
+    settings: tuple[tuple[str, str], ...], model: str
+) -> tuple[bytes, list[Diagnostic]]:
     header = (
         "# SIPDefault.cnf, written by ciscocfg: settings every 7940/7960 of this TFTP root\n"
         "# reads first. Each phone's own SIP<MAC>.cnf is read after it and wins.\n"
     )
-    return _cnf_text(header, shared_settings(spec), spec.model.name, SIPDEFAULT)
+    return _cnf_file(header, dict(settings), model, SIPDEFAULT)
 
 
 def _phone_settings(spec: PhoneSpec) -> dict[str, str]:
@@ -178,13 +214,12 @@ def _phone_settings(spec: PhoneSpec) -> dict[str, str]:
     return settings
 
 
-def _sip_cnf(spec: PhoneSpec) -> bytes:
-    name = f"SIP{spec.mac}.cnf"
+def _sip_cnf(spec: PhoneSpec) -> tuple[bytes, list[Diagnostic]]:
     header = (
-        f"# {name}, written by ciscocfg: the {spec.model.name}'s own settings.\n"
-        f"# SIPDefault.cnf is read first; every key here wins over it.\n"
+        f"# This {spec.model.name}'s own settings, written by ciscocfg. SIPDefault.cnf is read\n"
+        "# first; every key here wins over it.\n"
     )
-    return _cnf_text(header, _phone_settings(spec), spec.model.name, name)
+    return _cnf_file(header, _phone_settings(spec), spec.model.name, f"SIP{spec.mac}.cnf")
 
 
 def os79xx_image(spec: PhoneSpec) -> str:
@@ -196,29 +231,37 @@ def os79xx_image(spec: PhoneSpec) -> str:
     itself. SIP 6.3 is the image the plan starts from: the newest one that still reads
     ``OS79XX.TXT``, and the one older images must pass through anyway.
     """
+    return _os79xx_name(spec.firmware)
+
+
+@functools.lru_cache(maxsize=256)
+def _os79xx_name(image: FirmwareImage) -> str:
     from ciscocfg import firmware
 
-    plan = firmware.upgrade_path("P0S3-06-3-00", spec.firmware)
+    plan = firmware.upgrade_path("P0S3-06-3-00", image)
     for step in plan.steps:
         if "OS79XX.TXT" in step.named_in:
             return step.image.name
-    return spec.firmware.name
+    return image.name
 
 
-def _os79xx(spec: PhoneSpec) -> bytes:
+def _os79xx(spec: PhoneSpec) -> tuple[bytes, list[Diagnostic]]:
+    return _os79xx_for(spec.firmware)
+
+
+@functools.lru_cache(maxsize=256)
+def _os79xx_for(image: FirmwareImage) -> tuple[bytes, list[Diagnostic]]:
     from ciscocfg import firmware, os79xx
 
-    name = os79xx_image(spec)
+    name = _os79xx_name(image)
     selector = os79xx.OsImage(text=name, image=firmware.parse(name), newline="\r\n")
-    text = selector.dumps()
-    _check(os79xx.validate(os79xx.loads(text, source=OS79XX), source=OS79XX), OS79XX)
-    return text.encode("ascii")
+    return selector.dumps().encode("ascii"), os79xx.validate(selector, source=OS79XX)
 
 
 # -- 79x1 ------------------------------------------------------------------------------------
 
 
-def _sep_xml(spec: PhoneSpec) -> bytes:
+def _sep_xml(spec: PhoneSpec) -> tuple[bytes, list[Diagnostic]]:
     from ciscocfg import sepxml
     from ciscocfg._text import encode_text
     from ciscocfg.migrate._keymap import TIME_ZONES
@@ -234,64 +277,39 @@ def _sep_xml(spec: PhoneSpec) -> bytes:
         load=spec.firmware.name,
         dial_template=DIALPLAN,
         phone_label=spec.label,
+        more_lines=[(line.user, line.password, line.display_name) for line in spec.lines[1:]],
     )
-    for button, line in enumerate(spec.lines[1:], 2):
-        config.set_line(
-            button,
-            featureLabel=line.display_name,
-            proxy=spec.proxy.host,
-            port=str(spec.proxy.port),
-            name=line.user,
-            displayName=line.display_name,
-            authName=line.user,
-            authPassword=line.password,
-        )
     if spec.timezone:
         config.time_zone = TIME_ZONES[spec.timezone]
     if spec.ntp:
         config.set("devicePool/dateTimeSetting/ntps/ntp/name", spec.ntp)
         config.set("devicePool/dateTimeSetting/ntps/ntp/ntpMode", "unicast")
-    text = config.dumps()
-    name = f"SEP{spec.mac}.cnf.xml"
-    _check(sepxml.validate(sepxml.loads(text, source=name), model=spec.model.name), name)
-    return encode_text(text)
+    return encode_text(config.dumps()), sepxml.validate(config, model=spec.model.name)
 
 
 # -- shared by both families -----------------------------------------------------------------
 
 
-def _dialplan(spec: PhoneSpec) -> bytes:
-    # A plan given by the user was linted when the description was made; the default plan
-    # lints itself once.
+def _dialplan_bytes(spec: PhoneSpec) -> bytes:
     return spec.dialplan if spec.dialplan is not None else default_dialplan()
 
 
-_BUILDERS: dict[str, Callable[[PhoneSpec], bytes]] = {
+def _dialplan(spec: PhoneSpec) -> tuple[bytes, list[Diagnostic]]:
+    return _dialplan_for(_dialplan_bytes(spec))
+
+
+@functools.lru_cache(maxsize=64)
+def _dialplan_for(data: bytes) -> tuple[bytes, list[Diagnostic]]:
+    from ciscocfg import dialplan
+
+    return data, dialplan.validate(dialplan.loads(data, source=DIALPLAN))
+
+
+_BUILDERS: dict[str, Callable[[PhoneSpec], tuple[bytes, list[Diagnostic]]]] = {
     SIPDEFAULT: _sip_default,
     OS79XX: _os79xx,
     DIALPLAN: _dialplan,
 }
-
-
-def _check(found: list[Diagnostic], name: str) -> None:
-    errors = [d for d in found if d.severity == "error"]
-    if errors:
-        raise AssertionError(f"{name} as generated fails its validator: {errors}")
-
-
-def _findings(spec: PhoneSpec, name: str, data: bytes) -> list[Diagnostic]:
-    """The validators' warnings and notes about a rendered file (errors were refused)."""
-    from ciscocfg import cnf, dialplan, os79xx, sepxml
-
-    if name == DIALPLAN:
-        return dialplan.validate(dialplan.loads(data, source=name))
-    if name == OS79XX:
-        return os79xx.validate(os79xx.loads(data.decode("ascii"), source=name), source=name)
-    if spec.is_79x1:
-        return sepxml.validate(sepxml.loads(data, source=name), model=spec.model.name)
-    kind: Kind = "default" if name == SIPDEFAULT else "phone"
-    doc = cnf.loads(data.decode("utf-8", "surrogateescape"), source=name)
-    return cnf.validate(doc, model=spec.model.name, kind=kind)
 
 
 # -- what kept shared files contradict -------------------------------------------------------
@@ -324,7 +342,7 @@ def contradictions(spec: PhoneSpec, name: str, data: bytes) -> list[Diagnostic]:
                 suggestion=wanted,
             )
         ]
-    if name == DIALPLAN and data != _dialplan(spec):
+    if name == DIALPLAN and data != _dialplan_bytes(spec):
         what = "the dial plan given" if spec.dialplan is not None else "the default dial plan"
         return [
             Diagnostic(
