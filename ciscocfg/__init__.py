@@ -4,7 +4,8 @@ Importing the package is cheap: no codec (and so neither lark nor lxml) is impor
 is used. The codecs live in submodules: :mod:`ciscocfg.cnf` (79x0 ``.cnf``),
 :mod:`ciscocfg.sepxml` (79x1 XML configs), :mod:`ciscocfg.dialplan`, :mod:`ciscocfg.ringlist`,
 :mod:`ciscocfg.ringtone`, :mod:`ciscocfg.os79xx`, :mod:`ciscocfg.firmware`,
-:mod:`ciscocfg.migrate`, :mod:`ciscocfg.provision` and :mod:`ciscocfg.tftp`.
+:mod:`ciscocfg.migrate`, :mod:`ciscocfg.provision`, :mod:`ciscocfg.generate` and
+:mod:`ciscocfg.tftp`.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ _SUBMODULES = frozenset(
         "cnf",
         "dialplan",
         "firmware",
+        "generate",
         "migrate",
         "os79xx",
         "provision",

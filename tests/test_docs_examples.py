@@ -268,7 +268,7 @@ def test_generate_configs_page_answers_as_shown(workdir: Path) -> None:
     _sql_first(workdir, page)
     with in_directory(workdir):
         counts = run_page(page, workdir)
-    assert counts["pycon"] == 2
+    assert counts["pycon"] == 3
     assert {"phone_configs.py", "serve_phones.py", "SIPDefault.cnf"} <= {
         path.name for path in workdir.iterdir()
     }

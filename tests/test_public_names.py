@@ -10,12 +10,13 @@ import pytest
 
 #: Module -> the names other tools rely on.
 API = {
-    "ciscocfg.firmware": {"parse", "FirmwareImage", "Protocol", "upgrade_path"},
+    "ciscocfg.firmware": {"parse", "FirmwareImage", "Protocol", "upgrade_path", "newest_image"},
     "ciscocfg.os79xx": {"loads", "OsImage", "validate"},
     "ciscocfg.ringlist": {"loads", "RingList", "Ring", "validate"},
     "ciscocfg.ringtone": {"validate", "from_wav"},
     "ciscocfg.migrate": {"cnf_to_sepxml", "sepxml_to_cnf"},
     "ciscocfg.provision": {"check", "check_tree", "check_tftp"},
+    "ciscocfg.generate": {"PhoneSpec", "PhoneSpecError", "render", "render_file", "render_tree"},
 }
 MODULES = list(API)
 

@@ -5,6 +5,8 @@
 * :func:`upgrade_path` plans the images a phone must run on its way to a target, with the file
   that names each one, and refuses jumps known to fail.
 * :func:`parse_loads` lists the files a signed ``.loads`` descriptor names.
+* :func:`newest_image` names the newest image the library knows for a model
+  (:data:`KNOWN_IMAGES`).
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from ciscocfg.firmware._names import (
     Role,
     parse,
 )
+from ciscocfg.firmware._releases import KNOWN_IMAGES, newest_image
 from ciscocfg.firmware._upgrade import UpgradePlan, UpgradeRefused, UpgradeStep, upgrade_path
 
 __all__ = [
     "EXTENSIONS",
+    "KNOWN_IMAGES",
     "FirmwareImage",
     "FirmwareNameError",
     "LoadsManifest",
@@ -30,6 +34,7 @@ __all__ = [
     "UpgradePlan",
     "UpgradeRefused",
     "UpgradeStep",
+    "newest_image",
     "parse",
     "parse_loads",
     "read_loads",

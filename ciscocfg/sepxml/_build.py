@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ciscocfg._xml import escape_text
 from ciscocfg.sepxml._model import DeviceConfig, loads
 
@@ -44,13 +46,31 @@ def new_sip(
     load: str | None = None,
     dial_template: str | None = "dialplan.xml",
     phone_label: str | None = None,
+    more_lines: Sequence[tuple[str, str, str]] = (),
 ) -> DeviceConfig:
     """A minimal ``SEP<MAC>.cnf.xml`` for a SIP load with one line, built through the model.
 
     ``proxy`` is the registrar's host; the call-manager group points at it too, so that the
-    phone can use it for ``USECALLMANAGER`` lines. The result passes :func:`validate`.
+    phone can use it for ``USECALLMANAGER`` lines. ``more_lines`` adds lines on buttons 2, 3 ...
+    as ``(name, password, display name)``, registering with the same proxy under their name.
+    The result passes :func:`validate`.
     """
     i = "    "
+
+    def line(button: int, name: str, password: str, shown: str, auth: str) -> str:
+        return (
+            f'{i * 3}<line button="{button}">\n'
+            + _leaf(i * 4, "featureID", 9)
+            + _leaf(i * 4, "featureLabel", shown)
+            + _leaf(i * 4, "proxy", proxy)
+            + _leaf(i * 4, "port", port)
+            + _leaf(i * 4, "name", name)
+            + _leaf(i * 4, "displayName", shown)
+            + _leaf(i * 4, "authName", auth)
+            + _leaf(i * 4, "authPassword", password)
+            + f"{i * 3}</line>\n"
+        )
+
     text = (
         "<device>\n"
         + _leaf(i, "fullConfig", "true")
@@ -62,17 +82,9 @@ def new_sip(
         + f"{i * 2}</sipProxies>\n"
         + (_leaf(i * 2, "phoneLabel", phone_label) if phone_label is not None else "")
         + f"{i * 2}<sipLines>\n"
-        f'{i * 3}<line button="1">\n'
-        + _leaf(i * 4, "featureID", 9)
-        + _leaf(i * 4, "featureLabel", display_name or name)
-        + _leaf(i * 4, "proxy", proxy)
-        + _leaf(i * 4, "port", port)
-        + _leaf(i * 4, "name", name)
-        + _leaf(i * 4, "displayName", display_name or name)
-        + _leaf(i * 4, "authName", auth_name or name)
-        + _leaf(i * 4, "authPassword", password)
-        + f"{i * 3}</line>\n"
-        f"{i * 2}</sipLines>\n"
+        + line(1, name, password, display_name or name, auth_name or name)
+        + "".join(line(button, *extra, extra[0]) for button, extra in enumerate(more_lines, 2))
+        + f"{i * 2}</sipLines>\n"
         + (_leaf(i * 2, "dialTemplate", dial_template) if dial_template else "")
         + f"{i}</sipProfile>\n"
         + (_leaf(i, "loadInformation", load) if load else "")

@@ -277,11 +277,13 @@ _LOOPBACK_UP = (
 
 
 @contextlib.contextmanager
-def dnsmasq_server(root: Path) -> Iterator[RunningServer]:
+def dnsmasq_server(root: Path, *, conf_file: Path | None = None) -> Iterator[RunningServer]:
     """dnsmasq's read-only TFTP server in a private network namespace.
 
     dnsmasq cannot move its TFTP port off 69, so it runs on 127.0.0.1:69 of a namespace of its
     own (nothing on the host is touched); clients run there through ``RunningServer.prefix``.
+    ``conf_file`` is a configuration that enables TFTP and names ``root`` itself (as the
+    snippet ``ciscocfg.generate.dnsmasq_conf`` writes); only loopback and logging are added.
     """
     binary = peer_binary("dnsmasq")
     unshare = peer_binary("unshare")
@@ -291,11 +293,15 @@ def dnsmasq_server(root: Path) -> Iterator[RunningServer]:
         "userns": [unshare, "-r", "-n"],
         "sudo": ["sudo", "-n", unshare, "-n"],
     }[mode]
+    tftp = (
+        f"--conf-file={conf_file}"
+        if conf_file is not None
+        else f"--enable-tftp --tftp-root={root} --conf-file=/dev/null"
+    )
     command = (
         f"{sys.executable} -c {_LOOPBACK_UP!r} && "
-        f"exec {binary} -d --port=0 --enable-tftp --tftp-root={root} --listen-address={LOOPBACK}"
-        " --bind-interfaces --user=root --conf-file=/dev/null --quiet-tftp --log-facility=-"
-        " --tftp-max=1000"
+        f"exec {binary} -d --port=0 {tftp} --listen-address={LOOPBACK}"
+        " --bind-interfaces --user=root --quiet-tftp --log-facility=- --tftp-max=1000"
     )
     argv = [*namespace, "sh", "-c", command]
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
