@@ -4,6 +4,9 @@
   ``CP7912080004SCCP080108A`` ...) into a :class:`FirmwareImage`.
 * :func:`upgrade_path` plans the images a phone must run on its way to a target, with the file
   that names each one, and refuses jumps known to fail.
+* :func:`reach` follows a phone from the image it runs to the one its configuration names,
+  with the files a TFTP root holds, by the planner's rules: what it ends up running, what it
+  shows, which file it misses.
 * :func:`parse_loads` lists the files a signed ``.loads`` descriptor names.
 """
 
@@ -18,13 +21,22 @@ from ciscocfg.firmware._names import (
     Role,
     parse,
 )
-from ciscocfg.firmware._upgrade import UpgradePlan, UpgradeRefused, UpgradeStep, upgrade_path
+from ciscocfg.firmware._reach import BootVerdict, Outcome, reach
+from ciscocfg.firmware._upgrade import (
+    UpgradePlan,
+    UpgradeRefused,
+    UpgradeStep,
+    resolve,
+    upgrade_path,
+)
 
 __all__ = [
     "EXTENSIONS",
+    "BootVerdict",
     "FirmwareImage",
     "FirmwareNameError",
     "LoadsManifest",
+    "Outcome",
     "Protocol",
     "Role",
     "UpgradePlan",
@@ -32,6 +44,8 @@ __all__ = [
     "UpgradeStep",
     "parse",
     "parse_loads",
+    "reach",
     "read_loads",
+    "resolve",
     "upgrade_path",
 ]
