@@ -34,20 +34,22 @@ _OWN_FAMILY = """
     7832 8821 8831 8832 8845 8865 8941 8945 8961 9951 9971
 """
 
+#: A model that runs another model's load: the 3911 takes the 3951's (real XMLDefault files).
+_RUNS_LOAD_OF = {"3911": "3951"}
+
 #: Models the library has a load family for: a load of another family given to one of these is
 #: certainly not its own. A model outside this set gets "cannot tell".
 KNOWN_MODELS: frozenset[str] = frozenset(
     {
         *(model for models in _X_MODELS.values() for model in models),
         *_OWN_FAMILY.split(),
+        *_RUNS_LOAD_OF,
         "ATA 186",
         "ATA 187",
         "DX650",
     }
 )
 
-#: A model that runs another model's load: the 3911 takes the 3951's (real XMLDefault files).
-_RUNS_LOAD_OF = {"3911": "3951"}
 
 _ATA = re.compile(r"ATA\s*-?\s*(\d{3})(?!\d)", re.IGNORECASE)
 _DX = re.compile(r"DX\s*-?\s*(\d{3})(?!\d)", re.IGNORECASE)

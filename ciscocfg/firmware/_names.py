@@ -486,9 +486,9 @@ def _kem(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         fields = (int(m["a"]), int(m["b"]), int(m["c"]), int(m["d"]))
         build = None
     else:
-        # B015-1-0-4-2 is 1.0(4), build 2.
+        # B015-1-0-4-2 is 1.0(4), build 2 (real tables also write B015-1-0-4).
         fields = (int(m["a"]), int(m["b"]), int(m["c"]))
-        build = str(int(m["d"]))
+        build = str(int(m["d"])) if m["d"] else None
     return FirmwareImage(
         name=name,
         extension=ext,
@@ -679,7 +679,7 @@ _SCHEMES: list[tuple[re.Pattern[str], _Decoder]] = [
     (re.compile(r"(?P<prefix>S001)(?P<a>\d\d)(?P<b>\d\d)(?P<c>\d\d)(?P<d>\d\d)"), _kem),
     (
         re.compile(
-            r"(?P<prefix>B01[56])-(?P<a>\d{1,2})-(?P<b>\d{1,2})-(?P<c>\d{1,2})-(?P<d>\d{1,2})"
+            r"(?P<prefix>B01[56])-(?P<a>\d{1,2})-(?P<b>\d{1,2})-(?P<c>\d{1,2})(?:-(?P<d>\d{1,2}))?"
         ),
         _kem,
     ),

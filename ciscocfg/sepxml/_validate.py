@@ -268,6 +268,8 @@ def _check_family(
     from ciscocfg import firmware
 
     name = load.strip()
+    if "{" in name:
+        return  # a template placeholder, filled in later
     try:
         image = firmware.parse(name)
     except ParseError:
