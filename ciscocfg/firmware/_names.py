@@ -134,7 +134,8 @@ class FirmwareImage:
     #: Caveats worth showing a person (the loader caveat, inferred fields).
     notes: tuple[str, ...] = ()
     #: The kind of device the image runs on: ``"phone"``, ``"wireless phone"``,
-    #: ``"conference phone"``, ``"expansion module"``, ``"analog adapter"`` or ``"gateway"``.
+    #: ``"conference phone"``, ``"video phone"``, ``"expansion module"``, ``"analog adapter"``
+    #: or ``"gateway"``.
     device: str = "phone"
 
     @property
