@@ -167,6 +167,12 @@ ROWS: dict[str, tuple[str, dict[str, object], set[tuple[str, str]]]] = {
         {"xml": "SIP", "named": "SIP41.9-4-2SR3-1S", "packages": ("SIP41.9-4-2SR3-1S",)},
         set(),
     ),
+    # SIP or SCCP follows the load named (spec §8.2).
+    "79x1 from SIP to SCCP by loadInformation": (
+        "SIP41.8-5-2S",
+        {"xml": "SIP", "named": "SCCP41.9-4-2SR3-1S", "packages": ("SCCP41.9-4-2SR3-1S",)},
+        set(),
+    ),
     "79x1 already on its load, none in the tree": (
         "SIP41.9-4-2SR3-1S",
         {"xml": "SIP", "named": "SIP41.9-4-2SR3-1S", "packages": ()},
@@ -197,7 +203,7 @@ def _build(root: Path, spec: dict[str, object]) -> Path:
 
 
 def _model(spec: dict[str, object], running: str) -> str | None:
-    if "xml" in spec and str(spec["named"]).startswith("SIP41"):
+    if "xml" in spec and str(spec["named"])[:5] in ("SIP41", "SCCP4"):
         return "7961"
     return None
 

@@ -317,6 +317,15 @@ def _walk_79x0(walk: _Walk, selector: FirmwareImage | None, config: str) -> Boot
                 verdict = _rule_79x0(running, selector)
                 if verdict is not None:
                     return walk.rule(running, verdict)
+                if _universal(selector):
+                    # The planner marks this step unverified: the package of a .loads-era
+                    # application is made for the universal loader, not for an old one.
+                    return walk.verdict(
+                        Outcome.UNKNOWN,
+                        f"OS79XX.TXT names the .loads-era application {selector}; whether the "
+                        f"loader of {_release(running)} boots it directly is not verified (the "
+                        f"known way names the universal application loader there)",
+                    )
             failed = _fetch_old(walk, running, selector, f"OS79XX.TXT names {selector}")
             if failed is not None:
                 return failed
