@@ -146,3 +146,9 @@ def test_models_of_a_family_written_with_x() -> None:
     assert firmware.parse("SCCP894x.9-2-2-0").models == ("8941", "8945")
     assert firmware.parse("A00204000013").models == ()
     assert sepxml.load_family("sip8845_65.14-1-1-0001-125") == frozenset({"8845", "8865"})
+
+
+def test_the_phone_table_load_families_fit_their_models() -> None:
+    for phone in MODELS.values():
+        load = f"SIP{phone.load_family}.9-4-2SR3-1S" if phone.load_family else "P0S3-8-12-00"
+        assert firmware.parse(load).fits(phone.label) is True, phone

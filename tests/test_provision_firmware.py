@@ -340,3 +340,35 @@ def test_check_and_planner_agree(
     if direct.refused and not direct.uncertain and not verdict.path:
         # A jump the planner refuses for certain is never made in one step.
         assert verdict.outcome is not firmware.Outcome.REACHED
+
+
+_RELEASES = st.one_of(
+    st.builds(
+        lambda p, a, b, m: f"{p} {a}{b}{m}",
+        st.sampled_from(["SIP", "SCCP", "MGCP", "sip", "H323"]),
+        st.integers(0, 12),
+        st.sampled_from(["", ".x", ".3", ".1"]),
+        st.sampled_from(["", "(1)", "(2.0)"]),
+    ),
+    st.sampled_from([IMAGE, "P0S3-8-12-00.loads", "POS3-08-12-00", SIP63, OLD_SCCP, "nonsense"]),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_RELEASES)
+def test_running_and_the_planner_read_the_same_names(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
+    root = sip_tree(tmp_path_factory.mktemp("tree"), selector=LOADER, packages=(IMAGE,))
+    try:
+        firmware.upgrade_path(text, IMAGE)
+        planner: type[Exception] | None = None
+    except ValueError as exc:  # ParseError is a ValueError
+        planner = type(exc)
+    try:
+        check(root, running=text)
+        checker: type[Exception] | None = None
+    except ValueError as exc:
+        checker = type(exc)
+    assert checker is planner
