@@ -32,7 +32,7 @@ import attrs
 
 from ciscocfg._errors import CiscoCfgError
 from ciscocfg.firmware._loads import parse_loads
-from ciscocfg.firmware._names import FirmwareImage, Protocol, Role, parse
+from ciscocfg.firmware._names import FirmwareImage, Protocol, Role
 from ciscocfg.firmware._upgrade import (
     OS79XX,
     UpgradePlan,
@@ -43,6 +43,7 @@ from ciscocfg.firmware._upgrade import (
     _Refusal,
     _release,
     _rule_79x0,
+    _sccp_oddity,
     _stem,
     _universal,
     upgrade_path,
@@ -70,8 +71,6 @@ class Outcome(enum.Enum):
     #: The library cannot tell what the phone does.
     UNKNOWN = "unknown"
 
-
-_SCCP_805 = parse("P00308000500")
 
 #: Where a missing file stops the phone.
 Stage = str  # "loads" (the .loads descriptor), "part" (a file it names), "image"
@@ -293,13 +292,7 @@ def _walk_79x0(walk: _Walk, selector: FirmwareImage | None, config: str) -> Boot
             if verdict is not None:
                 return walk.rule(application, verdict)
             done = walk.load(running if loader is None else None)
-            if (
-                done.boots
-                and application.protocol is Protocol.SIP
-                and target.protocol is Protocol.SCCP
-                and _major(application) >= 8
-                and target.sort_key >= _SCCP_805.sort_key
-            ):
+            if done.boots and _sccp_oddity(application, target):
                 return walk.verdict(
                     Outcome.UNKNOWN,
                     "one 7960G on SIP 8.12 fetched SCCP 8.0(5) and later twice and kept its old "

@@ -336,6 +336,16 @@ def _steps_79x0(running: FirmwareImage, target: FirmwareImage) -> list[UpgradeSt
     return [UpgradeStep(target, files, setting, why, _universal(running) != _universal(target))]
 
 
+def _sccp_oddity(current: FirmwareImage, target: FirmwareImage) -> bool:
+    """The one 7960G on SIP 8.12 that kept its application when told SCCP 8.0(5) or later."""
+    return (
+        current.protocol is Protocol.SIP
+        and current.sort_key >= parse("P0S3-08-12-00").sort_key
+        and target.protocol is Protocol.SCCP
+        and target.sort_key >= parse("P00308000500").sort_key
+    )
+
+
 def _plan_79x0(
     current: FirmwareImage, target: FirmwareImage, direct: bool
 ) -> tuple[list[UpgradeStep], _Refusal | None, list[str]]:
@@ -366,12 +376,7 @@ def _plan_79x0(
             continue
         steps.extend(_steps_79x0(running, target))
         break
-    if (
-        current.protocol is Protocol.SIP
-        and current.sort_key >= parse("P0S3-08-12-00").sort_key
-        and target.protocol is Protocol.SCCP
-        and target.sort_key >= parse("P00308000500").sort_key
-    ):
+    if _sccp_oddity(current, target):
         notes.append(
             "uncertain: one 7960G on SIP 8.12 fetched SCCP 8.0(5)+ twice and kept its old "
             "application without an error"
