@@ -37,6 +37,13 @@ NAMES = [
     "B015-1-0-4-2", "sip78xx.10-1-1SR1-4",
 ]  # fmt: skip
 
+#: Names of the families a 79xx tree holds beside its phones (69xx, 78xx, 88xx, 89xx, 99xx ...).
+NEWER = [
+    "SCCP894x.9-4-2SR1-2", "SCCP6901.9-2-1-a", "sip88xx.14-0-1-0101-145",
+    "sip88xx.12-0-5MPP0001-325", "BOOT69xx.0-0-0-14.zz.sgn", "sip8845_65.14-1-1-0001-125",
+    "kern2.78xx.14-2-1-0101-26.sbn", "sip9971.9-4-2SR4-1",
+]  # fmt: skip
+
 _FLOOR = re.compile(r"[A-Za-z]{1,6}[0-9A-Za-z_.\-]*")
 
 
@@ -46,6 +53,40 @@ def names_floor() -> int:
 
 def names_ciscocfg() -> int:
     return sum(1 for n in NAMES if firmware.parse(n).version is not None)
+
+
+def newer_floor() -> int:
+    return sum(1 for n in NEWER if _FLOOR.fullmatch(n))
+
+
+def newer_ciscocfg() -> int:
+    return sum(1 for n in NEWER if firmware.parse(n).version is not None)
+
+
+def _package() -> dict[str, bytes]:
+    """The SIP 8.2 package as a TFTP root holds it (a .loads naming the loader and the app)."""
+    header = bytes([1, 0, 2, 1, 1, 2, 0, 2]) + (16).to_bytes(2, "big") + bytes(6)
+    payload = b"P003-08-2-00.sbn\nP0S3-08-2-00.sb2\nLA_VERSION=PAS30830\n"
+    return {
+        "P0S3-08-2-00.loads": header + payload,
+        "P003-08-2-00.sbn": b"\0" * 64,
+        "P0S3-08-2-00.sb2": b"\0" * 64,
+    }
+
+
+#: The story's phones against its finished tree: on SCCP 3.x, on SIP 6.3, already on 8.2.
+STORY: list[tuple[str, str | None]] = [("P00303020214", "P003-08-2-00")]
+STORY += [("P0S3-06-3-00", "P003-08-2-00")]
+STORY += [("P0S3-08-2-00", "P003-08-2-00"), ("P0S3-08-1-00", None)]
+FILES = _package()
+
+
+def plan_only() -> int:
+    return sum(not firmware.upgrade_path(cur, "P0S3-08-2-00").refused for cur, _ in STORY)
+
+
+def verdicts() -> int:
+    return sum(firmware.reach(cur, "P0S3-08-2-00", FILES, selector=sel).boots for cur, sel in STORY)
 
 
 RINGS = "".join(f"Ring number {i}\t\tring{i:02d}.raw \r\n" for i in range(50)) + "\r\n"
@@ -92,6 +133,20 @@ def main() -> None:
                  Case("ciscocfg.firmware.parse", names_ciscocfg, len(NAMES))],
                 baseline="regex floor"),
         "names",
+    ))  # fmt: skip
+    print(markdown_table(
+        f"firmware.parse, {len(NEWER)} names of the 69xx/78xx/88xx/89xx/99xx families",
+        compare([Case("regex floor", newer_floor, len(NEWER)),
+                 Case("ciscocfg.firmware.parse", newer_ciscocfg, len(NEWER))],
+                baseline="regex floor"),
+        "names",
+    ))  # fmt: skip
+    print(markdown_table(
+        f"firmware.reach against upgrade_path, {len(STORY)} phones of the 7940 story",
+        compare([Case("upgrade_path (plan only)", plan_only, len(STORY)),
+                 Case("ciscocfg.firmware.reach", verdicts, len(STORY))],
+                baseline="upgrade_path (plan only)"),
+        "verdicts",
     ))  # fmt: skip
     print(markdown_table(
         "RINGLIST.DAT loads + dumps, 50 rings",

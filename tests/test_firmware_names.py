@@ -276,6 +276,17 @@ valid_names = st.one_of(
         st.sampled_from(["78xx", "88xx", "8831", "9971"]),
         st.sampled_from(["", "SR1"]),
     ),
+    st.builds(
+        lambda p, m, a, b, tail, e: f"{p}{m}.{a}-{b}-1{tail}{e}",
+        st.sampled_from(["sip", "SIP", "SCCP", "BOOT", "kern", "rootfs2.", "sboot"]),
+        st.sampled_from(["69xx", "78xx", "88xx", "894x", "8845_65", "8821", "7832", "6901"]),
+        _d12,
+        _d12,
+        st.sampled_from(
+            ["", "-0101-145", "MPP0001-325", "MN-113", "SR2-4", "-a", "MSR1-1", "-3SR1"]
+        ),
+        st.sampled_from(["", ".loads", ".sbn", ".zz.sgn", ".zz"]),
+    ),
 )
 
 
@@ -372,3 +383,104 @@ def test_corpus_load_names_decode(name: str, model: str | None) -> None:
     if model is not None:
         covers = _family_covers(image.family, model)
         assert covers is ((name, model) not in KNOWN_MISMATCHES), (image.family, model)
+
+
+# --- the families a 79xx tree holds beside its phones -----------------------------------------
+
+# Real names, with where they were seen: the chan-sccp project's SCCP manager model table
+# (install.php), CME router configurations serving phone loads (``tftp-server flash:…``),
+# Cisco's multiplatform firmware guides, firmware inventories in public provisioning scripts,
+# and names users reported the decoder refusing. Each: family, protocol, version, service
+# release, role, device.
+OTHER_FAMILIES: list[
+    tuple[str, str, Protocol | None, tuple[int, ...], int | None, Role, str, str | None]
+] = [
+    # 89xx: the x stands for 8941 and 8945.
+    ("SCCP894x.9-4-2SR1-2", "8941/8945", SCCP, (9, 4, 2), 1, APP, "phone", "2"),
+    ("SCCP894x.9-2-2-0", "8941/8945", SCCP, (9, 2, 2), None, APP, "phone", "0"),
+    ("SCCP8941_8945.9-4-1-9", "8941/8945", SCCP, (9, 4, 1), None, APP, "phone", "9"),
+    ("sip8961.9-4-1-9", "8961", SIP, (9, 4, 1), None, APP, "phone", "9"),
+    # 69xx, the 6901 with a letter build, the boot file inside a 69xx load.
+    ("SCCP6901.9-2-1-a", "6901", SCCP, (9, 2, 1), None, APP, "phone", "a"),
+    ("SCCP6901.9-3-1-SR1-3", "6901", SCCP, (9, 3, 1), 1, APP, "phone", "3"),
+    ("SIP69xx.9-4-1-3SR3", "69xx", SIP, (9, 4, 1), 3, APP, "phone", "3"),
+    ("SIP69xx.9-4-1-3SR3.zz.sgn", "69xx", SIP, (9, 4, 1), 3, APP, "phone", "3"),
+    ("BOOT69xx.0-0-0-14.zz.sgn", "69xx", None, (0, 0, 0), None, COMP, "phone", "14"),
+    # 88xx: enterprise (four-field builds), multiplatform (MPP), the video and wireless models.
+    ("sip88xx.14-0-1-0101-145", "88xx", SIP, (14, 0, 1), None, APP, "phone", "0101-145"),
+    ("sip88xx.12-0-5MPP0001-325", "88xx", SIP, (12, 0, 5), None, APP, "phone", "MPP0001-325"),
+    ("sip88xx.11-1-1MPP-221.loads", "88xx", SIP, (11, 1, 1), None, APP, "phone", "MPP-221"),
+    ("sip88xx.12-0-1MN-113.loads", "88xx", SIP, (12, 0, 1), None, APP, "phone", "MN-113"),
+    ("sip88xx.11-2-3MSR1-1", "88xx", SIP, (11, 2, 3), 1, APP, "phone", "M-1"),
+    ("sip88xx.12-8-1-0101.loads", "88xx", SIP, (12, 8, 1), None, APP, "phone", "0101"),
+    ("sip8845_65.14-1-1-0001-125", "8845/8865", SIP, (14, 1, 1), None, APP, "phone", "0001-125"),
+    ("sip8821.11-0-6SR2-4", "8821", SIP, (11, 0, 6), 2, APP, "wireless phone", "4"),
+    ("sip8831.9-3-3-5", "8831", SIP, (9, 3, 3), None, APP, "phone", "5"),
+    ("kern88xx.12-0-1MN-113.sbn", "88xx", None, (12, 0, 1), None, COMP, "phone", "MN-113"),
+    ("rootfs88xx.12-0-1MN-113.sbn", "88xx", None, (12, 0, 1), None, COMP, "phone", "MN-113"),
+    ("sb288xx.BE-01-020.sbn", "88xx", None, (1, 20), None, COMP, "phone", "BE"),
+    ("fbi88xx.BE-01-010.sbn", "88xx", None, (1, 10), None, COMP, "phone", "BE"),
+    ("vc488xx.12-0-1MN-113.sbn", "88xx", None, (12, 0, 1), None, COMP, "phone", "MN-113"),
+    # 78xx and the 7832 conference phone.
+    ("sip78xx.14-1-1-0001-136", "78xx", SIP, (14, 1, 1), None, APP, "phone", "0001-136"),
+    ("sip78xx.12-1-1-12", "78xx", SIP, (12, 1, 1), None, APP, "phone", "12"),
+    ("sip7832.14-4-1-0001-36", "7832", SIP, (14, 4, 1), None, APP, "phone", "0001-36"),
+    ("sip7832.12-5-1SR2-2", "7832", SIP, (12, 5, 1), 2, APP, "phone", "2"),
+    ("kern2.78xx.14-2-1-0101-26.sbn", "78xx", None, (14, 2, 1), None, COMP, "phone", "0101-26"),
+    ("sboot78xx.12-5-1SR1-4.sbn", "78xx", None, (12, 5, 1), 1, COMP, "phone", "4"),
+    # 99xx.
+    ("sip9971.9-4-2SR4-1", "9971", SIP, (9, 4, 2), 4, APP, "phone", "1"),
+    ("sip9951.9-2-2SR1-9", "9951", SIP, (9, 2, 2), 1, APP, "phone", "9"),
+    # The 3905 and its application file, the ATA 187.
+    ("CP3905.9-4-1SR3.loads", "3905", None, (9, 4, 1), 3, APP, "phone", None),
+    ("APP3905.9-4-1SR3.zz", "3905", None, (9, 4, 1), 3, COMP, "phone", None),
+    ("ATA187.9-2-3-1", "ATA 187", None, (9, 2, 3), None, APP, "analog adapter", "1"),
+    # Sidecars, wireless and conference phones of the 79xx generation.
+    ("S00105000400", "7914", None, (5, 0, 4, 0), None, APP, "expansion module", None),
+    ("B015-1-0-4", "7915", None, (1, 0, 4), None, APP, "expansion module", None),
+    ("B016-1-0-4-2", "7916", None, (1, 0, 4), None, APP, "expansion module", "2"),
+    ("cmterm_7920.4.0-03-02", "7920", SCCP, (4, 0, 3, 2), None, APP, "wireless phone", None),
+    ("CP7921G-1.4.6.3", "7921", SCCP, (1, 4, 6, 3), None, APP, "wireless phone", None),
+    ("CP7925G-1.4.1SR1", "7925", SCCP, (1, 4, 1), 1, APP, "wireless phone", None),
+    ("CP7926G-1.4.5.3", "7926", SCCP, (1, 4, 5, 3), None, APP, "wireless phone", None),
+    ("apps37sccp.1-4-5-7", "7937", SCCP, (1, 4, 5, 7), None, APP, "conference phone", None),
+    ("cmterm_7936.3-3-21-0", "7936", SCCP, (3, 3, 21, 0), None, APP, "conference phone", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "family", "protocol", "version", "service_release", "role", "device", "build"),
+    OTHER_FAMILIES,
+    ids=[row[0] for row in OTHER_FAMILIES],
+)
+def test_other_families(
+    name: str,
+    family: str,
+    protocol: Protocol | None,
+    version: tuple[int, ...],
+    service_release: int | None,
+    role: Role,
+    device: str,
+    build: str | None,
+) -> None:
+    image = parse(name)
+    assert (image.family, image.protocol, image.version) == (family, protocol, version)
+    assert (image.service_release, image.role, image.device) == (service_release, role, device)
+    assert image.build == build
+    assert str(image) == name
+
+
+def test_extensions_of_the_newer_families() -> None:
+    assert parse("BOOT69xx.0-0-0-14.zz.sgn").extension == ".zz.sgn"
+    assert parse("BOOT69xx.0-0-0-14.zz.sgn").signed is True
+    assert parse("APP3905.9-4-1SR3.zz").signed is False
+    assert parse("kern2.78xx.14-2-1-0101-26.sbn").component == "kern2"
+
+
+def test_newer_families_order_by_version() -> None:
+    names = ["sip88xx.14-0-1-0101-145", "sip88xx.11-2-3MSR1-1", "sip88xx.12-0-1MN-113"]
+    assert [str(i) for i in sorted(parse(n) for n in names)] == [
+        "sip88xx.11-2-3MSR1-1",
+        "sip88xx.12-0-1MN-113",
+        "sip88xx.14-0-1-0101-145",
+    ]

@@ -76,3 +76,18 @@ def test_xml_phone_is_recognised(tmp_path: Path) -> None:
     asked, _, report = _run(root)
     assert report.phones[0].family == "79x1"  # type: ignore[attr-defined]
     assert f"ITLSEP{MAC}.tlv" in asked
+
+
+def test_live_check_asks_for_the_files_of_the_way_the_walk_does_not(tmp_path: Path) -> None:
+    from support.firmware_trees import sip_tree
+
+    # SCCP 3.x on the story's first-step tree: the loader fetches P0S3-06-3-00.bin, a file the
+    # universal walk never asks for. The live check asks the server for it and judges as the tree
+    # check does, with and without the file.
+    first_step = {"selector": "P0S3-06-3-00", "packages": ("P0S3-08-12-00", "P0S3-06-3-00")}
+    for drop, code in (((), "PRV038"), (("P0S3-06-3-00.bin",), "PRV035")):
+        root = sip_tree(tmp_path / f"tftp{len(drop)}", drop=drop, **first_step)  # type: ignore[arg-type]
+        asked, codes, _ = _run(root, running="SCCP 3.x")
+        assert "P0S3-06-3-00.bin" in asked
+        assert code in codes
+        assert sorted(codes) == sorted(d.code for d in check(root, running="SCCP 3.x"))

@@ -40,7 +40,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--running",
         metavar="IMAGE",
-        help="image the phones run now (e.g. P0S3-06-3-00): check the upgrade can be made",
+        help="image the phones run now, as firmware --upgrade reads it (P0S3-06-3-00, "
+        "'SCCP 3.x'): judge from it whether they reach the firmware the tree names",
     )
     parser.add_argument(
         "--model", help="phone model of the tree, e.g. 7940 (2 lines) or 7961 (firmware family)"

@@ -4,6 +4,9 @@
   ``CP7912080004SCCP080108A`` ...) into a :class:`FirmwareImage`.
 * :func:`upgrade_path` plans the images a phone must run on its way to a target, with the file
   that names each one, and refuses jumps known to fail.
+* :func:`reach` follows a phone from the image it runs to the one its configuration names,
+  with the files a TFTP root holds, by the planner's rules: what it ends up running, what it
+  shows, which file it misses.
 * :func:`parse_loads` lists the files a signed ``.loads`` descriptor names.
 * :func:`newest_image` names the newest image the library knows for a model
   (:data:`KNOWN_IMAGES`).
@@ -20,15 +23,24 @@ from ciscocfg.firmware._names import (
     Role,
     parse,
 )
+from ciscocfg.firmware._reach import BootVerdict, Outcome, reach
 from ciscocfg.firmware._releases import KNOWN_IMAGES, newest_image
-from ciscocfg.firmware._upgrade import UpgradePlan, UpgradeRefused, UpgradeStep, upgrade_path
+from ciscocfg.firmware._upgrade import (
+    UpgradePlan,
+    UpgradeRefused,
+    UpgradeStep,
+    resolve,
+    upgrade_path,
+)
 
 __all__ = [
     "EXTENSIONS",
     "KNOWN_IMAGES",
+    "BootVerdict",
     "FirmwareImage",
     "FirmwareNameError",
     "LoadsManifest",
+    "Outcome",
     "Protocol",
     "Role",
     "UpgradePlan",
@@ -37,6 +49,8 @@ __all__ = [
     "newest_image",
     "parse",
     "parse_loads",
+    "reach",
     "read_loads",
+    "resolve",
     "upgrade_path",
 ]

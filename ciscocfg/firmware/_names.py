@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import enum
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import attrs
 
@@ -52,12 +52,16 @@ class Role(enum.Enum):
 #: Known file extensions, longest first, and whether the file is signed.
 EXTENSIONS: dict[str, bool] = {
     ".cop.sgn": True,
+    ".zz.sgn": True,
     ".loads": True,
+    ".sebn": True,
     ".sbin": True,
+    ".sgn": True,
     ".sbn": True,
     ".sb2": True,
     ".bin": False,
     ".zup": False,
+    ".zz": False,
 }
 
 _PROTOCOL_LETTER = {"0": None, "S": Protocol.SIP, "M": Protocol.MGCP}
@@ -129,6 +133,30 @@ class FirmwareImage:
     component: str | None = None
     #: Caveats worth showing a person (the loader caveat, inferred fields).
     notes: tuple[str, ...] = ()
+    #: The kind of device the image runs on: ``"phone"``, ``"wireless phone"``,
+    #: ``"conference phone"``, ``"video phone"``, ``"expansion module"``, ``"analog adapter"``
+    #: or ``"gateway"``.
+    device: str = "phone"
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        """The model numbers the image is built for (``("7941", "7961")``), as far as known.
+
+        Empty for gateway and media-resource loads, which name no phone model.
+        """
+        from ciscocfg.firmware._models import models_of
+
+        return models_of(self)
+
+    def fits(self, model: str) -> bool | None:
+        """Is the image built for ``model`` (``"7961"``, ``"Cisco 7915 24-Button ..."``)?
+
+        ``None`` when the library cannot tell: a model it has no family for, or an image that
+        names no model.
+        """
+        from ciscocfg.firmware._models import fits
+
+        return fits(self, model)
 
     def __str__(self) -> str:
         return self.name + (self.extension or "")
@@ -394,6 +422,7 @@ def _apps37(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         role=Role.APPLICATION,
         version=tuple(int(x) for x in m["fields"].split("-")),
         signed=_signed_from(ext),
+        device="conference phone",
     )
 
 
@@ -414,6 +443,7 @@ def _cp_or_ata(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         build=m["letter"],
         build_date=_date(m["date"]),
         signed=_signed_from(ext),
+        device="phone" if model else "analog adapter",
     )
 
 
@@ -428,7 +458,11 @@ def _wireless(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         version=tuple(int(x) for x in m["fields"].split(".")),
         service_release=int(m["sr"]) if m["sr"] else None,
         signed=_signed_from(ext),
+        device="wireless phone",
     )
+
+
+_CMTERM_DEVICE = {"7920": "wireless phone", "7936": "conference phone", "7985": "video phone"}
 
 
 def _cmterm(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
@@ -441,6 +475,7 @@ def _cmterm(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         role=Role.APPLICATION,
         version=tuple(int(x) for x in re.split(r"[.-]", m["fields"])),
         signed=_signed_from(ext),
+        device=_CMTERM_DEVICE.get(m["model"], "phone"),
     )
 
 
@@ -452,9 +487,9 @@ def _kem(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         fields = (int(m["a"]), int(m["b"]), int(m["c"]), int(m["d"]))
         build = None
     else:
-        # B015-1-0-4-2 is 1.0(4), build 2.
+        # B015-1-0-4-2 is 1.0(4), build 2 (real tables also write B015-1-0-4).
         fields = (int(m["a"]), int(m["b"]), int(m["c"]))
-        build = str(int(m["d"]))
+        build = str(int(m["d"])) if m["d"] else None
     return FirmwareImage(
         name=name,
         extension=ext,
@@ -466,6 +501,7 @@ def _kem(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         build=build,
         signed=_signed_from(ext),
         notes=("expansion-module firmware, loaded through the phone it is attached to",),
+        device="expansion module",
     )
 
 
@@ -477,11 +513,58 @@ _DEVICE_LOADS = {
 }
 
 
+# Version text of the phones after the 79xx (69xx, 78xx, 88xx, 89xx, 99xx, 3905, ATA 187 ...):
+# major-minor-maintenance, an optional fourth field (a build: ``3``, ``0101``, ``12001``), an
+# optional service release (``SR1``, ``-SR1``, ``MSR1``), an optional tag (``MPP0001``, ``MN``,
+# ``ES26``), an optional build after a hyphen (``-145``), an optional letter (``a``, ``-a``) and
+# the ``S`` of signed 79x1-style names. A lone final ``S`` is the signed mark, not a tag.
+_NEW_VERSION = (
+    r"(?P<fields>\d{1,2}-\d{1,2}-\d{1,2})(?:-(?P<f4>\d{1,5}))?"
+    r"(?:-?(?P<msr>M)?SR(?P<sr>\d{1,2}))?(?P<tag>(?!S$)[A-Z]{1,3}\d{0,4})?"
+    r"(?:-(?P<build>\d{1,4}))?(?:-?(?P<letter>[a-z]))?(?P<signed>S)?"
+)
+# The model part: a family written with x (``88xx``, ``894x``), a model (``8831``, ``3905``,
+# ``187``), two models joined by ``_`` (``8941_8945``, ``8845_65``) or a DX video phone.
+_NEW_MODEL = r"(?P<model>\d\dxx|\d{3}x|\d{3,4}(?:_\d{2,4})?|dx\d{3})"
+
+#: Families written with an x that stand for named models.
+_X_FAMILY = {"894x": "8941/8945"}
+_WIRELESS = {"8821"}
+
+
+def _new_fields(
+    groups: Mapping[str, str | None],
+) -> tuple[tuple[int, ...], int | None, str | None]:
+    version = tuple(int(x) for x in (groups["fields"] or "").split("-"))
+    tag = (groups["msr"] or "") + (groups["tag"] or "")
+    build = [groups["f4"], tag, groups["build"], groups["letter"]]
+    sr = groups["sr"]
+    return version, int(sr) if sr else None, "-".join(b for b in build if b) or None
+
+
+def _new_family(model: str, prefix: str) -> str:
+    lowered = model.lower()
+    if prefix.upper() == "ATA":
+        return f"ATA {model}"
+    if lowered.startswith("dx"):
+        return lowered.upper()
+    if lowered in _X_FAMILY:
+        return _X_FAMILY[lowered]
+    if "_" in model:
+        first, second = model.split("_", 1)
+        return f"{first}/{first[: len(first) - len(second)]}{second}"
+    return lowered
+
+
 def _other_phone(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
-    version, sr, build = _java_fields(m)
+    version, sr, build = _new_fields(m.groupdict())
     prefix, model = m["proto"], m["model"]
-    family = f"ATA {model}" if prefix == "ATA" else model.replace("_", "/").replace("dx", "DX")
+    family = _new_family(model, prefix)
     protocol = Protocol(prefix.upper()) if prefix.upper() in ("SIP", "SCCP") else None
+    if prefix.upper() == "ATA":
+        device = "analog adapter"
+    else:
+        device = "wireless phone" if family in _WIRELESS else "phone"
     return FirmwareImage(
         name=name,
         extension=ext,
@@ -493,7 +576,45 @@ def _other_phone(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         service_release=sr,
         build=build,
         signed=_signed_from(ext, bool(m["signed"])),
-        notes=("names of this family are not verified",) if model.startswith("88") else (),
+        device=device,
+    )
+
+
+# Component files of those phones' loads, named in their .loads: ``kern88xx.…``,
+# ``rootfs2.78xx.…`` (the second hardware platform), ``sb288xx.BE-01-020`` (a hardware-level
+# version), ``BOOT69xx.0-0-0-14.zz.sgn``, ``APP3905.9-4-1SR3.zz``.
+_NEW_COMPONENT = (
+    r"(?P<kind>kern|rootfs|sboot|dkern|skern|sb2|fbi|vc4|BOOT|DSP|APP|boot|dsp|app)"
+    r"(?P<platform>2\.)?"
+    + _NEW_MODEL
+    + r"\.(?:(?P<hw>[A-Z]{2})-(?P<a>\d{1,2})-(?P<b>\d{1,3})|"
+    + _NEW_VERSION.replace("?P<", "?P<v_")
+    + r")"
+)
+
+
+def _new_component(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
+    family = _new_family(m["model"], "")
+    if m["hw"]:
+        version: tuple[int, ...] = (int(m["a"]), int(m["b"]))
+        sr: int | None = None
+        build: str | None = m["hw"]
+    else:
+        fields = {key[2:]: value for key, value in m.groupdict().items() if key.startswith("v_")}
+        version, sr, build = _new_fields(fields)
+    return FirmwareImage(
+        name=name,
+        extension=ext,
+        scheme="component",
+        family=family,
+        protocol=None,
+        role=Role.COMPONENT,
+        version=version,
+        service_release=sr,
+        build=build,
+        signed=_signed_from(ext),
+        component=m["kind"].lower() + ("2" if m["platform"] else ""),
+        device="wireless phone" if family in _WIRELESS else "phone",
     )
 
 
@@ -515,6 +636,7 @@ def _device_load(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         build=build,
         signed=_signed_from(ext),
         notes=("a CallManager gateway or media-resource load, not a phone",),
+        device="gateway",
     )
 
 
@@ -558,17 +680,15 @@ _SCHEMES: list[tuple[re.Pattern[str], _Decoder]] = [
     (re.compile(r"(?P<prefix>S001)(?P<a>\d\d)(?P<b>\d\d)(?P<c>\d\d)(?P<d>\d\d)"), _kem),
     (
         re.compile(
-            r"(?P<prefix>B01[56])-(?P<a>\d{1,2})-(?P<b>\d{1,2})-(?P<c>\d{1,2})-(?P<d>\d{1,2})"
+            r"(?P<prefix>B01[56])-(?P<a>\d{1,2})-(?P<b>\d{1,2})-(?P<c>\d{1,2})(?:-(?P<d>\d{1,2}))?"
         ),
         _kem,
     ),
     (
-        re.compile(
-            r"(?P<proto>sip|sccp|SIP|SCCP|CP|ATA)(?P<model>\d\dxx|\d{3,4}(?:_\d{4})?|dx\d{3})\."
-            + _JAVA_VERSION
-        ),
+        re.compile(r"(?P<proto>sip|sccp|SIP|SCCP|CP|ATA)" + _NEW_MODEL + r"\." + _NEW_VERSION),
         _other_phone,
     ),
+    (re.compile(_NEW_COMPONENT), _new_component),
     (
         re.compile(
             r"(?P<kind>[ACDM])00\d(?:(?P<a>\d\d)(?P<b>\d\d)(?P<c>\d\d)(?P<d>\d\d)"

@@ -34,7 +34,7 @@ from ciscocfg.firmware._names import (
     parse,
 )
 
-__all__ = ["UpgradePlan", "UpgradeRefused", "UpgradeStep", "upgrade_path"]
+__all__ = ["UpgradePlan", "UpgradeRefused", "UpgradeStep", "resolve", "upgrade_path"]
 
 OS79XX = "OS79XX.TXT"
 SEP = "SEP<MAC>.cnf.xml"
@@ -177,6 +177,24 @@ def _coerce(value: str | FirmwareImage, family: str | None) -> FirmwareImage:
         return image
 
 
+def resolve(text: str | FirmwareImage, *, family: str | None = None) -> FirmwareImage:
+    """An image name (extension optional) or a release as the phone shows it, as an image.
+
+    ``"P0S3-06-3-00"``, ``"P0S3-8-12-00.loads"``, ``"SCCP 3.x"``, ``"SIP 6.3"``,
+    ``"SCCP 8.1(1)"``; ``family`` (a model such as ``"7961"`` or a family such as
+    ``"7941/7961"``; 7940/7960 by default) says which phone a release shorthand is for. This is
+    what :func:`upgrade_path` and ``ciscocfg check --running`` accept.
+
+    Raises :class:`~ciscocfg.ParseError` for text that is neither, and :class:`ValueError` for
+    an unknown ``family`` or an image of another family.
+    """
+    fam = _family(family) if family is not None else None
+    image = _stem(_coerce(text, fam))
+    if fam is not None and image.family != fam:
+        raise ValueError(f"{image} is a {image.family} image, not {fam}")
+    return image
+
+
 def _major(image: FirmwareImage) -> int:
     return image.version[0] if image.version else 0
 
@@ -223,7 +241,10 @@ class _Detour:
     via: FirmwareImage
     rule: str
     phone_message: str | None
+    #: The stop on the way is not verified.
     uncertain: bool
+    #: That the direct jump fails is not verified either (an inference from a nearby case).
+    jump_uncertain: bool = False
 
 
 @attrs.frozen
@@ -261,6 +282,7 @@ def _rule_79x0(current: FirmwareImage, target: FirmwareImage) -> _Detour | _Refu
             parse("P00308010100"),
             "SCCP 8.1(2) and later need 8.1(1) first",
             _FILE_AUTH_ERROR,
+            not exact,
             not exact,
         )
     return None
@@ -314,6 +336,16 @@ def _steps_79x0(running: FirmwareImage, target: FirmwareImage) -> list[UpgradeSt
     return [UpgradeStep(target, files, setting, why, _universal(running) != _universal(target))]
 
 
+def _sccp_oddity(current: FirmwareImage, target: FirmwareImage) -> bool:
+    """The one 7960G on SIP 8.12 that kept its application when told SCCP 8.0(5) or later."""
+    return (
+        current.protocol is Protocol.SIP
+        and current.sort_key >= parse("P0S3-08-12-00").sort_key
+        and target.protocol is Protocol.SCCP
+        and target.sort_key >= parse("P00308000500").sort_key
+    )
+
+
 def _plan_79x0(
     current: FirmwareImage, target: FirmwareImage, direct: bool
 ) -> tuple[list[UpgradeStep], _Refusal | None, list[str]]:
@@ -344,12 +376,7 @@ def _plan_79x0(
             continue
         steps.extend(_steps_79x0(running, target))
         break
-    if (
-        current.protocol is Protocol.SIP
-        and current.sort_key >= parse("P0S3-08-12-00").sort_key
-        and target.protocol is Protocol.SCCP
-        and target.sort_key >= parse("P00308000500").sort_key
-    ):
+    if _sccp_oddity(current, target):
         notes.append(
             "uncertain: one 7960G on SIP 8.12 fetched SCCP 8.0(5)+ twice and kept its old "
             "application without an error"
@@ -360,34 +387,37 @@ def _plan_79x0(
 # --- 79x1 rules ----------------------------------------------------------------------------------
 
 
+def _java_gate(current: FirmwareImage, target: FirmwareImage) -> _Detour | None:
+    """Loads older than 8.5(2) cannot jump past it ("Auth Fail", spec §8.2)."""
+    model = target.name.split(".")[0][-2:]
+    prefix = (target.protocol or Protocol.SCCP).value
+    gate = parse(f"{prefix}{model}.8-5-2S")
+    if current.sort_key < gate.sort_key < target.sort_key:
+        return _Detour(
+            gate, "loads older than 8.5(2) must run 8.5(2) before newer loads", _AUTH_FAIL, False
+        )
+    return None
+
+
 def _plan_java(
     current: FirmwareImage, target: FirmwareImage, direct: bool
 ) -> tuple[list[UpgradeStep], _Refusal | None, list[str]]:
     files = (SEP, XMLDEFAULT)
     setting = "loadInformation"
-    model = target.name.split(".")[0][-2:]
-    prefix = (target.protocol or Protocol.SCCP).value
-    gate = parse(f"{prefix}{model}.8-5-2S")
     steps: list[UpgradeStep] = []
-    if current.sort_key < gate.sort_key < target.sort_key:
+    gate = _java_gate(current, target)
+    if gate is not None:
         if direct:
             return (
                 [],
                 _Refusal(
-                    f"loads older than 8.5(2) cannot jump to newer loads; run {gate} first",
-                    _AUTH_FAIL,
+                    f"loads older than 8.5(2) cannot jump to newer loads; run {gate.via} first",
+                    gate.phone_message,
                     False,
                 ),
                 [],
             )
-        steps.append(
-            UpgradeStep(
-                gate,
-                files,
-                setting,
-                "loads older than 8.5(2) must run 8.5(2) before newer loads",
-            )
-        )
+        steps.append(UpgradeStep(gate.via, files, setting, gate.rule))
     why = "SIP or SCCP follows the load named in loadInformation (and deviceProtocol)"
     steps.append(UpgradeStep(target, files, setting, why))
     return steps, None, []
@@ -415,15 +445,13 @@ def upgrade_path(
     :class:`ValueError` for an unknown ``family``.
     """
     fam = _family(family) if family is not None else None
-    cur = _stem(_coerce(current, fam))
+    cur = resolve(current, family=family)
     tgt = _stem(_coerce(target, fam))
     read_as = tuple(
         f"{given!r} read as {image}"
         for given, image in ((current, cur), (target, tgt))
         if isinstance(given, str) and _split_name(given) != image.name
     )
-    if fam is not None and cur.family != fam:
-        raise ValueError(f"{cur} is a {cur.family} image, not {fam}")
 
     def refused(
         reason: str, message: str | None = None, notes: tuple[str, ...] = ()

@@ -9,14 +9,18 @@ findings are passed through with the file's path relative to the root as ``sourc
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from ciscocfg._diagnostic import Diagnostic, Severity
 from ciscocfg._errors import CiscoCfgError
 from ciscocfg._text import decode_bytes
-from ciscocfg.provision._boot import BootTrace, Fetch, Role
+from ciscocfg.provision._boot import BootTrace, Fetch, Request, Role
 from ciscocfg.provision._naming import classify, find_case_variant
 from ciscocfg.provision._read import XmlRefs, cnf_doc, xml_refs
+
+if TYPE_CHECKING:
+    from ciscocfg.firmware import BootVerdict, FirmwareImage
 
 __all__ = ["FileFindings", "check_trace"]
 
@@ -117,13 +121,21 @@ class _TraceChecker:
         trace: BootTrace,
         listing: frozenset[str] | None,
         files: FileFindings,
-        running: str | None,
+        running: FirmwareImage | None,
+        fetch: Callable[[str], bytes | None] | None,
     ) -> None:
         self.trace = trace
         self.listing = listing
         self.files = files
         self.running = running
+        self.fetch = fetch or self.fetched
         self.found: list[Diagnostic] = []
+        #: Firmware files whose absence a verdict of firmware.reach has judged.
+        self.judged: set[str] = set()
+
+    def fetched(self, name: str) -> bytes | None:
+        """The file as the walk got it (a name the walk did not ask for counts as absent)."""
+        return next((f.data for f in self.trace.fetches if f.request.name == name), None)
 
     def add(self, diag: Diagnostic) -> None:
         self.found.append(diag)
@@ -138,7 +150,7 @@ class _TraceChecker:
         else:
             self.found.extend(self.files.get(kind, fetch.request.name, fetch.data))
 
-    def missing(self, fetch: Fetch, severity: Severity, what: str) -> None:
+    def missing(self, fetch: Fetch, severity: Severity, what: str, code: str | None = None) -> None:
         name = fetch.request.name
         if fetch.error is not None:
             return  # reported as PRV070 for every request, whatever its role
@@ -173,7 +185,7 @@ class _TraceChecker:
         )
         self.add(
             _diag(
-                _MISSING_CODES.get(fetch.request.role, "PRV019"),
+                code or _MISSING_CODES.get(fetch.request.role, "PRV019"),
                 severity,
                 f"{name} is missing{odd}: {what}",
                 name,
@@ -204,7 +216,7 @@ class _TraceChecker:
             self.check_79x0()
         else:
             self.check_79x1()
-        self.images()
+        self.firmware()
         self.dial_template()
         self.rings()
         return self.found
@@ -365,67 +377,47 @@ class _TraceChecker:
                 best = (entry.value.strip(" \t"), fetch.request.name, number)
         return best
 
+    def selector(self) -> FirmwareImage | None:
+        """The image OS79XX.TXT names (what a loader older than the universal one boots)."""
+        fetch = self.trace.first("os79xx")
+        if fetch is None or fetch.data is None:
+            return None
+        from ciscocfg import os79xx
+
+        try:
+            return os79xx.loads(decode_bytes(fetch.data), strict=False).image
+        except CiscoCfgError:
+            return None
+
     def os79xx(self) -> None:
         fetch = self.trace.first("os79xx")
         if fetch is None or fetch.data is None:
             return
         self.found.extend(self.files.get("os79xx", fetch.request.name, fetch.data))
-        from ciscocfg import firmware, os79xx
+        from ciscocfg import firmware
 
-        try:
-            selector = os79xx.loads(decode_bytes(fetch.data), strict=False)
-        except CiscoCfgError:
-            return
+        selector = self.selector()
         current = self.image_version()
-        if selector.image is None or current is None:
+        if selector is None or current is None:
             return
-        wanted, source, line = current
+        wanted = current[0]
         try:
             image = firmware.parse(wanted)
         except CiscoCfgError:
             return
-        if selector.image.version != image.version:
+        if selector.version != image.version:
             self.add(
                 _diag(
                     "PRV037",
                     "warning",
-                    f"OS79XX.TXT names {selector.text} but image_version is {wanted}: a phone on "
-                    f"an old image loads {selector.text} first and then has to upgrade again; "
+                    f"OS79XX.TXT names {selector} but image_version is {wanted}: a phone on "
+                    f"an old image loads {selector} first and then has to upgrade again; "
                     "name the same release in both",
                     "OS79XX.TXT",
                     1,
                     suggestion=wanted,
                 )
             )
-        if selector.image.role is not firmware.Role.LOADER:
-            self.upgrade(str(selector.image), wanted, source, line)
-
-    def upgrade(self, start: str, target: str, source: str | None, line: int | None) -> None:
-        from ciscocfg import firmware
-
-        try:
-            jump = firmware.upgrade_path(start, target, direct=True)
-            if not jump.refused:
-                return
-            plan = firmware.upgrade_path(start, target)
-        except (CiscoCfgError, ValueError):
-            return  # names that are not images are reported on their own
-        shown = f" (the phone shows '{jump.phone_message}')" if jump.phone_message else ""
-        if plan.refused:
-            advice = plan.reason
-        else:
-            advice = "take the way " + " → ".join(
-                [str(plan.current), *(str(step.image) for step in plan.steps)]
-            )
-        self.add(
-            _diag(
-                "PRV038",
-                "error",
-                f"a phone running {start} cannot jump to {target}{shown}: {jump.reason}; {advice}",
-                source,
-                line,
-            )
-        )
 
     # -- 79x1 ----------------------------------------------------------------------------------
 
@@ -465,43 +457,46 @@ class _TraceChecker:
 
     # -- shared by both families ---------------------------------------------------------------
 
-    def images(self) -> None:
-        for fetch in self.trace.all("loads"):
-            if fetch.data is None:
-                self.missing(
-                    fetch,
-                    "error",
-                    f"it is the {fetch.request.purpose}; the phone cannot upgrade and keeps its "
-                    "image (it may show 'Load ID Incorrect' or 'No Load Specified')",
-                )
-        for fetch in self.trace.all("image"):
-            if fetch.data is None:
-                self.missing(
-                    fetch,
-                    "error",
-                    f"{fetch.request.named_by} names it; an upgrade stops half way and the "
-                    "phone shows 'Protocol Application Invalid' or keeps its old image",
-                )
-        current = self.image_version() if self.trace.family == "79x0" else None
-        if current is not None:
-            from ciscocfg import firmware
+    def targets(self) -> list[tuple[str, str | None, int | None]]:
+        """The load the configuration names for this phone: text, file, line."""
+        if self.trace.family == "79x0":
+            current = self.image_version()
+            return [current] if current is not None else []
+        sep = self.trace.first("sep_xml")
+        if sep is not None and sep.data is not None:
+            load = xml_refs(sep.data).load
+            return [(load, sep.request.name, None)] if load else []
+        default = self.trace.first("xml_default")
+        named = [
+            f for f in self.trace.all("loads") if f.request.purpose.endswith("loadInformation")
+        ]
+        if default is not None and default.data is not None and named:
+            return [(named[0].request.name.removesuffix(".loads"), default.request.name, None)]
+        return []
 
-            wanted, source, line = current
+    def firmware(self) -> None:
+        """Each load named, judged by firmware.reach; then any other firmware file missed."""
+        from ciscocfg import firmware
+
+        is_79x0 = self.trace.family == "79x0"
+        selector = self.selector() if is_79x0 else None
+        for wanted, source, line in self.targets():
             try:
                 image = firmware.parse(wanted)
             except CiscoCfgError as exc:
-                self.add(
-                    _diag(
-                        "PRV031",
-                        "error",
-                        f"image_version {wanted!r} is not a Cisco image name "
-                        f"({getattr(exc, 'message', exc)}): the phone cannot load it",
-                        source,
-                        line,
+                if is_79x0:
+                    self.add(
+                        _diag(
+                            "PRV031",
+                            "error",
+                            f"image_version {wanted!r} is not a Cisco image name "
+                            f"({getattr(exc, 'message', exc)}): the phone cannot load it",
+                            source,
+                            line,
+                        )
                     )
-                )
-                return
-            if image.family != "7940/7960":
+                continue
+            if is_79x0 and image.family != "7940/7960":
                 self.add(
                     _diag(
                         "PRV032",
@@ -511,8 +506,111 @@ class _TraceChecker:
                         line,
                     )
                 )
-            if self.running:
-                self.upgrade(self.running, wanted, source, line)
+                continue
+            loads = f"{wanted}.loads"
+            self.judged.add(loads)
+            self.judged.update(
+                f.request.name for f in self.trace.all("image") if f.request.named_by == loads
+            )
+            config = "sip" if is_79x0 else "xml"
+            verdict = firmware.reach(
+                self.running, image, self.fetch, selector=selector, config=config
+            )
+            self.judge(verdict, source, line)
+            if (
+                self.running is None
+                and selector is not None
+                and selector.role is firmware.Role.APPLICATION
+            ):
+                # Phones on an old image load what OS79XX.TXT names, then go on from there.
+                via = firmware.reach(selector, image, self.fetch, selector=selector, config=config)
+                if via.outcome in (firmware.Outcome.REFUSED, firmware.Outcome.STUCK):
+                    self.judge(via, source, line)
+        self.other_images()
+
+    def judge(self, verdict: BootVerdict, source: str | None, line: int | None) -> None:
+        """The findings of one verdict of firmware.reach."""
+        from ciscocfg.firmware import Outcome
+
+        outcome = verdict.outcome
+        target = verdict.target
+        phone = f"a phone running {verdict.current}" if verdict.current is not None else ""
+        if outcome is Outcome.MISSING:
+            for name in verdict.missing:
+                self.judged.add(name)
+                if verdict.stage == "loads":
+                    who = phone or "a phone not already running it"
+                    code = "PRV033"
+                    what = (
+                        f"it is the firmware named for the phone; {who} cannot upgrade and "
+                        "keeps its image (it may show 'Load ID Incorrect' or 'No Load Specified')"
+                    )
+                elif verdict.stage == "part":
+                    code = "PRV034"
+                    what = (
+                        f"{verdict.named_by} names it; an upgrade stops half way and the phone "
+                        "shows 'Protocol Application Invalid' or keeps its old image"
+                    )
+                else:
+                    code = "PRV035"
+                    what = verdict.reason
+                self.missing(self.fetch_for(name), "error", what, code)
+        elif outcome in (Outcome.REFUSED, Outcome.STUCK):
+            shown = f" (the phone shows '{verdict.phone_message}')" if verdict.phone_message else ""
+            direct = verdict.direct
+            if outcome is Outcome.STUCK and direct is not None and direct.phone_message:
+                shown = f" (a direct jump shows '{direct.phone_message}')"
+            verb = "cannot jump to" if outcome is Outcome.REFUSED else "does not reach"
+            advice = verdict.advice()
+            self.add(
+                _diag(
+                    "PRV038",
+                    "error",
+                    f"{phone} {verb} {target}{shown}: {verdict.reason}"
+                    + (f"; {advice}" if advice else ""),
+                    source,
+                    line,
+                )
+            )
+        elif outcome is Outcome.UNKNOWN:
+            self.add(
+                _diag(
+                    "PRV039",
+                    "info",
+                    f"unknown whether {phone or 'a phone'} reaches {target}: {verdict.reason}",
+                    source,
+                    line,
+                )
+            )
+        elif outcome is Outcome.ALREADY and verdict.missing:
+            self.judged.update(verdict.missing)
+            self.add(_diag("PRV036", "info", verdict.reason, source, line))
+
+    def fetch_for(self, name: str) -> Fetch:
+        """The walk's request for ``name``, or the request a phone on its way makes."""
+        found = next((f for f in self.trace.fetches if f.request.name == name), None)
+        if found is not None:
+            return found
+        return Fetch(Request(name, "image", "image file on the way to the firmware named"), None)
+
+    def other_images(self) -> None:
+        """Firmware files the walk missed that no verdict judged (a stub's load ...)."""
+        for fetch in self.trace.all("loads"):
+            if fetch.data is None and fetch.request.name not in self.judged:
+                self.missing(
+                    fetch,
+                    "error",
+                    f"it is the {fetch.request.purpose}; the phone cannot upgrade and keeps its "
+                    "image (it may show 'Load ID Incorrect' or 'No Load Specified')",
+                )
+        for fetch in self.trace.all("image"):
+            if fetch.data is None and fetch.request.name not in self.judged:
+                self.missing(
+                    fetch,
+                    "error",
+                    f"{fetch.request.named_by} names it; an upgrade stops half way and the "
+                    "phone shows 'Protocol Application Invalid' or keeps its old image",
+                )
 
     def dial_template(self) -> None:
         for fetch in self.trace.all("dial_template"):
@@ -557,7 +655,19 @@ def check_trace(
     *,
     listing: frozenset[str] | None = None,
     files: FileFindings | None = None,
-    running: str | None = None,
+    running: str | FirmwareImage | None = None,
+    fetch: Callable[[str], bytes | None] | None = None,
 ) -> list[Diagnostic]:
-    """Every finding about one phone's boot."""
-    return _TraceChecker(trace, listing, files or FileFindings(), running).run()
+    """Every finding about one phone's boot.
+
+    ``running`` is the image the phone runs now (an image name or a release such as
+    ``"SCCP 3.x"``, read by :func:`ciscocfg.firmware.resolve`); ``fetch`` reads files of the
+    server the walk did not ask for (those of an upgrade's stops on the way, the ``.bin`` an old
+    loader fetches); without it they count as absent.
+    """
+    image = None
+    if running is not None:
+        from ciscocfg import firmware
+
+        image = firmware.resolve(running) if isinstance(running, str) else running
+    return _TraceChecker(trace, listing, files or FileFindings(), image, fetch).run()

@@ -19,7 +19,7 @@ from ciscocfg._phones import FAMILY_79X0, FAMILY_79X1, Family, normalize_mac, ph
 from ciscocfg.provision._boot import BootTrace, Fetch, Walk
 from ciscocfg.provision._check import FileFindings
 from ciscocfg.provision._naming import PER_PHONE_KINDS, FileKind
-from ciscocfg.provision._tree import TreeReport, report_for, walk_for
+from ciscocfg.provision._tree import TreeReport, report_for, resolve_running, walk_for
 
 __all__ = ["FetchResult", "check_tftp", "check_tftp_async", "tftp_fetcher"]
 
@@ -137,6 +137,7 @@ async def check_tftp_async(
     """
     wanted = normalize_mac(mac)
     known = phone_model(model) if model is not None else None
+    image = resolve_running(running, known)
     if family is None and known is not None:
         family = known.family
     get = fetch or tftp_fetcher(host, port, retries=retries)
@@ -166,7 +167,23 @@ async def check_tftp_async(
     per_phone = {f.request.name for f in trace.fetches if wanted in f.request.name}
     per_phone |= {d.source for d in naming if d.source}
     files = FileFindings(known.name if known is not None else None)
-    report, shared = report_for(trace, None, files, running, per_phone)
+    # The firmware judgement may want files the walk did not ask for (a stop on the way, the
+    # .bin an old loader fetches): ask the server for those too, and judge again.
+    wanted_more: set[str] = set()
+
+    def lookup(name: str) -> bytes | None:
+        if name not in cache:
+            wanted_more.add(name)
+            return None
+        return cache[name][0]
+
+    for _ in range(4):
+        wanted_more.clear()
+        report, shared = report_for(trace, None, files, image, per_phone, lookup)
+        if not wanted_more:
+            break
+        for name in sorted(wanted_more):
+            await cached(name)
     report = attrs.evolve(report, diagnostics=tuple(naming) + report.diagnostics)
     unique = {(d.code, d.source, d.line, d.message): d for d in shared}
     ordered = sorted(unique.values(), key=Diagnostic.sort_key)

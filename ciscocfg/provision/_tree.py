@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -23,6 +23,9 @@ from ciscocfg.provision._boot import BootTrace, Walk, run_walk, walk_79x0, walk_
 from ciscocfg.provision._check import FileFindings, check_trace
 from ciscocfg.provision._naming import classify
 from ciscocfg.provision._read import merged_values, xml_refs
+
+if TYPE_CHECKING:
+    from ciscocfg.firmware import FirmwareImage
 
 __all__ = [
     "PhoneReport",
@@ -177,6 +180,28 @@ def _reader(root: Path) -> Any:
     return fetch
 
 
+def _content(root: Path) -> Callable[[str], bytes | None]:
+    read = _reader(root)
+
+    def content(name: str) -> bytes | None:
+        data: bytes | None = read(name)[0]
+        return data
+
+    return content
+
+
+def resolve_running(running: str | None, model: PhoneModel | None) -> FirmwareImage | None:
+    """``--running`` as an image: a name, or a release shorthand for the tree's model.
+
+    Raises :class:`~ciscocfg.ParseError` when it is neither (the caller's mistake).
+    """
+    if running is None:
+        return None
+    from ciscocfg import firmware
+
+    return firmware.resolve(running, family=model.name if model is not None else None)
+
+
 def walk_for(mac: str, family: Family, model: PhoneModel | None = None) -> Walk:
     """The boot walk of a phone of ``family`` (a 79x1 ``model`` picks its XMLDefault load)."""
     if family == FAMILY_79X0:
@@ -189,11 +214,12 @@ def report_for(
     trace: BootTrace,
     listing: frozenset[str] | None,
     files: FileFindings,
-    running: str | None,
+    running: FirmwareImage | None,
     per_phone: set[str],
+    fetch: Callable[[str], bytes | None] | None = None,
 ) -> tuple[PhoneReport, list[Diagnostic]]:
     """Split one phone's findings into its own and those about shared files."""
-    found = check_trace(trace, listing=listing, files=files, running=running)
+    found = check_trace(trace, listing=listing, files=files, running=running, fetch=fetch)
     own = tuple(d for d in found if d.source is None or d.source in per_phone)
     shared = [d for d in found if d.source is not None and d.source not in per_phone]
     requests = tuple(
@@ -259,8 +285,10 @@ def check_tree(
 ) -> TreeReport:
     """Walk the boot of every phone provisioned in ``root`` (or only ``mac``) and report.
 
-    ``running`` names the image the phones run now (``P0S3-06-3-00``, ``SCCP 3.x`` ...); with
-    it, an upgrade the phone cannot make in one jump is reported with the path to take.
+    ``running`` names the image the phones run now (``P0S3-06-3-00``, ``SCCP 3.x`` ..., read
+    by :func:`ciscocfg.firmware.resolve`, for the family of ``model`` when given): the firmware
+    the tree names is then judged by :func:`ciscocfg.firmware.reach` from that image, with the
+    files of the tree (a phone already on the image named needs none of them).
     ``model`` (``"7940"``, ``"7961"`` ...) is the phone model of the tree: it sets how many
     lines the ``.cnf`` files may use, the firmware family ``SEP<MAC>.cnf.xml`` may name, and
     which ``loadInformation<ID>`` of ``XMLDefault.cnf.xml`` a 79x1 without its own file reads.
@@ -269,10 +297,7 @@ def check_tree(
     ``FileNotFoundError`` or ``NotADirectoryError`` when ``root`` is not a folder.
     """
     known = phone_model(model) if model is not None else None
-    if running is not None:
-        from ciscocfg import firmware
-
-        firmware.parse(running)  # a name that is not an image is the caller's mistake
+    image = resolve_running(running, known)
     base = Path(root)
     # os.walk yields nothing for a missing folder: a mistyped root would otherwise read as a
     # tree that provisions no phone (PRV001), sending the reader after the wrong problem.
@@ -310,7 +335,7 @@ def check_tree(
         trace = run_walk(BootTrace(phone_mac, family), walk, _reader(base))
         per_phone = {f.request.name for f in trace.fetches if phone_mac in f.request.name}
         per_phone |= {d.source for d in naming if d.source and phone_mac in (d.suggestion or "")}
-        report, common = report_for(trace, listing, files, running, per_phone)
+        report, common = report_for(trace, listing, files, image, per_phone, _content(base))
         reports.append(report)
         shared.extend(common)
     unique: dict[tuple[object, ...], Diagnostic] = {}

@@ -7,7 +7,6 @@ import re
 __all__ = [
     "BOOLEAN_ELEMENTS",
     "DEVICE_TYPES",
-    "FAMILIES",
     "INTEGER_ELEMENTS",
     "KNOWN_MIXUPS",
     "LENGTH_LIMITS",
@@ -29,6 +28,9 @@ DEVICE_TYPES: dict[int, str] = {
     115: "7941",
     119: "7971",
     124: "7914",
+    302: "7985",
+    412: "3951",
+    446: "3911",
     227: "7915",
     228: "7915",
     229: "7916",
@@ -47,11 +49,23 @@ DEVICE_TYPES: dict[int, str] = {
     437: "7975",
     484: "7925",
     493: "9971",
+    495: "6921",
+    496: "6941",
+    497: "6961",
     537: "9951",
     540: "8961",
+    547: "6901",
+    548: "6911",
+    550: "ATA 187",
+    564: "6945",
+    585: "8945",
+    586: "8941",
+    592: "3905",
     621: "7821",
     622: "7841",
     623: "7861",
+    647: "DX650",
+    659: "8831",
     683: "8841",
     684: "8851",
     685: "8861",
@@ -69,32 +83,6 @@ DEVICE_TYPES: dict[int, str] = {
 KNOWN_MIXUPS = {
     5: "id 5 is the old '30 VIP' in one table and 'Cisco 7961' in another; 7961 is 30018",
 }
-
-# Load-name prefixes and the phone families they are built for. Longest prefix first, so that
-# e.g. "SCCP41" is not taken for a shorter entry.
-FAMILIES: list[tuple[str, frozenset[str]]] = sorted(
-    [
-        (prefix, frozenset(models))
-        for prefixes, models in [
-            (("P0S3", "P003", "P0M3", "P0A3"), ("7940", "7960")),
-            (("SIP41", "SCCP41", "TERM41", "TERM61"), ("7941", "7961")),
-            (("SIP42", "SCCP42", "TERM42", "TERM62"), ("7942", "7962")),
-            (("SIP45", "SCCP45", "TERM45", "TERM65"), ("7945", "7965")),
-            (("SIP70", "SCCP70", "TERM70", "TERM71"), ("7970", "7971")),
-            (("SIP75", "SCCP75", "TERM75"), ("7975",)),
-            (("SIP11", "SCCP11", "TERM11", "TERM06"), ("7911", "7906")),
-            (("SIP31", "SCCP31", "TERM31"), ("7931",)),
-            (("CP7912",), ("7912",)),
-            (("CP7905",), ("7905",)),
-            (("CP7902",), ("7902",)),
-            (("CMTERM_7920",), ("7920",)),
-            (("CP7921",), ("7921",)),
-            (("CP7925",), ("7925",)),
-        ]
-        for prefix in prefixes
-    ],
-    key=lambda item: -len(item[0]),
-)
 
 MODEL_NUMBER = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 LOAD_ELEMENT = re.compile(r"loadInformation(\d+)")
@@ -194,13 +182,17 @@ def atoi(text: str | None) -> int | None:
 def load_family(load: str) -> frozenset[str] | None:
     """The models a load name is built for (``"SIP41.9-4-2SR3-1S"`` → 7941/7961), or ``None``.
 
-    Only the name's prefix is looked at; the firmware module parses names fully.
+    The name is decoded by :func:`ciscocfg.firmware.parse`; ``None`` for a name that does not
+    decode or names no phone model.
     """
-    upper = load.strip().upper()
-    for prefix, models in FAMILIES:
-        if upper.startswith(prefix):
-            return models
-    return None
+    from ciscocfg import firmware
+    from ciscocfg._errors import ParseError
+
+    try:
+        models = firmware.parse(load.strip()).models
+    except ParseError:
+        return None
+    return frozenset(models) or None
 
 
 def model_number(label: str) -> str | None:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._errors import ParseError
 from ciscocfg._xml import Element
 from ciscocfg.sepxml._model import DefaultLoad, DeviceConfig, Line
 from ciscocfg.sepxml._tables import (
     BOOLEAN_ELEMENTS,
-    FAMILIES,
     INTEGER_ELEMENTS,
     KNOWN_MIXUPS,
     LENGTH_LIMITS,
     UNSET,
     atoi,
-    load_family,
     load_protocol,
     model_number,
 )
@@ -266,17 +265,37 @@ def _check_family(
     *,
     line: int | None = None,
 ) -> None:
-    family = load_family(load)
-    number = model_number(model)
-    if family is None or number is None or number in family:
+    from ciscocfg import firmware
+
+    name = load.strip()
+    if "{" in name:
+        return  # a template placeholder, filled in later
+    try:
+        image = firmware.parse(name)
+    except ParseError:
+        found.add(
+            "XML207",
+            "info",
+            f"load {name!r} is not a firmware name the library decodes: whether it suits the "
+            f"{model} is unknown",
+            element,
+            line=line,
+        )
         return
-    if not any(number in models for _, models in FAMILIES):
-        return
-    found.add(
-        "XML203",
-        "error",
-        f"load {load.strip()!r} is built for the {'/'.join(sorted(family))}, not the {model}; "
-        "the phone refuses it",
-        element,
-        line=line,
-    )
+    suits = image.fits(model)
+    if suits is None:
+        found.add(
+            "XML207",
+            "info",
+            f"load {name!r} is a {image.family} load: whether it suits the {model} is unknown",
+            element,
+            line=line,
+        )
+    elif not suits:
+        found.add(
+            "XML203",
+            "error",
+            f"load {name!r} is built for the {image.family}, not the {model}; the phone refuses it",
+            element,
+            line=line,
+        )
