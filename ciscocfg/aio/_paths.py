@@ -516,8 +516,8 @@ def resolve(root: str | os.PathLike[str], name: str, *, case_insensitive: bool =
 
     Raises :class:`PathRejected` for a name that is refused by policy and
     :class:`FileNotFoundError` when the name is acceptable but nothing is there. A path is only
-    a name: to read the file, open it with :class:`ServedTree`, which cannot be led astray
-    between the check and the open.
+    a name, and what it names may change before it is opened: the server itself never opens a
+    file by its path, it opens each step of the walk from the one before.
     """
     return Path(resolve_in(os.fspath(root), name, case_insensitive=case_insensitive, upload=False))
 

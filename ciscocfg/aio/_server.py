@@ -135,7 +135,9 @@ class TftpServer:
     Read-only unless ``allow_write`` (uploads into ``root``) or ``upload_handler`` is given.
     Each transfer gets its own socket (a fresh TID). Names are resolved inside ``root`` only
     (see :func:`ciscocfg.aio.resolve`); refused names get ERROR 2 and a logged warning, missing
-    files ERROR 1.
+    files ERROR 1. ``root`` is opened when the server starts, and every name is opened by a walk
+    from that descriptor, one component at a time, so that no link swapped in meanwhile can
+    lead out of it.
 
     ``host=None`` listens on every address, IPv6 and IPv4 (dual-stack) where the system allows
     it. ``on_transfer`` is called with a :class:`TransferRecord` when each transfer ends; the
