@@ -1,10 +1,15 @@
 """Mapping a requested TFTP file name onto a directory without ever leaving it.
 
-A TFTP client names a file with arbitrary bytes. :func:`resolve` turns that name into a path
-inside a root directory, or raises :class:`PathRejected` (answered with ERROR 2, access
-violation). Everything that could reach outside the root or that means something special on
-another system is refused outright rather than "cleaned up", because a cleaned-up name is a name
-the client did not ask for.
+A TFTP client names a file with arbitrary bytes. The name is first judged on its own: everything
+that could reach outside the root or that means something special on another system is refused
+outright (:class:`PathRejected`, answered with ERROR 2, access violation) rather than "cleaned
+up", because a cleaned-up name is a name the client did not ask for.
+
+Then it is walked (:class:`ServedTree`): the root directory is opened once, and every name is
+opened one component at a time from that descriptor, each step with ``openat(dir_fd, component,
+O_NOFOLLOW)``. The kernel never resolves more than one component on its own and never follows a
+symbolic link, so what the walk checks is what it opens: there is no moment between a check and
+an open in which a file or a folder on the path can be swapped for a link that leads elsewhere.
 
 Policy (see ``docs/howto/serve.md``):
 
@@ -14,11 +19,18 @@ Policy (see ``docs/howto/serve.md``):
   a request for a path outside the root and is refused; a name that repeats the slash (``//x``),
   Windows drive and UNC forms (``C:\\x``, ``C:/x``) and backslashes are refused too;
 * ``..`` anywhere, NUL and other control characters, Windows device names (``CON``, ``NUL``,
-  ``COM1`` ... with or without an extension), names ending in a dot or a space, and over-long
-  names are refused;
-* symbolic links are followed only while they stay inside the root (checked on the real path);
-* with ``case_insensitive`` (the default) a name that does not exist as spelled is looked up
-  component by component ignoring case, because phones spell the MAC in upper or lower case.
+  ``COM1`` ... with or without an extension), names ending in a dot or a space, names ending in a
+  slash (a folder), and over-long names are refused;
+* symbolic links are followed while they stay inside the root, by the walk itself: it reads the
+  link and walks its target from the link's folder (``..`` in a target goes back up the folders
+  the walk came down); an absolute target must name the root by its own path (real, or as the
+  server was given it). A link that leads out of the root is refused, even one that would come
+  back in; more than :data:`MAX_LINKS` links in one name is a loop (not found);
+* with ``case_insensitive`` (the default) a component that does not exist as spelled is looked
+  up ignoring the case of the ASCII letters, because phones spell the MAC in upper or lower
+  case. Other letters must match exactly (``ſ``, U+017F, is not an ``s``). Each folder's names
+  are kept in an index by their lower-case spelling, listed again only when the folder changes,
+  so a name that is not there costs a look-up, not a listing of the folder.
 """
 
 from __future__ import annotations
@@ -28,14 +40,29 @@ import functools
 import os
 import re
 import stat
+import string
+import time
+import weakref
+from collections import OrderedDict
 from pathlib import Path
+from types import TracebackType
 
-__all__ = ["MAX_COMPONENT_BYTES", "MAX_NAME_BYTES", "PathRejected", "resolve", "resolve_upload"]
+__all__ = [
+    "MAX_COMPONENT_BYTES",
+    "MAX_LINKS",
+    "MAX_NAME_BYTES",
+    "PathRejected",
+    "ServedTree",
+    "resolve",
+    "resolve_upload",
+]
 
 #: Longest file-name component accepted, in UTF-8 bytes (what common file systems allow).
 MAX_COMPONENT_BYTES = 255
 #: Longest whole name accepted, in UTF-8 bytes; a TFTP request is at most 512 octets anyway.
 MAX_NAME_BYTES = 1024
+#: Most symbolic links followed for one name (as Linux allows); more is taken for a loop.
+MAX_LINKS = 40
 
 _DEVICE = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$")
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -68,9 +95,12 @@ def _components(name: str) -> tuple[str, ...]:
         raise PathRejected(name, "Windows drive path")
     if name.startswith("//"):
         raise PathRejected(name, "absolute path")
-    parts = [p for p in name.removeprefix("/").split("/") if p not in ("", ".")]
-    if not parts:
+    raw = name.removeprefix("/").split("/")
+    if raw[-1] in ("", "."):
+        # `sub/file.txt/` asks for a folder (the system would say "not a directory" if
+        # file.txt is a file); only files are served.
         raise PathRejected(name, "names a directory")
+    parts = [p for p in raw if p not in ("", ".")]
     for part in parts:
         if part == "..":
             raise PathRejected(name, "parent directory reference")
@@ -83,126 +113,413 @@ def _components(name: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def _inside(root_real: str, path: str) -> bool:
-    real = os.path.realpath(path)
-    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+#: A folder opened to be listed.
+_LIST_FLAGS = os.O_RDONLY | _DIRECTORY | _CLOEXEC
+#: The root (the path given may be a link), and a folder on the way down. Where the system has
+#: ``O_PATH`` such a descriptor is only a place to walk on from, which needs the permission to
+#: search the folder, not to read it (as a path walk does).
+_ROOT_FLAGS = (getattr(os, "O_PATH", 0) or os.O_RDONLY) | _DIRECTORY | _CLOEXEC
+_DIR_FLAGS = _ROOT_FLAGS | _NOFOLLOW
+#: The file served: non-blocking, so that a FIFO cannot stall the loop before ``fstat`` turns it
+#: away (reads of a regular file never block anyway), and never made our controlling terminal.
+_FILE_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | _NOFOLLOW | _CLOEXEC
+)
+#: What opening a symbolic link with ``O_NOFOLLOW`` fails with: ELOOP (Linux, macOS), EMLINK
+#: (the BSDs), ENOTDIR (with ``O_DIRECTORY``). Only then is the entry read as a link.
+_LINK_ERRNOS = frozenset({errno.ELOOP, errno.EMLINK, errno.ENOTDIR})
+#: Failures that mean "nothing to serve there" (ERROR 1) rather than "refused" (ERROR 2).
+_NOT_FOUND_ERRNOS = frozenset(
+    {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.ELOOP, errno.ENAMETOOLONG}
+)
+_DENIED_ERRNOS = frozenset({errno.EACCES, errno.EPERM})
+
+#: Whether this system can walk from a descriptor (POSIX ``openat`` and friends).
+WALK_SUPPORTED = bool(
+    _NOFOLLOW
+    and _DIRECTORY
+    and os.open in os.supports_dir_fd
+    and os.stat in os.supports_dir_fd
+    and os.readlink in os.supports_dir_fd
+    and os.listdir in os.supports_fd
+)
+
+#: Case folding for look-ups: the 26 ASCII letters only.
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+#: A listing taken less than this after the folder's last change may miss an entry made in the
+#: same tick of the file system's clock (which leaves the folder's times as they were): such a
+#: listing is taken again on a miss, at most once per nine times its own cost. Two seconds
+#: covers the coarsest clock in use (FAT); on most file systems a tick is a few milliseconds.
+_RACY_NS = 2_000_000_000
+#: How much the folder indexes keep, at most: folders, and names over all folders.
+_MAX_FOLDERS = 1024
+_MAX_INDEXED_NAMES = 2_000_000
+
+_OPEN, _LOCATE, _UPLOAD = range(3)
 
 
-def _lstat(path: str) -> os.stat_result | None:
+def refusal(name: str, exc: OSError | ValueError) -> Exception:
+    """What a failure to walk to ``name`` answers: not found, permission denied, or refused."""
+    if isinstance(exc, ValueError):  # a name the file system cannot spell
+        return PathRejected(name, f"unusable name: {exc}")
+    if exc.errno in _NOT_FOUND_ERRNOS:
+        return FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), name)
+    if exc.errno in _DENIED_ERRNOS:
+        return PermissionError(exc.errno, os.strerror(exc.errno), name)
+    return PathRejected(name, f"cannot open: {exc.strerror or exc}")
+
+
+def _split(path: str) -> list[str]:
+    """The components of an absolute path, as written."""
+    return [p for p in path.split("/") if p and p != "."]
+
+
+def _link_components(target: str) -> list[str]:
+    """The steps a link's target takes; a target ending in ``/`` (or ``/.``) must be a folder,
+    which a final ``.`` step says (it makes the component before it a folder on the way)."""
+    if not target:
+        raise FileNotFoundError(errno.ENOENT, "empty symbolic link")
+    steps = _split(target)
+    if target == "." or target.endswith(("/", "/.")):
+        steps.append(".")
+    return steps
+
+
+def _read_link(folder: int, entry: str) -> str | None:
+    """The target of the link ``entry`` of ``folder``, or ``None`` if it is not (or no longer)
+    a link."""
     try:
-        return os.lstat(path)
-    except (OSError, ValueError):
-        return None
-
-
-def _find_ignoring_case(folder: str, part: str) -> str | None:
-    """The entry of ``folder`` spelled like ``part`` ignoring case (first in sorted order)."""
-    wanted = part.casefold()
-    try:
-        entries = sorted(os.listdir(folder))
+        return os.readlink(entry, dir_fd=folder)
     except OSError:
         return None
-    for entry in entries:
-        if entry.casefold() == wanted:
-            return entry
-    return None
 
 
-def _absolute(name: str) -> bool:
-    return name.startswith("/")
+def _folder_state(folder: int) -> tuple[tuple[int, int], tuple[int, ...], int]:
+    """A folder's identity, what changes when an entry is added or removed (modification and
+    change times, size, link count), and its modification time in nanoseconds."""
+    info = os.fstat(folder)
+    signature = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_nlink)
+    return (info.st_dev, info.st_ino), signature, info.st_mtime_ns
 
 
-def _walk(
-    root_real: str,
-    parts: tuple[str, ...],
-    case_insensitive: bool,
-    *,
-    last_may_miss: bool,
-    absolute: bool = False,
-) -> str:
-    """Follow ``parts`` down from ``root_real`` (a real path), one ``lstat`` per component.
+class _Listing:
+    """The names of one folder by their ASCII-lower-case spelling, and when to list it again."""
 
-    Only a symbolic link needs its real path checked: ``..`` and ``.`` are refused before, so an
-    entry that is not a link lies in the real directory of its parent, which is inside the root.
+    __slots__ = ("names", "recheck_at", "signature")
+
+    def __init__(
+        self, signature: tuple[int, ...], names: dict[str, str], recheck_at: int | None
+    ) -> None:
+        #: The folder's modification and change times, size and link count when it was listed.
+        self.signature = signature
+        self.names = names
+        #: For a listing that may have missed an entry (see ``_RACY_NS``): the monotonic time
+        #: after which a miss lists the folder again.
+        self.recheck_at = recheck_at
+
+
+class ServedTree:
+    """A root directory, opened once, and a safe way down to the names below it.
+
+    :meth:`open` opens the regular file a requested name comes to; :meth:`locate` gives the path
+    it comes to (for an upload, or :func:`resolve`). Both take the same walk from the root's
+    descriptor (see the module's documentation). The descriptor stays open until :meth:`close`
+    (or until the object is collected): like a chroot, the tree served is the one that was
+    there at the start, even if its path is later given to another folder.
+
+    ``listings`` counts the folder listings the case-insensitive look-ups have taken.
     """
-    current = root_real
-    last = len(parts) - 1
-    for index, part in enumerate(parts):
-        candidate = os.path.join(current, part)
-        info = _lstat(candidate)
-        if info is None and case_insensitive:
-            found = _find_ignoring_case(current, part)
-            if found is not None:
-                candidate = os.path.join(current, found)
-                info = _lstat(candidate)
-        is_last = index == last
-        if absolute and index == 0 and not is_last and not _is_dir(candidate, info):
-            # `/etc/passwd` or `/srv/other/secret`: the client means the server's file system,
-            # not a folder of the tree, so this is an access violation, not a missing file.
-            raise PathRejected("/" + "/".join(parts), "absolute path outside the root")
-        if info is not None:
-            if stat.S_ISLNK(info.st_mode) and not _inside(root_real, candidate):
-                raise PathRejected("/".join(parts), "symbolic link leads out of the root")
-        elif not (is_last and last_may_miss):
-            raise FileNotFoundError(candidate)
-        current = candidate
-    return current
 
+    def __init__(self, root: str | os.PathLike[str], *, case_insensitive: bool = True) -> None:
+        if not WALK_SUPPORTED:
+            raise OSError(errno.ENOSYS, "serving a directory needs openat() and O_NOFOLLOW")
+        given = os.fspath(root)
+        #: The root's real path (no links), as the paths :meth:`locate` gives begin.
+        self.path = os.path.realpath(given)
+        self.case_insensitive = case_insensitive
+        self.listings = 0
+        self._steps = _split(self.path)
+        # How an absolute link target may name the root: its real path, or the path given.
+        self._forms = [self._steps]
+        alias = _split(os.path.abspath(given))
+        if alias != self._steps:
+            self._forms.append(alias)
+        self._index: OrderedDict[tuple[int, int], _Listing] = OrderedDict()
+        self._indexed_names = 0
+        fd = os.open(given, _ROOT_FLAGS)
+        self._fd = fd
+        self._release = weakref.finalize(self, os.close, fd)
 
-def _is_dir(path: str, info: os.stat_result | None) -> bool:
-    if info is None:
-        return False
-    if stat.S_ISLNK(info.st_mode):
-        return os.path.isdir(path)
-    return stat.S_ISDIR(info.st_mode)
+    # --- life cycle ------------------------------------------------------------------------
 
+    def close(self) -> None:
+        """Close the root's descriptor (once)."""
+        self._release()
 
-def resolve_in(root_real: str, name: str, *, case_insensitive: bool, upload: bool) -> str:
-    """:func:`resolve` (or :func:`resolve_upload`) below a root given by its real path, for a
-    server that takes the real path of its root once rather than for every request."""
-    parts = _components(name)
-    return _walk(root_real, parts, case_insensitive, last_may_miss=upload, absolute=_absolute(name))
+    @property
+    def closed(self) -> bool:
+        return not self._release.alive
 
+    def __enter__(self) -> ServedTree:
+        return self
 
-#: Flags for opening a served file: non-blocking, so that a FIFO cannot stall the loop before it
-#: is turned away (reads of a regular file never block anyway).
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-#: Where the system has it, a name straight inside the root is opened without following a final
-#: symbolic link: a plain file then needs no ``lstat`` of its own.
-_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_TAKE_THE_WALK = frozenset({errno.ELOOP, errno.EMLINK, errno.ENOENT})
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
+    # --- what the server asks --------------------------------------------------------------
 
-def open_in(root_real: str, name: str, *, case_insensitive: bool) -> tuple[int, str]:
-    """Open the file ``name`` asks for inside the root (given by its real path) for reading.
+    def open(self, name: str) -> tuple[int, int]:
+        """Open the regular file ``name`` asks for; its descriptor (the caller closes it) and
+        size.
 
-    Returns the descriptor and the path. Raises as :func:`resolve` does, and
-    :class:`OSError` from opening. What was opened may be a directory or a device: the caller
-    checks its ``fstat``.
-    """
-    parts = _components(name)
-    if len(parts) == 1 and _O_NOFOLLOW:
-        # Most names are a file straight inside the root. Opened with O_NOFOLLOW, a symbolic
-        # link fails (ELOOP; EMLINK on the BSDs) rather than being followed unchecked, and
-        # takes the long way below, as does a name spelled in another case (ENOENT).
-        path = os.path.join(root_real, parts[0])
+        Raises :class:`PathRejected` (refused by policy, or not a regular file),
+        :class:`FileNotFoundError` (nothing there, a folder, a loop of links) or
+        :class:`PermissionError`; no other error.
+        """
         try:
-            return os.open(path, _READ_FLAGS | _O_NOFOLLOW), path
-        except OSError as exc:
-            if exc.errno not in _TAKE_THE_WALK:
+            fd = self._walk(name, _OPEN)
+            assert isinstance(fd, int)
+            try:
+                info = os.fstat(fd)
+            except OSError:
+                os.close(fd)
                 raise
-    path = resolve_in(root_real, name, case_insensitive=case_insensitive, upload=False)
-    return os.open(path, _READ_FLAGS), path
+        except (OSError, ValueError) as exc:
+            raise refusal(name, exc) from None
+        if stat.S_ISREG(info.st_mode):
+            return fd, info.st_size
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise FileNotFoundError(errno.ENOENT, "a folder, not a file", name)
+        raise PathRejected(name, "not a regular file")
+
+    def locate(self, name: str, *, upload: bool = False) -> str:
+        """The path inside the root ``name`` comes to, links followed.
+
+        Without ``upload`` something must be there; with it, only the folder it would go into
+        (no folder is created for a client). Raises as :meth:`open` does.
+        """
+        try:
+            path = self._walk(name, _UPLOAD if upload else _LOCATE)
+        except (OSError, ValueError) as exc:
+            raise refusal(name, exc) from None
+        assert isinstance(path, str)
+        return path
+
+    # --- the walk --------------------------------------------------------------------------
+
+    def _walk(self, name: str, mode: int) -> int | str:
+        """Walk ``name`` down from the root: an open descriptor (``_OPEN``) or a path."""
+        parts = _components(name)
+        count = len(parts)
+        pending = list(reversed(parts))  # the steps still to take, the next one last
+        requested_left = count  # how many of the bottom entries of ``pending`` the client sent
+        # `/etc/passwd`: an absolute name whose first component is not a folder of the tree
+        # means the server's file system, not the tree: refused, not "not found".
+        guard_first = count > 1 and name.startswith("/")
+        stack: list[int] = []  # descriptors of the folders below the root, deepest last
+        names: list[str] = []  # and their names
+        outside: list[str] | None = None  # where a link took the walk, while out of the root
+        links = 0
+        try:
+            while pending:
+                requested = len(pending) == requested_left
+                if requested:
+                    requested_left -= 1
+                    if requested_left < count - 1:
+                        guard_first = False  # the first component was a folder
+                part = pending.pop()
+                if outside is not None:
+                    outside = self._step_outside(name, outside, part)
+                    continue
+                if part == "..":  # only ever from a link's target
+                    if stack:
+                        os.close(stack.pop())
+                        names.pop()
+                    elif self._steps:
+                        outside = self._steps[:-1]
+                    continue
+                if part == ".":
+                    continue
+                here = stack[-1] if stack else self._fd
+                if pending:
+                    fd, target, part = self._open_entry(here, part, _DIR_FLAGS, requested)
+                    if target is None:
+                        stack.append(fd)
+                        names.append(part)
+                        continue
+                elif mode == _OPEN:
+                    fd, target, part = self._open_entry(here, part, _FILE_FLAGS, requested)
+                    if target is None:
+                        return fd
+                else:
+                    target, part = self._stat_entry(here, part, requested, mode == _UPLOAD)
+                    if target is None:
+                        return os.path.join(self.path, *names, part)
+                links += 1
+                if links > MAX_LINKS:
+                    raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), name)
+                steps = _link_components(target)
+                if target.startswith("/"):
+                    while stack:
+                        os.close(stack.pop())
+                    names.clear()
+                    outside = None if [] in self._forms else []  # unless the root is `/`
+                pending.extend(reversed(steps))
+            # The walk ended on a folder (a link to `.`, to `..`, to the root's own path).
+            if outside is not None:
+                raise PathRejected(name, "symbolic link leads out of the root")
+            if mode == _OPEN:
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), name)
+            return os.path.join(self.path, *names)
+        except (OSError, ValueError):
+            if guard_first:
+                raise PathRejected(name, "absolute path outside the root") from None
+            raise
+        finally:
+            for fd in stack:
+                os.close(fd)
+
+    def _step_outside(self, name: str, outside: list[str], part: str) -> list[str] | None:
+        """One step of a link's target outside the root, taken by name only: it may only go
+        back towards the root's own path. ``None`` once it is back at the root."""
+        if part == "..":
+            if outside:
+                outside.pop()
+            return outside
+        if part == ".":
+            return outside
+        outside.append(part)
+        depth = len(outside)
+        for form in self._forms:
+            if form[:depth] == outside:
+                return None if depth == len(form) else outside
+        raise PathRejected(name, "symbolic link leads out of the root")
+
+    def _open_entry(
+        self, folder: int, entry: str, flags: int, requested: bool
+    ) -> tuple[int, str | None, str]:
+        """Open ``entry`` of ``folder`` with ``flags`` (which hold O_NOFOLLOW): a descriptor,
+        or a link's target; and the entry's name as spelled in the folder."""
+        try:
+            return os.open(entry, flags, dir_fd=folder), None, entry
+        except OSError as exc:
+            failure = exc
+        if failure.errno == errno.ENOENT and requested and self.case_insensitive:
+            spelled = self._find(folder, entry)
+            if spelled is not None and spelled != entry:
+                entry = spelled
+                try:
+                    return os.open(entry, flags, dir_fd=folder), None, entry
+                except OSError as exc:
+                    failure = exc
+        if failure.errno in _LINK_ERRNOS:
+            target = _read_link(folder, entry)
+            if target is not None:
+                return -1, target, entry
+        raise failure
+
+    def _stat_entry(
+        self, folder: int, entry: str, requested: bool, may_miss: bool
+    ) -> tuple[str | None, str]:
+        """Look at the last component without opening it: ``(link target or None, name)``."""
+        try:
+            info = os.stat(entry, dir_fd=folder, follow_symlinks=False)
+        except FileNotFoundError:
+            spelled = None
+            if requested and self.case_insensitive:
+                spelled = self._find(folder, entry)
+            if spelled is None or spelled == entry:
+                if may_miss:
+                    return None, entry
+                raise
+            entry = spelled
+            info = os.stat(entry, dir_fd=folder, follow_symlinks=False)
+        if stat.S_ISLNK(info.st_mode):
+            target = _read_link(folder, entry)
+            if target is None:
+                raise FileNotFoundError(errno.ENOENT, "a link that went away", entry)
+            return target, entry
+        return None, entry
+
+    # --- the case-insensitive index ----------------------------------------------------------
+
+    def _find(self, folder: int, entry: str) -> str | None:
+        """The name of ``folder`` spelled like ``entry`` but for the case of ASCII letters (the
+        first in sorted order if several are), or ``None``."""
+        key, signature, mtime_ns = _folder_state(folder)
+        listing = self._index.get(key)
+        if (
+            listing is None
+            or listing.signature != signature
+            or (listing.recheck_at is not None and time.monotonic_ns() >= listing.recheck_at)
+        ):
+            listing = self._list(folder, key, signature, mtime_ns)
+            if listing is None:
+                return None
+        else:
+            self._index.move_to_end(key)
+        return listing.names.get(entry.translate(_ASCII_LOWER))
+
+    def _list(
+        self, folder: int, key: tuple[int, int], signature: tuple[int, ...], mtime_ns: int
+    ) -> _Listing | None:
+        started = time.time_ns()
+        clock = time.monotonic_ns()
+        try:
+            fd = os.open(".", _LIST_FLAGS, dir_fd=folder)
+            try:
+                entries = os.listdir(fd)
+            finally:
+                os.close(fd)
+        except OSError:
+            return None  # a folder we may search but not read: no look-up ignoring case
+        self.listings += 1
+        names: dict[str, str] = {}
+        for spelled in entries:
+            folded = spelled.translate(_ASCII_LOWER)
+            if spelled < names.setdefault(folded, spelled):
+                names[folded] = spelled
+        done = time.monotonic_ns()
+        recheck_at = done + 9 * (done - clock) if started - mtime_ns < _RACY_NS else None
+        listing = _Listing(signature, names, recheck_at)
+        replaced = self._index.pop(key, None)
+        if replaced is not None:
+            self._indexed_names -= len(replaced.names)
+        self._index[key] = listing
+        self._indexed_names += len(names)
+        while len(self._index) > 1 and (
+            len(self._index) > _MAX_FOLDERS or self._indexed_names > _MAX_INDEXED_NAMES
+        ):
+            _key, evicted = self._index.popitem(last=False)
+            self._indexed_names -= len(evicted.names)
+        return listing
+
+
+def resolve_in(root: str, name: str, *, case_insensitive: bool, upload: bool) -> str:
+    """:func:`resolve` (or :func:`resolve_upload`) as a string, for one look-up."""
+    with ServedTree(root, case_insensitive=case_insensitive) as tree:
+        return tree.locate(name, upload=upload)
 
 
 def resolve(root: str | os.PathLike[str], name: str, *, case_insensitive: bool = True) -> Path:
-    """The existing path inside ``root`` that ``name`` asks for.
+    """The existing path inside ``root`` that ``name`` asks for, links inside the root followed.
 
     Raises :class:`PathRejected` for a name that is refused by policy and
-    :class:`FileNotFoundError` when the name is acceptable but nothing is there.
+    :class:`FileNotFoundError` when the name is acceptable but nothing is there. A path is only
+    a name, and what it names may change before it is opened: the server itself never opens a
+    file by its path, it opens each step of the walk from the one before.
     """
-    real = os.path.realpath(root)
-    return Path(resolve_in(real, name, case_insensitive=case_insensitive, upload=False))
+    return Path(resolve_in(os.fspath(root), name, case_insensitive=case_insensitive, upload=False))
 
 
 def resolve_upload(
@@ -213,5 +530,4 @@ def resolve_upload(
     The directory it goes into must exist; no directory is created for a client. Raises
     :class:`PathRejected` or :class:`FileNotFoundError` like :func:`resolve`.
     """
-    real = os.path.realpath(root)
-    return Path(resolve_in(real, name, case_insensitive=case_insensitive, upload=True))
+    return Path(resolve_in(os.fspath(root), name, case_insensitive=case_insensitive, upload=True))

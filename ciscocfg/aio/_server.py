@@ -5,12 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import errno
 import inspect
 import logging
 import os
 import socket
-import stat
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import TracebackType
@@ -19,7 +17,7 @@ from typing import IO, Any, TypeAlias
 import attrs
 
 from ciscocfg._errors import LocalProtocolError
-from ciscocfg.aio._paths import PathRejected, open_in, resolve_in
+from ciscocfg.aio._paths import PathRejected, ServedTree, refusal, resolve_in
 from ciscocfg.aio._pump import Deadlines, Pump, Readers, make_socket
 from ciscocfg.aio._records import TransferRecord, format_peer
 from ciscocfg.aio._sources import (
@@ -137,7 +135,9 @@ class TftpServer:
     Read-only unless ``allow_write`` (uploads into ``root``) or ``upload_handler`` is given.
     Each transfer gets its own socket (a fresh TID). Names are resolved inside ``root`` only
     (see :func:`ciscocfg.aio.resolve`); refused names get ERROR 2 and a logged warning, missing
-    files ERROR 1.
+    files ERROR 1. ``root`` is opened when the server starts, and every name is opened by a walk
+    from that descriptor, one component at a time, so that no link swapped in meanwhile can
+    lead out of it.
 
     ``host=None`` listens on every address, IPv6 and IPv4 (dual-stack) where the system allows
     it. ``on_transfer`` is called with a :class:`TransferRecord` when each transfer ends; the
@@ -170,6 +170,7 @@ class TftpServer:
             raise ValueError("allow_write needs a root directory to write into")
         self.root = None if root is None else Path(root)
         self._root_real: str | None = None
+        self._tree: ServedTree | None = None
         self._local_host = ""
         self.handler = handler
         self.host = host
@@ -227,6 +228,11 @@ class TftpServer:
         if self._sock is not None:
             return
         self._loop = asyncio.get_running_loop()
+        if self.root is not None and self._tree is None:
+            # Held open for the server's life; a root that is not there yet is tried again when
+            # a request comes.
+            with contextlib.suppress(OSError):
+                self._tree = ServedTree(self.root, case_insensitive=self.case_insensitive)
         self._closed = asyncio.Event()
         self._deadlines = Deadlines(self._loop)
         self._readers = Readers(self._loop)
@@ -276,6 +282,9 @@ class TftpServer:
             await self._drained
         if self._readers is not None:
             self._readers.close()
+        if self._tree is not None:
+            self._tree.close()
+            self._tree = None
         assert self._closed is not None
         self._closed.set()
 
@@ -401,28 +410,23 @@ class TftpServer:
                 return target  # type: ignore[no-any-return]
         return self._create_in_root(request.filename)
 
+    def _served_tree(self, filename: str) -> ServedTree:
+        """The root, opened once (as a chroot would) and walked down from for every name."""
+        tree = self._tree
+        if tree is None:
+            if self.root is None:
+                raise FileNotFoundError(filename)
+            try:
+                tree = ServedTree(self.root, case_insensitive=self.case_insensitive)
+            except OSError as exc:
+                raise refusal(filename, exc) from None
+            self._tree = tree
+        return tree
+
     def _open_in_root(self, filename: str) -> tuple[RawFile, int]:
         """A regular file of the root, open for reading, and its size."""
-        if self.root is None:
-            raise FileNotFoundError(filename)
-        try:
-            fd, path = open_in(self._real_root(), filename, case_insensitive=self.case_insensitive)
-        except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                raise FileNotFoundError(filename) from None  # a link that loops
-            if isinstance(exc, PermissionError) and exc.filename and os.path.isdir(exc.filename):
-                raise FileNotFoundError(filename) from None  # a folder, on Windows
-            raise
-        try:
-            info = os.fstat(fd)
-            if stat.S_ISDIR(info.st_mode):
-                raise FileNotFoundError(path)
-            if not stat.S_ISREG(info.st_mode):
-                raise PathRejected(filename, "not a regular file")
-            return RawFile(fd), info.st_size
-        except BaseException:
-            os.close(fd)
-            raise
+        fd, size = self._served_tree(filename).open(filename)
+        return RawFile(fd), size
 
     def _create_in_root(self, filename: str) -> AtomicFile:
         if not self.allow_write or self.root is None:
