@@ -8,11 +8,18 @@ Rules every engine follows (RFC 1350, RFC 1123 §4.2, RFC 2347, RFC 7440):
 * Transfer IDs: once the peer is locked, a datagram from any other source gets ERROR 5 and
   changes nothing (RFC 1350 §4). An ERROR is never answered, not even a stranger's, so two
   confused hosts cannot ping-pong ERRORs. Runts (under 4 bytes) are dropped.
-* Sorcerer's Apprentice (RFC 1123 §4.2.3.1): DATA is never resent because an ACK came twice.
-  With a window above 1, a duplicate ACK may restart the window once per window of progress
-  (RFC 7440 asks the sender to resume after the last acknowledged block); lock-step never does.
+* Sorcerer's Apprentice (RFC 1123 §4.2.3.1), carried over to windows: DATA is only ever sent
+  for the first time in answer to an ACK, never again. An ACK inside the window slides it (the
+  blocks it newly allows go out), a duplicate ACK is ignored, and only the timer resends the
+  blocks in flight. So, whatever ACKs a peer sends, the DATA a sender puts on the wire is
+  exactly the distinct blocks it sent plus the blocks in flight at each timeout (at most one
+  window per timeout); a peer that ACKs every block of a window gets each block once. RFC 7440
+  lets the sender restart the window right after a gap is reported; that answer is what a peer
+  could repeat for a window per ACK, so the gap is left to the timer, as in tftp-hpa.
 * Retransmission only on timeout, with exponential back-off capped at ``max_backoff`` times the
-  negotiated timeout, and at most ``max_retries`` in a row before giving up.
+  negotiated timeout, and at most ``max_retries`` in a row before giving up. A server engine
+  also gives up once ``max_stall`` seconds have passed without progress, however long the
+  timeout the peer asked for (its retransmission interval is never longer than that either).
 * Block numbers are absolute inside (see :mod:`.blocks`); windows run at most 32767 blocks.
 * The side that sends the final ACK dallies (answers a repeated final DATA) before it is done.
 * The peer breaking the protocol never raises: an ERROR is queued and ``TransferFailed`` is
@@ -398,7 +405,6 @@ class Sender(Transfer):
         self._final_size = 0
         self._asked = False
         self._may_send = False
-        self._restarted_at = 0  # the base at which a duplicate ACK last restarted the window
 
     def supply(self, data: bytes | bytearray | memoryview, now: float) -> None:
         """Give the engine more octets to send (any amount; it slices the blocks).
@@ -518,9 +524,9 @@ class Sender(Transfer):
         else:
             block = from_wire(number, base, rollover)
         if block < base:
-            if block == base - 1:
-                self._on_duplicate_ack(base)
-            return  # older than the window: stale, ignore (spec §1.13 item 6)
+            # A duplicate ACK (block == base - 1) or an older one: nothing to do (RFC 1123,
+            # Sorcerer's Apprentice; spec §1.13 item 6). The timer resends what is in flight.
+            return
         if block >= self._next:
             return  # never sent: ignore
         inflight = self._inflight
@@ -540,19 +546,11 @@ class Sender(Transfer):
             return
         if block * self._blksize - self._last_progress >= _PROGRESS_STEP:
             self._maybe_progress(self._total, self._window * self._blksize)
-        self._deadline = None
-        if inflight:
-            # A partial window was acknowledged: RFC 7440 resumes right after that block.
-            self._resend_window()
-            self._deadline = now + self._interval
+        # Part of a window acknowledged: it slides, and only the blocks it newly allows go out
+        # (resending the rest would answer each ACK with up to a window: an amplifier). The
+        # blocks still in flight keep the timer running from this progress on.
+        self._deadline = now + self._interval if inflight else None
         self._fill(now)
-
-    def _on_duplicate_ack(self, base: int) -> None:
-        # Lock-step: ignore (RFC 1123, Sorcerer's Apprentice). Window: the receiver saw a gap,
-        # so restart the window once; a second duplicate waits for the timeout.
-        if self._window > 1 and self._inflight and self._restarted_at != base:
-            self._restarted_at = base
-            self._resend_window()
 
     def _byte_count(self) -> int:
         acked = self._base - 1
