@@ -34,6 +34,7 @@ from ciscocfg.tftp import (
     decode,
     encode,
 )
+from ciscocfg.tftp._machine import State
 from ciscocfg.tftp.testing import CLIENT, SERVER, SERVER_TID, Conversation, run_lossless
 
 STRANGER = ("192.0.2.99", 40001)
@@ -597,3 +598,83 @@ def test_any_datagram_from_the_peer_never_raises(
         decode(data)  # everything the engine sends is a well-formed packet
     if engine.failed:
         assert failures
+
+
+def test_a_silent_peer_holds_a_server_transfer_no_longer_than_max_stall() -> None:
+    # A request asking timeout 255 that is never answered held its transfer for 255 + 510 +
+    # 1020 + 2040 + 2040 + 2040 seconds (2.2 hours) of retries.
+    request = ReadRequest("f", options={"timeout": "255"})
+    server = ServerRead(request, CLIENT, 0.0, policy=ServerPolicy(max_stall=30.0))
+    server.accept(0.0, size=10)
+    assert _sent(server) == [OptionAck({"timeout": "255"})]  # echoed, as RFC 2349 wants
+    expiries = []
+    while not server.done:
+        deadline = server.get_timer()
+        assert deadline is not None
+        expiries.append(deadline)
+        server.handle_timer(deadline)
+    assert expiries[-1] == pytest.approx(30.0)
+    assert _failure(server).reason == "timeout"
+    # The default policy does the same, and a peer that makes progress starts the count again.
+    lockstep = ServerRead(ReadRequest("f"), CLIENT, 0.0)
+    lockstep.accept(0.0)
+    lockstep.supply(bytes(2000), 0.0)
+    lockstep.supply_eof(0.0)
+    lockstep.receive_datagram(encode(Ack(1)), CLIENT, 20.0)
+    while not lockstep.done:
+        deadline = lockstep.get_timer()
+        assert deadline is not None
+        lockstep.handle_timer(deadline)
+    assert lockstep.stats.finished == pytest.approx(20.0 + 30.0)
+    # Resent at 21, 23, 27, 35 and 43 s; given up at 50 s, not 51 as five retries alone would.
+    assert lockstep.stats.retransmits == 5
+
+
+def test_max_stall_none_keeps_the_retry_schedule() -> None:
+    policy = ServerPolicy(max_stall=None, retry=RetryPolicy(max_retries=2))
+    server = ServerWrite(WriteRequest("f", options={"timeout": "100"}), CLIENT, 0.0, policy=policy)
+    server.accept(0.0)
+    while not server.done:
+        deadline = server.get_timer()
+        assert deadline is not None
+        server.handle_timer(deadline)
+    assert server.stats.finished == pytest.approx(100 + 200 + 400)
+
+
+def test_store_first_holds_the_final_ack_until_stored() -> None:
+    server = ServerWrite(WriteRequest("f"), CLIENT, 0.0)
+    server.accept(0.0, store_first=True)
+    assert _sent(server) == [Ack(0)]
+    server.receive_datagram(encode(Data(1, bytes(512))), CLIENT, 0.1)
+    assert _sent(server) == [Ack(1)]
+    server.receive_datagram(encode(Data(2, b"end")), CLIENT, 0.2)
+    # The last block is in, but nothing is acknowledged and no timer runs while it is stored.
+    assert _sent(server) == []
+    assert server.state.value == State.STORING.value  # (a property: mypy would narrow it)
+    assert server.get_timer() is None
+    events = server.events()
+    assert [e.final for e in events if isinstance(e, DataReceived)] == [False, True]
+    assert not [e for e in events if isinstance(e, TransferComplete)]
+    # The client repeats its final DATA: still no ACK before the file is stored.
+    server.receive_datagram(encode(Data(2, b"end")), CLIENT, 1.2)
+    assert _sent(server) == []
+    server.stored(1.3)
+    assert _sent(server) == [Ack(2)]
+    assert [type(e) for e in server.events()] == [TransferComplete]
+    assert server.state is State.DALLYING
+    # From here on, as without store_first: a repeated final DATA is acknowledged again.
+    server.receive_datagram(encode(Data(2, b"end")), CLIENT, 1.4)
+    assert _sent(server) == [Ack(2)]
+    with pytest.raises(LocalProtocolError):
+        server.stored(1.5)
+
+
+def test_store_first_refused_answers_the_error_and_never_the_ack() -> None:
+    server = ServerWrite(WriteRequest("f"), CLIENT, 0.0)
+    server.accept(0.0, store_first=True)
+    server.datagrams_to_send()
+    server.receive_datagram(encode(Data(1, b"x")), CLIENT, 0.1)
+    server.abort(ErrorCode.DISK_FULL, "Disk full")
+    assert _sent(server) == [Error(3, "Disk full")]
+    assert server.failed
+    assert not server.completed

@@ -76,6 +76,8 @@ _PROGRESS_STEP: Final = 65536
 _EMPTY: Final = memoryview(b"")
 #: "No upload limit", as a number so that the per-block check is one comparison.
 _NO_LIMIT: Final = 1 << 62
+#: "No stall limit", as a time so that the timer's check is one comparison.
+_FOREVER: Final = float("inf")
 
 _set_offset = _slot_setter(DataReceived, "offset")
 _set_payload = _slot_setter(DataReceived, "payload")
@@ -105,6 +107,7 @@ class Transfer:
         state: State,
         retry: RetryPolicy,
         timeout: float = DEFAULT_TIMEOUT,
+        max_stall: float | None = None,
     ) -> None:
         self._filename = filename
         self._peer = peer
@@ -122,6 +125,10 @@ class Transfer:
         self._options: dict[str, str] = {}
         self._deadline: float | None = None
         self._retries = 0
+        # Seconds without progress after which the transfer fails (see handle_timer), and the
+        # time that happens once the peer has gone quiet (infinity while it progresses).
+        self._max_stall = max_stall
+        self._give_up_at = _FOREVER
         self._interval = timeout
         self._started = self._now = now
         self._finished: float | None = None
@@ -188,7 +195,11 @@ class Transfer:
             self._deadline = None
             self._set_state(Input.DALLY_END)
             return
-        if self._retries >= self._retry.max_retries:
+        if self._retries == 0 and self._max_stall is not None:
+            # The first expiry since the last progress, which armed this deadline one interval
+            # (the timeout) before it.
+            self._give_up_at = deadline - self._interval + self._max_stall
+        if self._retries >= self._retry.max_retries or now >= self._give_up_at:
             # Tell a locked peer why we stop; a server that never answered gets nothing.
             self._fail(
                 ErrorCode.NOT_DEFINED,
@@ -199,10 +210,9 @@ class Transfer:
             )
             return
         self._retries += 1
-        self._interval = min(
-            self._interval * 2.0, self._negotiated.timeout * self._retry.max_backoff
-        )
-        self._deadline = now + self._interval
+        self._interval = min(self._interval * 2.0, self._timeout * self._retry.max_backoff)
+        # Never wait past the stall limit: the expiry there gives up.
+        self._deadline = min(now + self._interval, self._give_up_at)
         self._retransmit(now)
 
     def abort(
@@ -303,7 +313,12 @@ class Transfer:
         self._blksize = negotiated.blksize
         self._window = negotiated.running_window
         self._rollover = negotiated.rollover
-        self._interval = self._timeout = negotiated.timeout
+        timeout = negotiated.timeout
+        stall = self._max_stall
+        if stall is not None and timeout > stall:
+            # A peer asking ``timeout 255`` does not make a server wait that long for it.
+            timeout = stall
+        self._interval = self._timeout = timeout
 
     def _set_state(self, event: Input) -> None:
         state = self._state = advance(self._role, self._state, event)
@@ -328,7 +343,7 @@ class Transfer:
 
     def _progressed(self) -> None:
         self._retries = 0
-        self._interval = self._negotiated.timeout
+        self._interval = self._timeout
 
     def _maybe_progress(self, total: int | None, window_bytes: int) -> None:
         """Progress at most once per window, and no more often than every 64 KiB."""
@@ -393,8 +408,9 @@ class Sender(Transfer):
         state: State,
         retry: RetryPolicy,
         timeout: float = DEFAULT_TIMEOUT,
+        max_stall: float | None = None,
     ) -> None:
-        super().__init__(filename, peer, now, state, retry, timeout)
+        super().__init__(filename, peer, now, state, retry, timeout, max_stall)
         self._base = 1  # first block not yet acknowledged
         self._next = 1  # next block to send for the first time
         self._inflight: deque[bytes] = deque()  # DATA packets base .. next-1
@@ -588,8 +604,9 @@ class Receiver(Transfer):
         state: State,
         retry: RetryPolicy,
         timeout: float = DEFAULT_TIMEOUT,
+        max_stall: float | None = None,
     ) -> None:
-        super().__init__(filename, peer, now, state, retry, timeout)
+        super().__init__(filename, peer, now, state, retry, timeout, max_stall)
         self._expected = 1
         self._since_ack = 0
         self._offset = 0
@@ -597,6 +614,7 @@ class Receiver(Transfer):
         self._in_order_ok = state is State.RECEIVING  # the next block takes the fast path
         self._follow_wrap = True  # follow a peer that wraps to 1 without saying so
         self._limit: int = _NO_LIMIT
+        self._hold_final = False  # the final ACK waits until the file is stored
 
     def _start_receiving(self, negotiated: Negotiated) -> None:
         self._adopt(negotiated)
@@ -706,8 +724,13 @@ class Receiver(Transfer):
         self._offset += size
         self._expected = block + 1
         if final:
-            self._ack(block)
             self._in_order_ok = False
+            if self._hold_final:
+                # The application stores the file first, then calls stored(): no ACK, no timer.
+                self._set_state(Input.FINAL_DATA_TO_STORE)
+                self._deadline = None
+                return
+            self._ack(block)
             self._set_state(Input.FINAL_DATA)
             self._complete(now)
             self._deadline = now + self._retry.dally * self._timeout
