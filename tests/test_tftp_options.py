@@ -200,6 +200,6 @@ def test_a_window_budget_is_kept_and_never_grows_an_option(
 
 
 def test_max_stall_must_be_a_second_or_more() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="max_stall"):
         ServerPolicy(max_stall=0.5)
     assert ServerPolicy(max_stall=None).max_stall is None
