@@ -269,10 +269,14 @@ class Sink:
 
 
 class AtomicFile:
-    """An upload into a directory: written beside its target, renamed into place on success.
+    """An upload into a directory: written beside its target, stored in place on success.
 
-    A failed or aborted upload leaves nothing behind. With ``overwrite`` false an existing file
-    is never replaced (checked when opening and again when committing).
+    Storing (``finish(True)``) flushes the file to the disk (``fsync``), then links it to its
+    name (renames it, with ``overwrite``) and syncs the folder, so that a server acknowledges
+    only a file that is really there; when any of that fails (a full disk, the name taken
+    meanwhile by another upload: :class:`FileExistsError`) it raises, having removed the
+    temporary file. A failed or aborted upload leaves nothing behind. With ``overwrite`` false
+    an existing file is never replaced (checked when opening, and by the link itself).
     """
 
     def __init__(self, path: Path, *, overwrite: bool) -> None:
@@ -289,15 +293,45 @@ class AtomicFile:
         return self._file.write(data)
 
     def finish(self, ok: bool, /) -> None:
-        """Rename into place when ``ok``; otherwise remove the temporary file."""
-        self._file.close()
-        if ok:
+        """Store the file in place when ``ok`` (raises :class:`OSError` if that fails);
+        otherwise remove the temporary file."""
+        if not ok:
+            self._discard()
+            return
+        try:
+            file = self._file
+            file.flush()  # a full disk shows here, if not on an earlier write
+            os.fsync(file.fileno())
+            file.close()
             if self.overwrite:
                 os.replace(self._temp, self.path)
-                return
-            try:
-                os.link(self._temp, self.path)
-            finally:
-                self._temp.unlink(missing_ok=True)
-        else:
+            else:
+                os.link(self._temp, self.path)  # never replaces: FileExistsError if taken
+        except BaseException:
+            self._discard()
+            raise
+        if not self.overwrite:
+            with contextlib.suppress(OSError):
+                self._temp.unlink()
+        _sync_folder(self.path.parent)
+
+    def _discard(self) -> None:
+        # Closing flushes what is buffered, which fails on a full disk: remove the file anyway.
+        with contextlib.suppress(OSError):
+            self._file.close()
+        with contextlib.suppress(OSError):
             self._temp.unlink(missing_ok=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a new name in ``folder`` durable (best effort: not every system can)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

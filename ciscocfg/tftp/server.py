@@ -50,6 +50,12 @@ class _Server(Transfer):
         if self._state is not State.PENDING:
             raise LocalProtocolError(f"{call}() on a transfer that is {self._state.value}")
 
+    @property
+    def answered(self) -> bool:
+        """The client has answered since its request: an ACK or a DATA block took the transfer
+        forward. A request from a forged address, or from a client that went away, never is."""
+        raise NotImplementedError
+
     def reject(self, code: int, message: str) -> None:
         """Refuse the request with an ERROR (e.g. 1 file not found, 2 access violation, 6 file
         exists)."""
@@ -119,6 +125,14 @@ class ServerRead(_Server, Sender):
             self._set_state(Input.ACCEPT)
             self._events.append(OptionsNegotiated(negotiated, {}))
             self._start_sending(negotiated, now)
+
+    @property
+    def answered(self) -> bool:
+        state = self._state
+        if self._base > 1:
+            return True  # a block was acknowledged
+        # ACK 0 confirmed the OACK.
+        return bool(self._oack) and state is not State.NEGOTIATING and state is not State.PENDING
 
     def _on_datagram(
         self, opcode: int, number: int, data: bytes | bytearray | memoryview, now: float
@@ -204,6 +218,10 @@ class ServerWrite(_Server, Receiver):
         self._events.append(OptionsNegotiated(negotiated, dict(oack)))
         self._send(self._first)
         self._arm(now)
+
+    @property
+    def answered(self) -> bool:
+        return self._expected > 1  # DATA 1 came
 
     def stored(self, now: float) -> None:
         """The uploaded file is stored: send the final ACK, complete and dally."""
