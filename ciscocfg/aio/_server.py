@@ -774,6 +774,7 @@ class _Transfer:
             try:
                 self.sink.write(event.payload, event.final)
             except OSError as exc:
+                self._finish_sink(False)  # nothing left behind by the time the client hears
                 self.engine.abort(ErrorCode.DISK_FULL, f"Cannot store the file: {exc.strerror}")
                 return
             if event.final:
