@@ -62,20 +62,20 @@ def _timed_get(port: int, name: str, bind: str = LOOPBACK) -> tuple[bytes, float
 # --- 2. nobody locked out ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("spread", ["one address", "600 addresses"])
+@pytest.mark.parametrize("spread", ["one-address", "600-addresses"])
 def test_a_flood_of_silent_requests_does_not_lock_a_phone_out(tmp_path: Path, spread: str) -> None:
     # 600 one-packet RRQs asking timeout 255, never answered, held every slot for hours; with
     # them spread over many (forged) addresses no per-address limit can help, so a new request
     # takes the slot of the oldest one never answered.
     (tmp_path / "SEP0011BB73AD61.cnf.xml").write_bytes(CONFIG)
-    addresses = ["127.0.0.2" if spread == "one address" else flood_address(i) for i in range(600)]
+    addresses = ["127.0.0.2" if spread == "one-address" else flood_address(i) for i in range(600)]
     with background_server(tmp_path) as served:
         flood = silent_requests(served.port, addresses, "SEP0011BB73AD61.cnf.xml",
                                 {"timeout": "255"})  # fmt: skip
         with _closing(flood):
             deadline = time.monotonic() + 10
             while (
-                served.server.active_transfers < min(64 if spread == "one address" else 512, 600)
+                served.server.active_transfers < min(64 if spread == "one-address" else 512, 600)
                 and time.monotonic() < deadline
             ):
                 time.sleep(0.01)  # fmt: skip
@@ -86,7 +86,7 @@ def test_a_flood_of_silent_requests_does_not_lock_a_phone_out(tmp_path: Path, sp
             after, took_after = _timed_get(served.port, "SEP0011BB73AD61.cnf.xml")
             assert after == CONFIG
             assert took_after < 5.0
-            if spread == "one address":
+            if spread == "one-address":
                 # One address holds no more than its share.
                 assert served.server.active_transfers <= served.server.max_per_client + 1
 
@@ -118,13 +118,15 @@ def test_sigterm_ends_serve_within_seconds_under_a_flood(tmp_path: Path) -> None
     # transfers whose clients would never answer.
     (tmp_path / "f").write_bytes(CONFIG)
     addresses = [flood_address(i) for i in range(300)]
-    with serve_process(tmp_path) as served:
-        with _closing(silent_requests(served.port, addresses, "f", {"timeout": "255"})):
-            deadline = time.monotonic() + 10
-            while open_fds(served.pid) < 300 and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert open_fds(served.pid) >= 300  # a socket and a file per transfer
-            took = served.terminate(timeout=15)
+    with (
+        serve_process(tmp_path) as served,
+        _closing(silent_requests(served.port, addresses, "f", {"timeout": "255"})),
+    ):
+        deadline = time.monotonic() + 10
+        while open_fds(served.pid) < 300 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert open_fds(served.pid) >= 300  # a socket and a file per transfer
+        took = served.terminate(timeout=15)
     assert served.process.returncode == 0
     assert took < 3.0 + 2.0  # the grace, and some slack for a loaded machine
 
@@ -202,15 +204,15 @@ def test_the_window_budget_grants_smaller_windows_once_spent(tmp_path: Path) -> 
             socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(6)]
             with _closing(socks):
                 answers = []
-                for sock in socks:
-                    sock.settimeout(5)
-                    options = {"blksize": "65464", "windowsize": "64"}
-                    sock.sendto(encode(ReadRequest("big.bin", "octet", options)),
-                                (LOOPBACK, server.port))  # fmt: skip
-                    answer, _tid = await asyncio.to_thread(sock.recvfrom, 65536)
-                    answers.append(decode(answer))
-                assert server.window_bytes_held <= budget + 2 * 512  # two at the floor
-                return answers
+            for sock in socks:
+                sock.settimeout(5)
+                options = {"blksize": "65464", "windowsize": "64"}
+                sock.sendto(encode(ReadRequest("big.bin", "octet", options)),
+                            (LOOPBACK, server.port))  # fmt: skip
+                answer, _tid = await asyncio.to_thread(sock.recvfrom, 65536)
+                answers.append(decode(answer))
+            assert server.window_bytes_held <= budget + 2 * 512  # two at the floor
+            return answers
 
     answers = asyncio.run(asyncio.wait_for(main(), 30))
     granted = [(a.options["blksize"], a.options["windowsize"]) for a in answers]
@@ -229,18 +231,20 @@ def _upload_final(sock: socket.socket, tid: Any, payload: bytes) -> object:
 def test_two_uploads_of_one_new_name_are_never_both_acknowledged(tmp_path: Path) -> None:
     # Both got the final ACK and only one file was kept ("cannot store upload ... File exists"
     # logged after the ACK had gone out).
-    with background_server(tmp_path, allow_write=True) as served:
-        with (
-            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as first,
-            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as second,
-        ):
-            first.settimeout(5)
-            second.settimeout(5)
-            ack_first, tid_first = write_request(first, served.port, "phone.log")
-            ack_second, tid_second = write_request(second, served.port, "phone.log")
-            assert ack_first == ack_second == Ack(0)
-            answers = [_upload_final(first, tid_first, b"first"),
-                       _upload_final(second, tid_second, b"second")]  # fmt: skip
+    with (
+        background_server(tmp_path, allow_write=True) as served,
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as first,
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as second,
+    ):
+        first.settimeout(5)
+        second.settimeout(5)
+        ack_first, tid_first = write_request(first, served.port, "phone.log")
+        ack_second, tid_second = write_request(second, served.port, "phone.log")
+        assert ack_first == ack_second == Ack(0)
+        answers = [
+            _upload_final(first, tid_first, b"first"),
+            _upload_final(second, tid_second, b"second"),
+        ]
     assert answers == [Ack(1), Error(6, "File already exists")]
     assert (tmp_path / "phone.log").read_bytes() == b"first"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["phone.log"]
@@ -249,18 +253,18 @@ def test_two_uploads_of_one_new_name_are_never_both_acknowledged(tmp_path: Path)
 def test_a_failed_store_is_answered_with_error_3_and_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ciscocfg.aio._sources as sources
-
     def full_disk(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(sources.os, "fsync", full_disk)
-    with background_server(tmp_path, allow_write=True) as served:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-            sock.settimeout(5)
-            ack, tid = write_request(sock, served.port, "phone.log")
-            assert ack == Ack(0)
-            answer = _upload_final(sock, tid, b"ok")
+    monkeypatch.setattr("ciscocfg.aio._sources.os.fsync", full_disk)
+    with (
+        background_server(tmp_path, allow_write=True) as served,
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock,
+    ):
+        sock.settimeout(5)
+        ack, tid = write_request(sock, served.port, "phone.log")
+        assert ack == Ack(0)
+        answer = _upload_final(sock, tid, b"ok")
     assert isinstance(answer, Error)
     assert answer.code == 3
     assert list(tmp_path.iterdir()) == []

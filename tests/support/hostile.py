@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from support.tftp_peers import free_udp_port, wait_for_tftp
-
 from ciscocfg.tftp import Ack, Data, Error, ReadRequest, WriteRequest, decode, encode
+from support.tftp_peers import free_udp_port, wait_for_tftp
 
 __all__ = [
     "ServeProcess",
