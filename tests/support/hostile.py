@@ -49,14 +49,24 @@ def _udp(bind: str = LOOPBACK) -> socket.socket:
 
 
 def lockstep_get(
-    port: int, name: str, *, bind: str = LOOPBACK, timeout: float = 5.0, host: str = LOOPBACK
+    port: int,
+    name: str,
+    *,
+    bind: str = LOOPBACK,
+    timeout: float = 5.0,
+    host: str = LOOPBACK,
+    retry: float = 1.0,
 ) -> bytes:
-    """Fetch ``name`` as a phone does (RRQ without options, one ACK per block); raise
-    ``RuntimeError`` with the server's ERROR, or ``TimeoutError`` after ``timeout`` seconds in
-    all."""
+    """Fetch ``name`` as a phone does: an RRQ without options, one ACK per block, the last
+    packet sent again after ``retry`` seconds of silence. Raises ``RuntimeError`` with the
+    server's ERROR, or ``TimeoutError`` after ``timeout`` seconds in all."""
     end = time.monotonic() + timeout
     with _udp(bind) as sock:
-        sock.sendto(encode(ReadRequest(name, "octet", {})), (host, port))
+        last: tuple[bytes, tuple[str, int]] = (
+            encode(ReadRequest(name, "octet", {})),
+            (host, port),
+        )
+        sock.sendto(*last)
         data = bytearray()
         expected = 1
         tid = None
@@ -64,8 +74,12 @@ def lockstep_get(
             left = end - time.monotonic()
             if left <= 0:
                 raise TimeoutError(f"{name}: no answer in {timeout} s")
-            sock.settimeout(left)
-            packet, source = sock.recvfrom(65536)
+            sock.settimeout(min(left, retry))
+            try:
+                packet, source = sock.recvfrom(65536)
+            except TimeoutError:
+                sock.sendto(*last)
+                continue
             if tid is None:
                 tid = source
             elif source != tid:
@@ -75,7 +89,8 @@ def lockstep_get(
                 raise RuntimeError(f"ERROR {answer.code}: {answer.message}")
             if not isinstance(answer, Data):
                 continue
-            sock.sendto(encode(Ack(answer.block)), tid)
+            last = (encode(Ack(answer.block)), tid)
+            sock.sendto(*last)
             if answer.block != expected & 0xFFFF:
                 continue
             expected += 1
