@@ -48,7 +48,6 @@ VANISHING = "127.0.0.3"
 ACKS_EVERY_BLOCK = "127.0.0.4"
 STRANGERS_VICTIM = "127.0.0.5"
 STRANGER = "127.0.0.6"
-UPLOADERS = "127.0.0.7"
 
 
 def _bound(address: str) -> socket.socket:
@@ -64,6 +63,7 @@ class _Soak:
         self.failures: list[str] = []
         self.phone_times: list[float] = []
         self.counts: dict[str, int] = {}
+        self.rounds = 0
         self._lock = threading.Lock()
 
     def count(self, what: str) -> None:
@@ -215,10 +215,12 @@ class _Soak:
 
     def racing_uploads(self, rng: random.Random) -> None:
         name = f"log-{rng.randrange(1 << 30)}.txt"
-        with (
-            _bound(UPLOADERS) as one,
-            _bound(UPLOADERS) as two,
-        ):
+        # A fresh address each time: a port the kernel hands out again would otherwise reach
+        # a transfer of an earlier round still waiting (the same client port is the same
+        # transfer to a TFTP server).
+        self.rounds += 1
+        address = f"127.0.7.{1 + self.rounds % 250}"
+        with _bound(address) as one, _bound(address) as two:
             one.settimeout(5)
             two.settimeout(5)
             first, tid_one = write_request(one, self.port, name)

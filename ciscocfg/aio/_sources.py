@@ -33,8 +33,12 @@ Content: TypeAlias = (
 )
 
 
-#: Bytes read from a file per supply (the engine keeps what its window cannot take yet).
+#: Bytes read from a file per supply (the engine keeps what its window cannot take yet), and
+#: the most read in one piece: a window larger than that is read in pieces of this size, so that
+#: no transfer allocates megabytes at once (memory a busy allocator would keep).
 _READ_AHEAD = 64 * 1024
+#: What is read for a client that has not answered yet (it may never: a forged request).
+_FIRST_READ = 4096
 
 
 @runtime_checkable
@@ -168,7 +172,8 @@ class DataSource:
             # Read ahead: one read (and one supply) per 64 KiB rather than per block. Only an
             # empty read is the end: a raw file or a network file system may return less than
             # asked for in the middle of a file.
-            want = max(max_bytes, _READ_AHEAD)
+            ahead = _READ_AHEAD if getattr(engine, "answered", True) else _FIRST_READ
+            want = min(max(max_bytes, ahead), _READ_AHEAD)
             encoder = self._encoder
             while True:
                 chunk = self._file.read(want)
