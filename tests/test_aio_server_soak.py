@@ -250,7 +250,15 @@ def test_soak(tmp_path: Path) -> None:
     (root / "SEP0011BB73AD61.cnf.xml").write_bytes(CONFIG)
     (root / "firmware.bin").write_bytes(os.urandom(6 * 1024 * 1024))
     with serve_process(
-        root, "--allow-write", "--max-stall", "3", "--shutdown-grace", "2", quiet=True
+        root,
+        "--allow-write",
+        "--max-stall",
+        "3",
+        "--shutdown-grace",
+        "2",
+        "--window-budget",
+        "16M",
+        quiet=True,
     ) as served:
         idle_fds = open_fds(served.pid)
         soak = _Soak(served.port)
@@ -288,6 +296,7 @@ def test_soak(tmp_path: Path) -> None:
     for kind in ("flood", "stalled", "garbage", "stranger", "vanished", "acks every block",
                  "races"):  # fmt: skip
         assert soak.counts.get(kind, 0) > 0, (kind, soak.counts)
+    print(f"peak resident: {peak / 2**20:.0f} MiB")
     assert peak < 150 * 1024 * 1024
     assert settled_fds <= idle_fds
     assert took < 2.0 + 2.0

@@ -71,9 +71,10 @@ DEFAULT_MAX_UPLOAD = 64 * 1024 * 1024
 #: leaves room for a site of phones behind one NAT address while one host cannot take the rest.
 DEFAULT_MAX_PER_CLIENT = 64
 #: Octets of DATA windows all downloads together may hold (the blocks kept until acknowledged):
-#: past it, windows and blocks are granted smaller. 64 windows of 64 x 16 KiB, or 16 of the
-#: largest (64 x 65464).
-DEFAULT_WINDOW_BUDGET = 64 * 1024 * 1024
+#: past it, windows and blocks are granted smaller. 32 windows of 64 x 16 KiB, or 8 of the
+#: largest (64 x 65464). Freed windows stay with the allocator for a while: under churn the
+#: process holds about twice the budget.
+DEFAULT_WINDOW_BUDGET = 32 * 1024 * 1024
 #: Seconds that transfers in flight get to finish once the server is told to stop.
 DEFAULT_SHUTDOWN_GRACE = 3.0
 

@@ -71,9 +71,9 @@ def register(subparsers: Any) -> None:
         help="transfers one client address may hold at once (default: 64)",
     )  # fmt: skip
     parser.add_argument(
-        "--window-budget", type=parse_size, default="64M", metavar="SIZE",
+        "--window-budget", type=parse_size, default="32M", metavar="SIZE",
         help="memory all downloads together may hold for their windows; past it, windows "
-        "and blocks are granted smaller (default: 64M)",
+        "and blocks are granted smaller (default: 32M)",
     )  # fmt: skip
     parser.add_argument(
         "--max-stall", type=float, default=30.0, metavar="SECONDS",
