@@ -203,15 +203,16 @@ def test_the_window_budget_grants_smaller_windows_once_spent(tmp_path: Path) -> 
             socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(6)]
             with _closing(socks):
                 answers = []
-            for sock in socks:
-                sock.settimeout(5)
-                options = {"blksize": "65464", "windowsize": "64"}
-                sock.sendto(encode(ReadRequest("big.bin", "octet", options)),
-                            (LOOPBACK, server.port))  # fmt: skip
-                answer, _tid = await asyncio.to_thread(sock.recvfrom, 65536)
-                answers.append(decode(answer))
-            assert server.window_bytes_held <= budget + 2 * 512  # two at the floor
-            return answers
+                for sock in socks:
+                    sock.settimeout(5)
+                    options = {"blksize": "65464", "windowsize": "64"}
+                    sock.sendto(
+                        encode(ReadRequest("big.bin", "octet", options)), (LOOPBACK, server.port)
+                    )
+                    answer, _tid = await asyncio.to_thread(sock.recvfrom, 65536)
+                    answers.append(decode(answer))
+                assert server.window_bytes_held <= budget + 2 * 512  # two at the floor
+                return answers
 
     answers = asyncio.run(asyncio.wait_for(main(), 30))
     granted = [(a.options["blksize"], a.options["windowsize"]) for a in answers]
