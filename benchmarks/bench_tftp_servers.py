@@ -14,7 +14,12 @@ fixed), atftpd, and the servers of the ``tftp`` and ``tftpy`` packages. Everythi
 server and kernel, from ``/proc/stat``) shows what busy polling costs.
 
     python benchmarks/bench_tftp_servers.py [--repeats 3] [--quick] [--fleet-only]
-        [--setting CLIENT,BLKSIZE,WINDOW ...]
+        [--setting CLIENT,BLKSIZE,WINDOW ...] [--baseline REV] [--only NAME ...]
+
+``--baseline REV`` adds ``ciscocfg serve`` as it was at git revision REV (exported from the
+repository into a temporary folder) beside the current one, so that a change is measured
+against its parent in the same run; ``--only`` keeps the named servers (``ciscocfg``,
+``ciscocfg@REV``, ``dnsmasq`` ...).
 
 The figures in ``docs/benchmarks-tftp-servers.md`` come from this script.
 """
@@ -57,13 +62,28 @@ BASELINE = "tftpd-hpa"
 
 
 @contextlib.contextmanager
-def ours(root: Path, *extra: str) -> Iterator[RunningServer]:
-    """``ciscocfg serve`` in a process of its own, like the other servers."""
+def ours(root: Path, *extra: str, source: Path | None = None) -> Iterator[RunningServer]:
+    """``ciscocfg serve`` in a process of its own, like the other servers (from the package
+    in ``source`` when given: an older revision's tree)."""
     port = free_udp_port()
     argv = [sys.executable, "-m", "ciscocfg", "serve", str(root), "--port", str(port), "-q"]
     argv += ["--max-transfers", "2048", *extra]
+    if source is not None:
+        # Run from that tree: ``-m`` puts the working directory first on the path.
+        argv = ["env", "-C", str(source), f"PYTHONPATH={source}", *argv]
     with _running("ciscocfg", argv, "127.0.0.1", port, root) as server:
         yield server
+
+
+def export_revision(revision: str, into: Path) -> Path:
+    """The package as it was at ``revision``, exported from this repository into ``into``."""
+    archive = subprocess.run(
+        ["git", "-C", str(HERE.parent), "archive", revision, "ciscocfg"],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    into.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
 
 
 def client_argv(
@@ -229,6 +249,12 @@ def main() -> None:
         metavar="CLIENT,BLKSIZE,WINDOW",
         help="only these downloads (repeatable), e.g. atftp,8192,8; no requests-per-second part",
     )
+    parser.add_argument(
+        "--baseline", metavar="REV", help="also run ciscocfg serve as it was at git revision REV"
+    )
+    parser.add_argument(
+        "--only", action="append", metavar="NAME", help="only these servers (repeatable)"
+    )
     args = parser.parse_args()
 
     settings: list[tuple[str, int, int | None]] = [
@@ -257,15 +283,25 @@ def main() -> None:
         (root / "small.bin").write_bytes(os.urandom(SMALL))
         for path in root.iterdir():
             path.chmod(0o644)
-        servers: dict[str, RunningServer] = {
-            "ciscocfg": stack.enter_context(ours(root)),
-            "ciscocfg, no poll": stack.enter_context(ours(root, "--busy-poll", "0")),
-            "tftpd-hpa": stack.enter_context(tftpd_hpa_server(root)),
-            "dnsmasq": stack.enter_context(dnsmasq_server(root)),
-            "atftpd": stack.enter_context(atftpd_server(root)),
-            "tftp (py)": stack.enter_context(python_server("tftp", root)),
-            "tftpy": stack.enter_context(python_server("tftpy", root)),
+        starters: dict[str, Callable[[], contextlib.AbstractContextManager[RunningServer]]] = {
+            "ciscocfg": lambda: ours(root),
         }
+        if args.baseline:
+            old = export_revision(args.baseline, Path(tmp) / "baseline")
+            starters[f"ciscocfg@{args.baseline}"] = lambda: ours(root, source=old)
+        starters.update({
+            "ciscocfg, no poll": lambda: ours(root, "--busy-poll", "0"),
+            "tftpd-hpa": lambda: tftpd_hpa_server(root),
+            "dnsmasq": lambda: dnsmasq_server(root),
+            "atftpd": lambda: atftpd_server(root),
+            "tftp (py)": lambda: python_server("tftp", root),
+            "tftpy": lambda: python_server("tftpy", root),
+        })  # fmt: skip
+        if args.only:
+            starters = {name: start for name, start in starters.items() if name in args.only}
+        servers = {name: stack.enter_context(start()) for name, start in starters.items()}
+        if BASELINE not in servers and settings:
+            parser.error(f"the download tables need {BASELINE} among the servers")
         print(
             f"# TFTP servers on loopback ({platform.python_implementation()} "
             f"{platform.python_version()}, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')})"

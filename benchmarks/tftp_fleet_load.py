@@ -5,7 +5,8 @@
 Prints ``requests-per-second failures``. Each phone sends a plain RRQ (octet, no options) from
 a fresh socket, ACKs every DATA block to the transfer's port, and counts the download only if
 the bytes equal ``EXPECTED_FILE``'s. A phone that hears nothing for a second counts a failure
-and starts over.
+and starts over. Against 127.0.0.1 each phone has a loopback address of its own (127.1.0.1,
+127.1.0.2 ...), as each phone of a fleet has its own address.
 
 It is deliberately not ciscocfg's client: on a machine with few CPUs the load generator shares
 them with the server under test, so it must cost much less per request than any server it
@@ -26,9 +27,10 @@ _STALL = 1.0  # seconds without a packet before a download is given up
 
 
 class Phone:
-    __slots__ = ("chunks", "expected_block", "last_heard", "peer", "sock")
+    __slots__ = ("address", "chunks", "expected_block", "last_heard", "peer", "sock")
 
-    def __init__(self) -> None:
+    def __init__(self, address: str | None = None) -> None:
+        self.address = address  # the local address to send from (None: the kernel's choice)
         self.sock: socket.socket | None = None
         self.peer: tuple[str, int] | None = None  # the transfer's port, once it answers
         self.chunks: list[bytes] = []
@@ -53,6 +55,8 @@ def main() -> None:
         if now >= deadline:
             return
         sock = socket.socket(family, socket.SOCK_DGRAM | socket.SOCK_NONBLOCK)
+        if phone.address is not None:
+            sock.bind((phone.address, 0))
         phone.sock = sock
         phone.peer = None
         phone.chunks = []
@@ -71,8 +75,10 @@ def main() -> None:
 
     begin = time.monotonic()
     deadline = begin + seconds
-    for _ in range(clients):
-        start(Phone(), begin)
+    own_addresses = host == "127.0.0.1"
+    for index in range(clients):
+        address = f"127.1.{index // 250}.{1 + index % 250}" if own_addresses else None
+        start(Phone(address), begin)
     next_check = begin + _STALL
     now = last_end = begin
     # Downloads under way at the deadline are finished, not abandoned: an abandoned transfer

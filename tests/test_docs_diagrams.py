@@ -45,9 +45,11 @@ def test_dot_source_has_every_edge_of_the_table() -> None:
     dot = gen.dot_source(Role.SERVER_WRITE)
     assert 'RECEIVING -> DALLYING [label="final DATA"];' in dot
     assert 'DALLYING -> COMPLETE [label="dally over"];' in dot
+    assert 'RECEIVING -> STORING [label="final DATA, to store"];' in dot
+    assert 'STORING -> DALLYING [label="stored, final ACK sent"];' in dot
     # Failures are folded: one edge per state that is not final, not four.
-    assert dot.count('-> FAILED [label="ERROR / timeout / abort"]') == 4
-    assert dot.count("->") == 6 + 4
+    assert dot.count('-> FAILED [label="ERROR / timeout / abort"]') == 5
+    assert dot.count("->") == 8 + 5
 
 
 def test_table_rows_follow_a_changed_table(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,7 +15,7 @@ from ciscocfg.tftp import (
     negotiate,
     parse_options,
 )
-from ciscocfg.tftp.options import BLKSIZE_MAX, BLKSIZE_MIN, WINDOWSIZE_MAX
+from ciscocfg.tftp.options import BLKSIZE_MAX, BLKSIZE_MIN, WINDOWSIZE_MAX, window_bytes
 
 
 def test_defaults_without_options() -> None:
@@ -148,3 +148,58 @@ def test_policy_bounds() -> None:
         ServerPolicy(max_blksize=4)
     with pytest.raises(ValueError, match="max_windowsize"):
         ServerPolicy(max_windowsize=0)
+
+
+def test_a_window_budget_shrinks_the_window_then_the_block() -> None:
+    requested = parse_options({"blksize": "65464", "windowsize": "64", "tsize": "0"})
+    policy = ServerPolicy()
+    # Room for the whole window: granted as asked.
+    oack, negotiated = negotiate(requested, policy, is_read=True, max_window_bytes=64 * 65464)
+    assert (negotiated.blksize, negotiated.windowsize) == (65464, 64)
+    # Room for 10 such blocks: the window shrinks, the block stays.
+    oack, negotiated = negotiate(requested, policy, is_read=True, max_window_bytes=10 * 65464)
+    assert (negotiated.blksize, negotiated.windowsize) == (65464, 10)
+    assert (oack["blksize"], oack["windowsize"]) == ("65464", "10")
+    # Less than one block: one smaller block.
+    oack, negotiated = negotiate(requested, policy, is_read=True, max_window_bytes=20_000)
+    assert (negotiated.blksize, negotiated.windowsize) == (20_000, 1)
+    assert (oack["blksize"], oack["windowsize"]) == ("20000", "1")
+    # Nothing left: still one block of 512, what a plain RFC 1350 request gets.
+    oack, negotiated = negotiate(requested, policy, is_read=True, max_window_bytes=0)
+    assert (negotiated.blksize, negotiated.windowsize) == (512, 1)
+    # A file smaller than the window asked for holds no more than itself: nothing to shrink.
+    oack, negotiated = negotiate(
+        requested, policy, is_read=True, transfer_size=3000, max_window_bytes=70_000
+    )
+    assert (negotiated.blksize, negotiated.windowsize) == (65464, 64)
+    # Writes hold no window on the server's side.
+    oack, negotiated = negotiate(requested, policy, is_read=False, max_window_bytes=0)
+    assert (negotiated.blksize, negotiated.windowsize) == (65464, 64)
+
+
+@given(
+    blksize=st.integers(BLKSIZE_MIN, BLKSIZE_MAX),
+    windowsize=st.integers(1, WINDOWSIZE_MAX),
+    budget=st.integers(0, 1 << 24),
+    size=st.none() | st.integers(0, 1 << 24),
+)
+def test_a_window_budget_is_kept_and_never_grows_an_option(
+    blksize: int, windowsize: int, budget: int, size: int | None
+) -> None:
+    requested = parse_options({"blksize": str(blksize), "windowsize": str(windowsize)})
+    oack, negotiated = negotiate(
+        requested, ServerPolicy(), is_read=True, transfer_size=size, max_window_bytes=budget
+    )
+    assert negotiated.blksize <= blksize
+    assert negotiated.windowsize <= windowsize
+    held = window_bytes(negotiated.blksize, negotiated.windowsize, size)
+    floor = min(blksize, 512)
+    assert held <= max(budget, window_bytes(floor, 1, size))
+    # What the OACK says is what the transfer runs with.
+    assert accept_oack({"blksize": str(blksize), "windowsize": str(windowsize)}, oack) == negotiated
+
+
+def test_max_stall_must_be_a_second_or_more() -> None:
+    with pytest.raises(ValueError, match="max_stall"):
+        ServerPolicy(max_stall=0.5)
+    assert ServerPolicy(max_stall=None).max_stall is None

@@ -20,7 +20,11 @@ from ciscocfg.aio._loop import DEFAULT_BUSY_POLL, BusyPollSelector, new_event_lo
 from ciscocfg.aio._paths import PathRejected, resolve, resolve_upload
 from ciscocfg.aio._records import TransferError, TransferRecord
 from ciscocfg.aio._server import (
+    DEFAULT_MAX_PER_CLIENT,
+    DEFAULT_MAX_STALL,
     DEFAULT_MAX_UPLOAD,
+    DEFAULT_SHUTDOWN_GRACE,
+    DEFAULT_WINDOW_BUDGET,
     ReadHandler,
     TftpServer,
     TransferRequest,
@@ -31,8 +35,12 @@ from ciscocfg.aio._sources import AtomicFile, BinaryReader, Content, UploadSink
 __all__ = [
     "DEFAULT_BUSY_POLL",
     "DEFAULT_MAX_DOWNLOAD",
+    "DEFAULT_MAX_PER_CLIENT",
+    "DEFAULT_MAX_STALL",
     "DEFAULT_MAX_UPLOAD",
     "DEFAULT_RETRY",
+    "DEFAULT_SHUTDOWN_GRACE",
+    "DEFAULT_WINDOW_BUDGET",
     "AtomicFile",
     "BinaryReader",
     "BusyPollSelector",

@@ -136,6 +136,9 @@ _NOT_FOUND_ERRNOS = frozenset(
     {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.ELOOP, errno.ENAMETOOLONG}
 )
 _DENIED_ERRNOS = frozenset({errno.EACCES, errno.EPERM})
+#: Out of descriptors or memory: not the name's fault, so passed on for the server to answer
+#: "Server busy" and for the next request to succeed once the pressure is gone.
+EXHAUSTED_ERRNOS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
 
 #: Whether this system can walk from a descriptor (POSIX ``openat`` and friends).
 WALK_SUPPORTED = bool(
@@ -163,13 +166,16 @@ _OPEN, _LOCATE, _UPLOAD = range(3)
 
 
 def refusal(name: str, exc: OSError | ValueError) -> Exception:
-    """What a failure to walk to ``name`` answers: not found, permission denied, or refused."""
+    """What a failure to walk to ``name`` answers: not found, permission denied, or refused;
+    a lack of descriptors or memory is passed on as it is."""
     if isinstance(exc, ValueError):  # a name the file system cannot spell
         return PathRejected(name, f"unusable name: {exc}")
     if exc.errno in _NOT_FOUND_ERRNOS:
         return FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), name)
     if exc.errno in _DENIED_ERRNOS:
         return PermissionError(exc.errno, os.strerror(exc.errno), name)
+    if exc.errno in EXHAUSTED_ERRNOS:
+        return exc
     return PathRejected(name, f"cannot open: {exc.strerror or exc}")
 
 

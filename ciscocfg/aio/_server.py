@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import errno
 import inspect
 import logging
+import math
 import os
 import socket
 from collections.abc import Awaitable, Callable
@@ -17,7 +19,7 @@ from typing import IO, Any, TypeAlias
 import attrs
 
 from ciscocfg._errors import LocalProtocolError
-from ciscocfg.aio._paths import PathRejected, ServedTree, refusal, resolve_in
+from ciscocfg.aio._paths import EXHAUSTED_ERRNOS, PathRejected, ServedTree, refusal, resolve_in
 from ciscocfg.aio._pump import Deadlines, Pump, Readers, make_socket
 from ciscocfg.aio._records import TransferRecord, format_peer
 from ciscocfg.aio._sources import (
@@ -46,9 +48,14 @@ from ciscocfg.tftp import (
     encode,
 )
 from ciscocfg.tftp import Error as ErrorPacket
+from ciscocfg.tftp.options import DEFAULT_MAX_STALL, window_bytes
 
 __all__ = [
+    "DEFAULT_MAX_PER_CLIENT",
+    "DEFAULT_MAX_STALL",
     "DEFAULT_MAX_UPLOAD",
+    "DEFAULT_SHUTDOWN_GRACE",
+    "DEFAULT_WINDOW_BUDGET",
     "ReadHandler",
     "TftpServer",
     "TransferRequest",
@@ -59,6 +66,42 @@ logger = logging.getLogger("ciscocfg.aio.server")
 
 #: Uploads larger than this are refused (ERROR 3) unless the server is told otherwise.
 DEFAULT_MAX_UPLOAD = 64 * 1024 * 1024
+#: Transfers one client address may hold at once: a phone fetches one file at a time, and this
+#: leaves room for a site of phones behind one NAT address while one host cannot take the rest.
+DEFAULT_MAX_PER_CLIENT = 64
+#: Octets of DATA windows all downloads together may hold (the blocks kept until acknowledged):
+#: past it, windows and blocks are granted smaller. 32 windows of 64 x 16 KiB, or 8 of the
+#: largest (64 x 65464). Freed windows stay with the allocator for a while: under churn the
+#: process holds about twice the budget.
+DEFAULT_WINDOW_BUDGET = 32 * 1024 * 1024
+#: Seconds that transfers in flight get to finish once the server is told to stop.
+DEFAULT_SHUTDOWN_GRACE = 3.0
+
+#: Errors that mean "out of descriptors or memory for now": the request gets "Server busy".
+_EXHAUSTED = EXHAUSTED_ERRNOS | {errno.ENOSPC}
+
+
+class _Throttled:
+    """A warning logged at most once per ``interval`` seconds, with a count of the rest.
+
+    A server out of descriptors fails every request the same way; one line a second says so
+    without filling the log (or the disk it is on) with thousands.
+    """
+
+    def __init__(self, message: str, interval: float = 1.0) -> None:
+        self.message = message
+        self.interval = interval
+        self._next = -math.inf
+        self._suppressed = 0
+
+    def warn(self, now: float, detail: object) -> None:
+        if now < self._next:
+            self._suppressed += 1
+            return
+        more = f" ({self._suppressed} more since the last report)" if self._suppressed else ""
+        logger.warning("%s: %s%s", self.message, detail, more)
+        self._suppressed = 0
+        self._next = now + self.interval
 
 
 @attrs.frozen
@@ -146,6 +189,17 @@ class TftpServer:
 
     Use as ``async with TftpServer(...) as server: await server.serve_forever()``, or call
     :meth:`start` and :meth:`close` yourself.
+
+    Limits against floods and stalled peers (see ``docs/howto/serve.md``): ``max_transfers``
+    at once, ``max_per_client`` of them from one address (more get ERROR 0 "Server busy").
+    When every slot is taken, a request from an address under its limit takes the slot of the
+    oldest transfer whose client never answered (a forged or vanished requester), so a flood
+    of one-packet requests does not lock the phones out. ``window_budget`` octets of DATA
+    windows for all downloads together (past it, windows and blocks are granted smaller), and
+    ``policy.max_stall`` seconds (30 by default) before a silent peer's transfer is given up.
+    On :meth:`close`, transfers get ``shutdown_grace`` seconds to finish, then are aborted.
+    A request that finds the server out of descriptors gets "Server busy", not an internal
+    error, and the condition is logged at most once a second.
     """
 
     def __init__(
@@ -160,6 +214,9 @@ class TftpServer:
         overwrite: bool = False,
         max_upload_size: int | None = DEFAULT_MAX_UPLOAD,
         max_transfers: int = 512,
+        max_per_client: int = DEFAULT_MAX_PER_CLIENT,
+        window_budget: int = DEFAULT_WINDOW_BUDGET,
+        shutdown_grace: float = DEFAULT_SHUTDOWN_GRACE,
         policy: ServerPolicy | None = None,
         case_insensitive: bool = True,
         on_transfer: Callable[[TransferRecord], object] | None = None,
@@ -177,7 +234,14 @@ class TftpServer:
         self.allow_write = allow_write
         self.upload_handler = upload_handler
         self.overwrite = overwrite
+        if max_transfers < 1 or max_per_client < 1:
+            raise ValueError("max_transfers and max_per_client must be at least 1")
+        if window_budget < 0 or not shutdown_grace >= 0:
+            raise ValueError("window_budget and shutdown_grace must not be negative")
         self.max_transfers = max_transfers
+        self.max_per_client = max_per_client
+        self.window_budget = window_budget
+        self.shutdown_grace = shutdown_grace
         self.case_insensitive = case_insensitive
         self.on_transfer = on_transfer
         base = policy or ServerPolicy()
@@ -189,6 +253,14 @@ class TftpServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tracker = RequestTracker()
         self._live: dict[tuple[Any, Any], _Transfer] = {}
+        # Transfers per client address, and those not yet known to be answered, oldest first
+        # (the candidates for giving up a slot when the server is full; see _make_room).
+        self._per_client: dict[Any, int] = {}
+        self._unanswered: dict[tuple[Any, Any], _Transfer] = {}
+        #: Octets of DATA windows the running downloads may hold (see window_budget).
+        self.window_bytes_held = 0
+        self._busy_log = _Throttled("refusing requests, out of descriptors")
+        self._full_log = _Throttled("refusing requests, too many transfers")
         self._buffer = bytearray(65536)
         self._closing = False
         self._closed: asyncio.Event | None = None
@@ -252,34 +324,32 @@ class TftpServer:
         assert self._closed is not None
         await self._closed.wait()
 
-    async def close(self, *, abort: bool = False) -> None:
+    async def close(self, *, abort: bool = False, grace: float | None = None) -> None:
         """Stop taking requests, then let transfers in flight finish (or ``abort`` them).
 
-        Aborted transfers get ERROR 0 "Server shutting down". Returns once every transfer
-        socket is closed.
+        Transfers still running after ``grace`` seconds (default: ``shutdown_grace``) are
+        aborted; aborted transfers get ERROR 0 "Server shutting down". Returns once every
+        transfer socket is closed.
         """
         if self._sock is None or self._loop is None:
             return
+        loop = self._loop
         if not self._closing:
             self._closing = True
-            self._loop.remove_reader(self._sock.fileno())
+            loop.remove_reader(self._sock.fileno())
             self._sock.close()
-        waiting = []
         for transfer in list(self._live.values()):
-            if transfer.task is not None:  # still asking a handler
-                if abort:
-                    transfer.task.cancel()
-                waiting.append(transfer.task)
-            elif transfer.engine.completed:
+            if transfer.task is None and transfer.engine.completed:
                 transfer.pump.close()  # only dallying: the data is delivered, nothing to wait for
-            elif abort:
-                transfer.engine.abort(ErrorCode.NOT_DEFINED, "Server shutting down")
-                transfer.pump.flush()
-        if waiting:
-            await asyncio.gather(*waiting, return_exceptions=True)
+        give_up = loop.time() + (self.shutdown_grace if grace is None else max(0.0, grace))
         while self._live:
-            self._drained = self._loop.create_future()
-            await self._drained
+            left = give_up - loop.time()
+            if abort or left <= 0:
+                await self._abort_all()
+                continue
+            drained = self._drained = loop.create_future()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(drained), left)
         if self._readers is not None:
             self._readers.close()
         if self._tree is not None:
@@ -287,6 +357,23 @@ class TftpServer:
             self._tree = None
         assert self._closed is not None
         self._closed.set()
+
+    async def _abort_all(self) -> None:
+        """Abort every transfer still running, and wait for the handlers being asked."""
+        waiting = []
+        for transfer in list(self._live.values()):
+            if transfer.task is not None:  # still asking a handler
+                transfer.task.cancel()
+                waiting.append(transfer.task)
+            else:
+                transfer.engine.abort(ErrorCode.NOT_DEFINED, "Server shutting down")
+                transfer.pump.flush()
+                if not transfer.pump.closed:  # waiting on its own source: nothing more to say
+                    transfer.pump.close()
+        if waiting:
+            await asyncio.gather(*waiting, return_exceptions=True)
+        else:
+            await asyncio.sleep(0)  # let closed pumps' callbacks run
 
     async def __aenter__(self) -> TftpServer:
         await self.start()
@@ -342,11 +429,17 @@ class TftpServer:
         loop = self._loop
         assert loop is not None
         assert self._sock is not None
-        if len(self._live) >= self.max_transfers:
-            logger.warning("refused request from %s: too many transfers", format_peer(source))
+        host = source[0]
+        now = loop.time()
+        held = self._per_client.get(host, 0)
+        if held >= self.max_per_client:
+            self._full_log.warn(now, f"{format_peer(source)} holds {held} transfers already")
             self._refuse_from_port69(source, ErrorCode.NOT_DEFINED, "Server busy")
             return
-        now = loop.time()
+        if len(self._live) >= self.max_transfers and not self._make_room():
+            self._full_log.warn(now, f"{self.max_transfers} transfers running")
+            self._refuse_from_port69(source, ErrorCode.NOT_DEFINED, "Server busy")
+            return
         try:
             engine: ServerRead | ServerWrite = (
                 ServerRead(request, source, now, policy=self.policy)
@@ -359,24 +452,62 @@ class TftpServer:
         try:
             sock = make_socket(self._sock.family, self._local_host)
         except OSError as exc:
-            logger.error("cannot open a transfer socket: %s", exc)
+            self._busy_log.warn(now, f"cannot open a transfer socket: {exc.strerror or exc}")
             self._refuse_from_port69(source, ErrorCode.NOT_DEFINED, "Server busy")
             return
         try:
             transfer = _Transfer(self, engine, request, source, sock)
         except OSError as exc:  # the socket could not be watched
             sock.close()
-            logger.error("cannot watch a transfer socket: %s", exc)
+            self._busy_log.warn(now, f"cannot watch a transfer socket: {exc.strerror or exc}")
             self._refuse_from_port69(source, ErrorCode.NOT_DEFINED, "Server busy")
             return
-        self._live[(source[0], source[1])] = transfer
+        key = (host, source[1])
+        self._live[key] = transfer
+        self._unanswered[key] = transfer
+        # (Counted again: making room may have ended a transfer of this same address.)
+        self._per_client[host] = self._per_client.get(host, 0) + 1
         transfer.start()
 
     def _end(self, source: tuple[Any, ...]) -> None:
-        self._live.pop((source[0], source[1]), None)
+        host = source[0]
+        key = (host, source[1])
+        if self._live.pop(key, None) is not None:
+            self._unanswered.pop(key, None)
+            held = self._per_client.pop(host, 1) - 1
+            if held > 0:
+                self._per_client[host] = held
         self._tracker.finished(source)
         if not self._live and self._drained is not None and not self._drained.done():
             self._drained.set_result(None)
+
+    def _make_room(self) -> bool:
+        """Free the slot of the oldest transfer whose client never answered, if there is one.
+
+        A transfer's client answers within a round trip; one that has not (by the time every
+        slot is taken) asked from a forged address or went away. Giving its slot to a new
+        request keeps a flood of one-packet requests from locking everyone out. Transfers
+        found answered are dropped from the candidates as they are met, so that over time each
+        is looked at about once.
+        """
+        unanswered = self._unanswered
+        seen = []
+        victim = None
+        for key, transfer in unanswered.items():
+            if transfer.engine.answered:
+                seen.append(key)
+            elif transfer.task is None:  # not while a handler is being asked
+                victim = transfer
+                seen.append(key)
+                break
+        for key in seen:
+            del unanswered[key]
+        if victim is None:
+            return False
+        victim.engine.abort(ErrorCode.NOT_DEFINED, "Server busy")
+        victim.pump.flush()
+        victim.pump.close()  # closes the socket and ends the transfer (see _end)
+        return True
 
     # --- resolving names -------------------------------------------------------------------
 
@@ -478,6 +609,7 @@ class _Transfer:
         self.completed = False
         self.reported = False
         self.task: asyncio.Task[None] | None = None
+        self.window_held = 0  # octets of the server's window budget this download holds
         assert server._loop is not None
         # One receive buffer for every transfer: the loop runs one callback at a time, and a
         # payload is consumed before the next datagram is read.
@@ -567,6 +699,10 @@ class _Transfer:
             self._refuse(ErrorCode.FILE_NOT_FOUND, "File not found")
         elif isinstance(exc, PermissionError):
             self._refuse(ErrorCode.ACCESS_VIOLATION, "Access violation")
+        elif isinstance(exc, OSError) and exc.errno in _EXHAUSTED:
+            # Out of descriptors (or memory) for now: busy, as with no socket, and it passes.
+            self.server._busy_log.warn(self.pump.loop.time(), exc.strerror or exc)
+            self._refuse(ErrorCode.NOT_DEFINED, "Server busy")
         else:
             logger.error(
                 "handler failed for %r",
@@ -600,7 +736,13 @@ class _Transfer:
         elif size is None or self.netascii:
             # As with tftp-hpa, a file's netascii size is not announced (only known by reading).
             size = content_size(content, self.netascii)
-        engine.accept(loop.time(), size)
+        server = self.server
+        engine.accept(
+            loop.time(), size, max_window_bytes=server.window_budget - server.window_bytes_held
+        )
+        negotiated = engine.negotiated
+        self.window_held = window_bytes(negotiated.blksize, negotiated.windowsize, size)
+        server.window_bytes_held += self.window_held
 
     def _accept_write(self, target: UploadSink | IO[bytes]) -> None:
         engine = self.engine
@@ -610,7 +752,9 @@ class _Transfer:
             sink.finish(False)
             return
         self.sink = sink
-        engine.accept(self.pump.loop.time())
+        # The final ACK waits until the file is stored (see on_event): a client is never told
+        # an upload is there when it is not.
+        engine.accept(self.pump.loop.time(), store_first=True)
 
     def _wake(self) -> None:
         self.pump.flush()
@@ -636,7 +780,11 @@ class _Transfer:
             try:
                 self.sink.write(event.payload, event.final)
             except OSError as exc:
+                self._finish_sink(False)  # nothing left behind by the time the client hears
                 self.engine.abort(ErrorCode.DISK_FULL, f"Cannot store the file: {exc.strerror}")
+                return
+            if event.final:
+                self._store()
         elif kind is NeedData:
             assert isinstance(event, NeedData)
             assert self.data is not None
@@ -659,6 +807,26 @@ class _Transfer:
                 # Shutting down: skip the dally, once the final ACK has gone out.
                 self.pump.loop.call_soon(self.pump.close)
 
+    def _store(self) -> None:
+        """The last block is in: store the upload, then let the final ACK go (or an ERROR)."""
+        engine = self.engine
+        assert isinstance(engine, ServerWrite)
+        sink, self.sink = self.sink, None
+        assert sink is not None
+        try:
+            sink.finish(True)
+        except FileExistsError:
+            # Another upload of the same new name was stored first.
+            engine.abort(ErrorCode.FILE_EXISTS, "File already exists")
+        except OSError as exc:
+            logger.error("cannot store upload %r: %s", self.wire_request.filename, exc)
+            engine.abort(ErrorCode.DISK_FULL, f"Cannot store the file: {exc.strerror or exc}")
+        except Exception:
+            logger.exception("upload handler failed to store %r", self.wire_request.filename)
+            engine.abort(ErrorCode.NOT_DEFINED, "Internal error")
+        else:
+            engine.stored(self.pump.loop.time())
+
     # --- the end -----------------------------------------------------------------------------
 
     def on_close(self) -> None:
@@ -666,8 +834,11 @@ class _Transfer:
         if self.data is not None:
             self.data.close()
             self.data = None
+        server = self.server
+        server.window_bytes_held -= self.window_held
+        self.window_held = 0
         self._finish_sink(self.completed and self.failure is None)
-        self.server._end(self.source)
+        server._end(self.source)
         self._report()
 
     def _report(self) -> None:

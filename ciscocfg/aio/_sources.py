@@ -35,8 +35,12 @@ Content: TypeAlias = (
 )
 
 
-#: Bytes read from a file per supply (the engine keeps what its window cannot take yet).
+#: Bytes read from a file per supply (the engine keeps what its window cannot take yet), and
+#: the most read in one piece: a window larger than that is read in pieces of this size, so that
+#: no transfer allocates megabytes at once (memory a busy allocator would keep).
 _READ_AHEAD = 64 * 1024
+#: What is read for a client that has not answered yet (it may never: a forged request).
+_FIRST_READ = 4096
 
 
 @runtime_checkable
@@ -170,7 +174,8 @@ class DataSource:
             # Read ahead: one read (and one supply) per 64 KiB rather than per block. Only an
             # empty read is the end: a raw file or a network file system may return less than
             # asked for in the middle of a file.
-            want = max(max_bytes, _READ_AHEAD)
+            ahead = _READ_AHEAD if getattr(engine, "answered", True) else _FIRST_READ
+            want = min(max(max_bytes, ahead), _READ_AHEAD)
             encoder = self._encoder
             while True:
                 chunk = self._file.read(want)
@@ -271,14 +276,18 @@ class Sink:
 
 
 class AtomicFile:
-    """A file written beside its target and renamed into place on success.
+    """A file written beside its target and stored in place on success.
 
-    A failed or aborted write leaves nothing behind, and until the rename the old file (if
-    any) is whole. With ``overwrite`` false an existing file, or a symbolic link, is never
-    replaced (checked when opening and again when committing); with it, a link is replaced by
-    the file, never written through. ``mode`` ``None`` keeps the temporary file private (0600);
-    a number creates it with those permission bits less the process umask (``0o666`` gives what
-    ``open`` would).
+    Storing (``finish(True)``) flushes the file to the disk (``fsync``), then links it to its
+    name (renames it, with ``overwrite``) and syncs the folder, so that a server acknowledges
+    only a file that is really there; when any of that fails (a full disk, the name taken
+    meanwhile by another upload: :class:`FileExistsError`) it raises, having removed the
+    temporary file. A failed or aborted write leaves nothing behind, and until the rename the
+    old file (if any) is whole. With ``overwrite`` false an existing file, or a symbolic link,
+    is never replaced (checked when opening, and by the link itself); with it, a link is
+    replaced by the file, never written through. ``mode`` ``None`` keeps the temporary file
+    private (0600); a number creates it with those permission bits less the process umask
+    (``0o666`` gives what ``open`` would).
     """
 
     def __init__(self, path: Path, *, overwrite: bool, mode: int | None = None) -> None:
@@ -300,16 +309,33 @@ class AtomicFile:
         return self._file.write(data)
 
     def finish(self, ok: bool, /) -> None:
-        """Rename into place when ``ok``; otherwise (or if that fails) remove the temporary
-        file."""
+        """Store the file in place when ``ok`` (raises :class:`OSError` if that fails);
+        otherwise remove the temporary file."""
+        if not ok:
+            self._discard()
+            return
         try:
+            file = self._file
+            file.flush()  # a full disk shows here, if not on an earlier write
+            os.fsync(file.fileno())
+            file.close()
+            if self.overwrite:
+                os.replace(self._temp, self.path)
+            else:
+                _link_into_place(self._temp, self.path)  # never replaces: FileExistsError if taken
+        except BaseException:
+            self._discard()
+            raise
+        if not self.overwrite:
+            with contextlib.suppress(OSError):
+                self._temp.unlink()
+        _sync_folder(self.path.parent)
+
+    def _discard(self) -> None:
+        # Closing flushes what is buffered, which fails on a full disk: remove the file anyway.
+        with contextlib.suppress(OSError):
             self._file.close()
-            if ok:
-                if self.overwrite:
-                    os.replace(self._temp, self.path)
-                else:
-                    _link_into_place(self._temp, self.path)
-        finally:
+        with contextlib.suppress(OSError):
             self._temp.unlink(missing_ok=True)
 
 
@@ -348,3 +374,17 @@ def _link_into_place(temp: Path, path: Path) -> None:
         if os.path.lexists(path):
             raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
         os.rename(temp, path)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a new name in ``folder`` durable (best effort: not every system can)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

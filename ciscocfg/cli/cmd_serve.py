@@ -33,8 +33,8 @@ def register(subparsers: Any) -> None:
         help="serve a provisioning tree over TFTP",
         description=(
             "Serve ROOT over TFTP, read-only unless --allow-write. Each transfer is logged as "
-            "one line. Stop with Ctrl-C: transfers in flight are allowed to finish "
-            "(a second Ctrl-C aborts them)."
+            "one line. Stop with Ctrl-C or SIGTERM: transfers in flight get --shutdown-grace "
+            "seconds to finish (a second Ctrl-C aborts them at once)."
         ),
     )
     parser.add_argument("root", metavar="ROOT", help="directory to serve")
@@ -63,7 +63,27 @@ def register(subparsers: Any) -> None:
     )  # fmt: skip
     parser.add_argument(
         "--max-transfers", type=int, default=512, metavar="N",
-        help="transfers served at once; more are refused (default: 512)",
+        help="transfers served at once; more are refused with 'Server busy', except that a "
+        "request may take the place of one never answered (default: 512)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--max-per-client", type=int, default=64, metavar="N",
+        help="transfers one client address may hold at once (default: 64)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--window-budget", type=parse_size, default="32M", metavar="SIZE",
+        help="memory all downloads together may hold for their windows; past it, windows "
+        "and blocks are granted smaller (default: 32M)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--max-stall", type=float, default=30.0, metavar="SECONDS",
+        help="give up a transfer whose client has made no progress for this long, whatever "
+        "timeout it asked for (default: 30)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--shutdown-grace", type=float, default=3.0, metavar="SECONDS",
+        help="on Ctrl-C or SIGTERM, how long transfers in flight may take to finish before "
+        "they are aborted (default: 3)",
     )  # fmt: skip
     parser.add_argument(
         "--case-sensitive", action="store_true",
@@ -100,11 +120,19 @@ def _run(args: argparse.Namespace) -> int:
         print(f"ciscocfg serve: --busy-poll must be >= 0, not {args.busy_poll}", file=sys.stderr)
         return 2
     busy_poll = None if args.busy_poll is None else args.busy_poll * 1e-6
+    if args.max_per_client < 1 or args.max_transfers < 1:
+        print("ciscocfg serve: --max-transfers and --max-per-client must be at least 1",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    if not args.shutdown_grace >= 0:
+        print("ciscocfg serve: --shutdown-grace must be >= 0", file=sys.stderr)
+        return 2
     try:
         policy = ServerPolicy(
             max_blksize=args.max_blksize,
             max_windowsize=args.max_windowsize,
             max_upload_size=args.max_upload,
+            max_stall=args.max_stall,
         )
     except ValueError as exc:
         print(f"ciscocfg serve: {exc}", file=sys.stderr)
@@ -119,6 +147,9 @@ def _run(args: argparse.Namespace) -> int:
             overwrite=args.overwrite,
             max_upload_size=args.max_upload,
             max_transfers=args.max_transfers,
+            max_per_client=args.max_per_client,
+            window_budget=args.window_budget,
+            shutdown_grace=args.shutdown_grace,
             policy=policy,
             case_insensitive=not args.case_sensitive,
         )

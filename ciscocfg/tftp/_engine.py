@@ -8,11 +8,18 @@ Rules every engine follows (RFC 1350, RFC 1123 §4.2, RFC 2347, RFC 7440):
 * Transfer IDs: once the peer is locked, a datagram from any other source gets ERROR 5 and
   changes nothing (RFC 1350 §4). An ERROR is never answered, not even a stranger's, so two
   confused hosts cannot ping-pong ERRORs. Runts (under 4 bytes) are dropped.
-* Sorcerer's Apprentice (RFC 1123 §4.2.3.1): DATA is never resent because an ACK came twice.
-  With a window above 1, a duplicate ACK may restart the window once per window of progress
-  (RFC 7440 asks the sender to resume after the last acknowledged block); lock-step never does.
+* Sorcerer's Apprentice (RFC 1123 §4.2.3.1), carried over to windows: DATA is only ever sent
+  for the first time in answer to an ACK, never again. An ACK inside the window slides it (the
+  blocks it newly allows go out), a duplicate ACK is ignored, and only the timer resends the
+  blocks in flight. So, whatever ACKs a peer sends, the DATA a sender puts on the wire is
+  exactly the distinct blocks it sent plus the blocks in flight at each timeout (at most one
+  window per timeout); a peer that ACKs every block of a window gets each block once. RFC 7440
+  lets the sender restart the window right after a gap is reported; that answer is what a peer
+  could repeat for a window per ACK, so the gap is left to the timer, as in tftp-hpa.
 * Retransmission only on timeout, with exponential back-off capped at ``max_backoff`` times the
-  negotiated timeout, and at most ``max_retries`` in a row before giving up.
+  negotiated timeout, and at most ``max_retries`` in a row before giving up. A server engine
+  also gives up once ``max_stall`` seconds have passed without progress, however long the
+  timeout the peer asked for (its retransmission interval is never longer than that either).
 * Block numbers are absolute inside (see :mod:`.blocks`); windows run at most 32767 blocks.
 * The side that sends the final ACK dallies (answers a repeated final DATA) before it is done.
 * The peer breaking the protocol never raises: an ERROR is queued and ``TransferFailed`` is
@@ -69,6 +76,8 @@ _PROGRESS_STEP: Final = 65536
 _EMPTY: Final = memoryview(b"")
 #: "No upload limit", as a number so that the per-block check is one comparison.
 _NO_LIMIT: Final = 1 << 62
+#: "No stall limit", as a time so that the timer's check is one comparison.
+_FOREVER: Final = float("inf")
 
 _set_offset = _slot_setter(DataReceived, "offset")
 _set_payload = _slot_setter(DataReceived, "payload")
@@ -98,6 +107,7 @@ class Transfer:
         state: State,
         retry: RetryPolicy,
         timeout: float = DEFAULT_TIMEOUT,
+        max_stall: float | None = None,
     ) -> None:
         self._filename = filename
         self._peer = peer
@@ -115,6 +125,10 @@ class Transfer:
         self._options: dict[str, str] = {}
         self._deadline: float | None = None
         self._retries = 0
+        # Seconds without progress after which the transfer fails (see handle_timer), and the
+        # time that happens once the peer has gone quiet (infinity while it progresses).
+        self._max_stall = max_stall
+        self._give_up_at = _FOREVER
         self._interval = timeout
         self._started = self._now = now
         self._finished: float | None = None
@@ -181,7 +195,11 @@ class Transfer:
             self._deadline = None
             self._set_state(Input.DALLY_END)
             return
-        if self._retries >= self._retry.max_retries:
+        if self._retries == 0 and self._max_stall is not None:
+            # The first expiry since the last progress, which armed this deadline one interval
+            # (the timeout) before it.
+            self._give_up_at = deadline - self._interval + self._max_stall
+        if self._retries >= self._retry.max_retries or now >= self._give_up_at:
             # Tell a locked peer why we stop; a server that never answered gets nothing.
             self._fail(
                 ErrorCode.NOT_DEFINED,
@@ -192,10 +210,9 @@ class Transfer:
             )
             return
         self._retries += 1
-        self._interval = min(
-            self._interval * 2.0, self._negotiated.timeout * self._retry.max_backoff
-        )
-        self._deadline = now + self._interval
+        self._interval = min(self._interval * 2.0, self._timeout * self._retry.max_backoff)
+        # Never wait past the stall limit: the expiry there gives up.
+        self._deadline = min(now + self._interval, self._give_up_at)
         self._retransmit(now)
 
     def abort(
@@ -296,7 +313,12 @@ class Transfer:
         self._blksize = negotiated.blksize
         self._window = negotiated.running_window
         self._rollover = negotiated.rollover
-        self._interval = self._timeout = negotiated.timeout
+        timeout = negotiated.timeout
+        stall = self._max_stall
+        if stall is not None and timeout > stall:
+            # A peer asking ``timeout 255`` does not make a server wait that long for it.
+            timeout = stall
+        self._interval = self._timeout = timeout
 
     def _set_state(self, event: Input) -> None:
         state = self._state = advance(self._role, self._state, event)
@@ -321,7 +343,7 @@ class Transfer:
 
     def _progressed(self) -> None:
         self._retries = 0
-        self._interval = self._negotiated.timeout
+        self._interval = self._timeout
 
     def _maybe_progress(self, total: int | None, window_bytes: int) -> None:
         """Progress at most once per window, and no more often than every 64 KiB."""
@@ -386,8 +408,9 @@ class Sender(Transfer):
         state: State,
         retry: RetryPolicy,
         timeout: float = DEFAULT_TIMEOUT,
+        max_stall: float | None = None,
     ) -> None:
-        super().__init__(filename, peer, now, state, retry, timeout)
+        super().__init__(filename, peer, now, state, retry, timeout, max_stall)
         self._base = 1  # first block not yet acknowledged
         self._next = 1  # next block to send for the first time
         self._inflight: deque[bytes] = deque()  # DATA packets base .. next-1
@@ -398,7 +421,6 @@ class Sender(Transfer):
         self._final_size = 0
         self._asked = False
         self._may_send = False
-        self._restarted_at = 0  # the base at which a duplicate ACK last restarted the window
 
     def supply(self, data: bytes | bytearray | memoryview, now: float) -> None:
         """Give the engine more octets to send (any amount; it slices the blocks).
@@ -518,9 +540,9 @@ class Sender(Transfer):
         else:
             block = from_wire(number, base, rollover)
         if block < base:
-            if block == base - 1:
-                self._on_duplicate_ack(base)
-            return  # older than the window: stale, ignore (spec §1.13 item 6)
+            # A duplicate ACK (block == base - 1) or an older one: nothing to do (RFC 1123,
+            # Sorcerer's Apprentice; spec §1.13 item 6). The timer resends what is in flight.
+            return
         if block >= self._next:
             return  # never sent: ignore
         inflight = self._inflight
@@ -540,19 +562,11 @@ class Sender(Transfer):
             return
         if block * self._blksize - self._last_progress >= _PROGRESS_STEP:
             self._maybe_progress(self._total, self._window * self._blksize)
-        self._deadline = None
-        if inflight:
-            # A partial window was acknowledged: RFC 7440 resumes right after that block.
-            self._resend_window()
-            self._deadline = now + self._interval
+        # Part of a window acknowledged: it slides, and only the blocks it newly allows go out
+        # (resending the rest would answer each ACK with up to a window: an amplifier). The
+        # blocks still in flight keep the timer running from this progress on.
+        self._deadline = now + self._interval if inflight else None
         self._fill(now)
-
-    def _on_duplicate_ack(self, base: int) -> None:
-        # Lock-step: ignore (RFC 1123, Sorcerer's Apprentice). Window: the receiver saw a gap,
-        # so restart the window once; a second duplicate waits for the timeout.
-        if self._window > 1 and self._inflight and self._restarted_at != base:
-            self._restarted_at = base
-            self._resend_window()
 
     def _byte_count(self) -> int:
         acked = self._base - 1
@@ -593,8 +607,9 @@ class Receiver(Transfer):
         state: State,
         retry: RetryPolicy,
         timeout: float = DEFAULT_TIMEOUT,
+        max_stall: float | None = None,
     ) -> None:
-        super().__init__(filename, peer, now, state, retry, timeout)
+        super().__init__(filename, peer, now, state, retry, timeout, max_stall)
         self._expected = 1
         self._since_ack = 0
         self._offset = 0
@@ -602,6 +617,7 @@ class Receiver(Transfer):
         self._in_order_ok = state is State.RECEIVING  # the next block takes the fast path
         self._follow_wrap = True  # follow a peer that wraps to 1 without saying so
         self._limit: int = _NO_LIMIT
+        self._hold_final = False  # the final ACK waits until the file is stored
 
     def _start_receiving(self, negotiated: Negotiated) -> None:
         self._adopt(negotiated)
@@ -711,8 +727,13 @@ class Receiver(Transfer):
         self._offset += size
         self._expected = block + 1
         if final:
-            self._ack(block)
             self._in_order_ok = False
+            if self._hold_final:
+                # The application stores the file first, then calls stored(): no ACK, no timer.
+                self._set_state(Input.FINAL_DATA_TO_STORE)
+                self._deadline = None
+                return
+            self._ack(block)
             self._set_state(Input.FINAL_DATA)
             self._complete(now)
             self._deadline = now + self._retry.dally * self._timeout

@@ -58,6 +58,8 @@ class State(Enum):
     SENDING = "sending"
     #: receiving DATA and acknowledging windows
     RECEIVING = "receiving"
+    #: server: final DATA received, the application stores the file before the final ACK
+    STORING = "storing"
     #: final ACK sent; answering a repeated final DATA for a while
     DALLYING = "dallying"
     #: all data delivered or acknowledged
@@ -77,6 +79,8 @@ class Input(Enum):
     OACK_RECEIVED = "OACK received"
     CONFIRMED = "ACK 0 / DATA 1"
     FINAL_DATA = "final DATA"
+    FINAL_DATA_TO_STORE = "final DATA, to store"
+    STORED = "stored, final ACK sent"
     LAST_ACKED = "final block ACKed"
     DALLY_END = "dally over"
     PEER_ERROR = "ERROR received"
@@ -117,6 +121,8 @@ TABLES: Final[Mapping[Role, Table]] = {
             (State.PENDING, Input.REJECT): State.FAILED,
             (State.NEGOTIATING, Input.CONFIRMED): State.RECEIVING,
             (State.RECEIVING, Input.FINAL_DATA): State.DALLYING,
+            (State.RECEIVING, Input.FINAL_DATA_TO_STORE): State.STORING,
+            (State.STORING, Input.STORED): State.DALLYING,
             (State.DALLYING, Input.DALLY_END): State.COMPLETE,
         }
     ),

@@ -23,6 +23,7 @@ from ciscocfg.tftp.packets import DEFAULT_BLOCK_SIZE, ErrorCode
 __all__ = [
     "BLKSIZE_MAX",
     "BLKSIZE_MIN",
+    "DEFAULT_MAX_STALL",
     "DEFAULT_TIMEOUT",
     "MAX_RUNNING_WINDOW",
     "TIMEOUT_MAX",
@@ -37,6 +38,7 @@ __all__ = [
     "accept_oack",
     "negotiate",
     "parse_options",
+    "window_bytes",
 ]
 
 #: RFC 2348: block sizes from 8 to 65464 octets (65464 + 4 + 8 + 20 + ... fits an IPv4 datagram).
@@ -50,6 +52,9 @@ WINDOWSIZE_MIN: Final = 1
 WINDOWSIZE_MAX: Final = 65535
 #: Retransmission timeout before any option says otherwise (seconds).
 DEFAULT_TIMEOUT: Final = 1.0
+#: How long a server engine waits for a peer that makes no progress before it gives up
+#: (seconds), whatever timeout the peer asked for: see :class:`ServerPolicy`.
+DEFAULT_MAX_STALL: Final = 30.0
 
 _KNOWN: Final = frozenset({"blksize", "timeout", "tsize", "windowsize", "rollover"})
 
@@ -83,6 +88,13 @@ class ServerPolicy:
 
     ``max_blksize``/``max_windowsize`` clamp what clients ask for (downward only, as the RFCs
     require). ``max_upload_size`` refuses a WRQ whose ``tsize`` is larger with ERROR 3.
+
+    ``max_stall`` bounds how long a transfer waits for a peer that has stopped answering: once
+    that many seconds have passed without progress it fails, whatever ``timeout`` the peer
+    asked for (its retransmission interval is capped at the same value). The default,
+    :data:`DEFAULT_MAX_STALL`, is about what the default retry schedule takes anyway (31 s at a
+    1 s timeout); ``None`` leaves it to ``retry`` alone, where a peer asking ``timeout 255``
+    holds its transfer for more than two hours.
     """
 
     max_blksize: int = BLKSIZE_MAX
@@ -93,12 +105,15 @@ class ServerPolicy:
     allow_rollover: bool = True
     max_upload_size: int | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    max_stall: float | None = DEFAULT_MAX_STALL
 
     def __post_init__(self) -> None:
         if not BLKSIZE_MIN <= self.max_blksize <= BLKSIZE_MAX:
             raise ValueError(f"max_blksize must be within {BLKSIZE_MIN}..{BLKSIZE_MAX}")
         if not WINDOWSIZE_MIN <= self.max_windowsize <= WINDOWSIZE_MAX:
             raise ValueError(f"max_windowsize must be within {WINDOWSIZE_MIN}..{WINDOWSIZE_MAX}")
+        if self.max_stall is not None and not self.max_stall >= TIMEOUT_MIN:
+            raise ValueError(f"max_stall must be at least {TIMEOUT_MIN} second (or None)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,12 +202,19 @@ def negotiate(
     *,
     is_read: bool,
     transfer_size: int | None = None,
+    max_window_bytes: int | None = None,
 ) -> tuple[dict[str, str], Negotiated]:
     """Server side: the OACK options (empty: send no OACK) and the values to run with.
 
     ``transfer_size`` is the size offered as ``tsize`` on a read (for netascii, the encoded
     size; ``None`` leaves tsize out). On a write, a ``tsize`` above ``policy.max_upload_size``
     raises :class:`OptionsRejected` with error code 3.
+
+    ``max_window_bytes`` (reads only) is what the sender may hold for one window, the blocks it
+    keeps until they are acknowledged: a larger ``windowsize`` × ``blksize`` is granted smaller,
+    the window first, then the block (RFC 2347 lets the server answer any smaller value), but
+    never below one block of 512 octets (or the smaller block asked for), what a request
+    without options gets anyway. A file known to be smaller than the window needs no shrinking.
     """
     oack: dict[str, str] = {}
     blksize, timeout, windowsize, rollover = DEFAULT_BLOCK_SIZE, DEFAULT_TIMEOUT, 1, WRAP_TO_ZERO
@@ -225,7 +247,33 @@ def negotiate(
     if requested.rollover is not None and policy.allow_rollover:
         rollover = requested.rollover
         oack[name("rollover", "rollover")] = str(rollover)
+    if is_read and max_window_bytes is not None:
+        held = window_bytes(blksize, windowsize, transfer_size)
+        if held > max_window_bytes:
+            windowsize, blksize = _shrink(blksize, windowsize, max_window_bytes)
+            if requested.windowsize is not None and policy.allow_windowsize:
+                oack[name("windowsize", "windowsize")] = str(windowsize)
+            if requested.blksize is not None:
+                oack[name("blksize", "blksize")] = str(blksize)
     return oack, Negotiated(blksize, timeout, tsize, windowsize, rollover)
+
+
+def window_bytes(blksize: int, windowsize: int, size: int | None = None) -> int:
+    """The octets a sender holds for one window: ``windowsize`` blocks, or the whole file of
+    ``size`` octets (plus its final block) when that is less."""
+    held = min(windowsize, MAX_RUNNING_WINDOW) * blksize
+    if size is not None and size + blksize < held:
+        return size + blksize
+    return held
+
+
+def _shrink(blksize: int, windowsize: int, budget: int) -> tuple[int, int]:
+    """A window and block within ``budget`` octets: fewer blocks first, then smaller ones."""
+    windowsize = max(1, min(windowsize, budget // blksize))
+    if windowsize == 1 and blksize > budget:
+        floor = min(blksize, DEFAULT_BLOCK_SIZE)
+        blksize = max(floor, budget)
+    return windowsize, blksize
 
 
 def accept_oack(requested: Mapping[str, str], oack: Mapping[str, str]) -> Negotiated:

@@ -50,6 +50,12 @@ class _Server(Transfer):
         if self._state is not State.PENDING:
             raise LocalProtocolError(f"{call}() on a transfer that is {self._state.value}")
 
+    @property
+    def answered(self) -> bool:
+        """The client has answered since its request: an ACK or a DATA block took the transfer
+        forward. A request from a forged address, or from a client that went away, never is."""
+        raise NotImplementedError
+
     def reject(self, code: int, message: str) -> None:
         """Refuse the request with an ERROR (e.g. 1 file not found, 2 access violation, 6 file
         exists)."""
@@ -75,24 +81,34 @@ class ServerRead(_Server, Sender):
         policy: ServerPolicy = _DEFAULT_POLICY,
     ) -> None:
         self.mode = _check_mode(request.mode)
-        super().__init__(request.filename, peer, now, State.PENDING, policy.retry)
+        super().__init__(
+            request.filename, peer, now, State.PENDING, policy.retry, max_stall=policy.max_stall
+        )
         self.request = request
         self._policy = policy
         self._requested = parse_options(request.options)
         self._oack = b""
 
-    def accept(self, now: float, size: int | None = None) -> None:
+    def accept(
+        self, now: float, size: int | None = None, *, max_window_bytes: int | None = None
+    ) -> None:
         """Serve the file. ``size`` (for netascii, the encoded size) enables tsize in the OACK.
 
         Sends the OACK (then waits for ACK 0) or, without accepted options, DATA 1 as soon as
-        data is supplied.
+        data is supplied. ``max_window_bytes`` caps what one window holds (a server's memory
+        budget; see :func:`~ciscocfg.tftp.negotiate`): a larger ``windowsize`` or ``blksize``
+        is granted smaller.
         """
         self._check_pending("accept")
         self._now = now
         if size is not None and size < 0:
             raise LocalProtocolError("size must not be negative")
         oack, negotiated = negotiate(
-            self._requested, self._policy, is_read=True, transfer_size=size
+            self._requested,
+            self._policy,
+            is_read=True,
+            transfer_size=size,
+            max_window_bytes=max_window_bytes,
         )
         self._options = oack
         self._adopt(negotiated)
@@ -109,6 +125,14 @@ class ServerRead(_Server, Sender):
             self._set_state(Input.ACCEPT)
             self._events.append(OptionsNegotiated(negotiated, {}))
             self._start_sending(negotiated, now)
+
+    @property
+    def answered(self) -> bool:
+        state = self._state
+        if self._base > 1:
+            return True  # a block was acknowledged
+        # ACK 0 confirmed the OACK.
+        return bool(self._oack) and state is not State.NEGOTIATING and state is not State.PENDING
 
     def _on_datagram(
         self, opcode: int, number: int, data: bytes | bytearray | memoryview, now: float
@@ -139,7 +163,13 @@ class ServerRead(_Server, Sender):
 
 
 class ServerWrite(_Server, Receiver):
-    """Receive one WRQ: data arrives as ``DataReceived`` events and is acknowledged for you."""
+    """Receive one WRQ: data arrives as ``DataReceived`` events and is acknowledged for you.
+
+    With ``accept(now, store_first=True)`` the final block is not acknowledged at once: the
+    engine waits (state ``STORING``, no timer) until the application has stored the file and
+    calls :meth:`stored`, or refuses it with ``abort`` (ERROR 3 disk full, 6 file exists ...).
+    A client is then never told that a file it sent is there when it is not.
+    """
 
     _role = Role.SERVER_WRITE
 
@@ -152,7 +182,9 @@ class ServerWrite(_Server, Receiver):
         policy: ServerPolicy = _DEFAULT_POLICY,
     ) -> None:
         self.mode = _check_mode(request.mode)
-        super().__init__(request.filename, peer, now, State.PENDING, policy.retry)
+        super().__init__(
+            request.filename, peer, now, State.PENDING, policy.retry, max_stall=policy.max_stall
+        )
         self.request = request
         self._policy = policy
         self._requested = parse_options(request.options)
@@ -160,14 +192,16 @@ class ServerWrite(_Server, Receiver):
         if policy.max_upload_size is not None:
             self._limit = policy.max_upload_size
 
-    def accept(self, now: float) -> None:
+    def accept(self, now: float, *, store_first: bool = False) -> None:
         """Take the upload: sends the OACK or ACK 0.
 
         A ``tsize`` over ``policy.max_upload_size`` is refused with ERROR 3 instead (the
-        transfer fails; a ``TransferFailed`` event says so).
+        transfer fails; a ``TransferFailed`` event says so). ``store_first`` holds the final
+        ACK until :meth:`stored` is called (see the class).
         """
         self._check_pending("accept")
         self._now = now
+        self._hold_final = store_first
         try:
             oack, negotiated = negotiate(self._requested, self._policy, is_read=False)
         except OptionsRejected as exc:
@@ -185,11 +219,27 @@ class ServerWrite(_Server, Receiver):
         self._send(self._first)
         self._arm(now)
 
+    @property
+    def answered(self) -> bool:
+        return self._expected > 1  # DATA 1 came
+
+    def stored(self, now: float) -> None:
+        """The uploaded file is stored: send the final ACK, complete and dally."""
+        if self._state is not State.STORING:
+            raise LocalProtocolError(f"stored() on a transfer that is {self._state.value}")
+        self._now = now
+        self._ack(self._expected - 1)
+        self._set_state(Input.STORED)
+        self._complete(now)
+        self._deadline = now + self._retry.dally * self._timeout
+
     def _on_datagram(
         self, opcode: int, number: int, data: bytes | bytearray | memoryview, now: float
     ) -> None:
         if opcode == 3:
-            if self._state is not State.PENDING:
+            state = self._state
+            if state is not State.PENDING and state is not State.STORING:
+                # While storing, a repeated final DATA waits for the ACK that storing ends with.
                 self._on_data(number, data, now)
         elif opcode == 5:
             self._peer_error(data, now)
