@@ -1,4 +1,5 @@
-"""The PRV and MIG code tables of the documentation list exactly the codes the code emits."""
+"""The code tables of the documentation list exactly the codes the code emits: PRV, MIG, and
+the codes every validator shares (TXT for content that is not text, TPL for templates)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,13 @@ def _documented(page: str, prefix: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    ("page", "prefix"), [("provisioning-tree.md", "PRV"), ("migration.md", "MIG")]
+    ("page", "prefix"),
+    [
+        ("provisioning-tree.md", "PRV"),
+        ("migration.md", "MIG"),
+        ("index.md", "TXT"),
+        ("index.md", "TPL"),
+    ],
 )
 def test_code_table_is_complete(page: str, prefix: str) -> None:
     if not (_DOCS / page).is_file() or not _PACKAGE.is_dir():

@@ -1,7 +1,10 @@
 """What the boot walk needs to read out of the files it gets, through the library's codecs.
 
 Everything here is tolerant: a file the codec cannot read yields "nothing named", and the
-check reports the file's problems separately, with positions.
+check reports the file's problems separately, with positions. Settings of a ``.cnf`` file are
+the ones the phone reads (:func:`ciscocfg.cnf.phone_view`): a file that is not text gives none,
+a key behind a byte order mark is another key. A name that is a template placeholder names no
+file the phone could ask for.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from dataclasses import dataclass
 
 from ciscocfg import cnf
 from ciscocfg._errors import CiscoCfgError
+from ciscocfg._placeholders import has_placeholder
+from ciscocfg._reads import unreadable
 from ciscocfg._text import decode_bytes
 
 __all__ = [
@@ -20,6 +25,7 @@ __all__ = [
     "default_load",
     "loads_files",
     "merged_values",
+    "named",
     "ring_files",
     "ring_xml_files",
     "xml_refs",
@@ -35,10 +41,17 @@ def cnf_doc(data: bytes, source: str | None = None) -> cnf.Document:
 
 
 def cnf_value(data: bytes | None, key: str) -> str | None:
-    """The value of ``key`` in a ``.cnf`` file (last line wins), or None."""
+    """The value of ``key`` the phone reads from a ``.cnf`` file (last line wins), or None."""
     if data is None:
         return None
-    return cnf_doc(data).get(key)
+    return cnf.phone_view(cnf_doc(data)).values().get(key)
+
+
+def named(value: str | None) -> str | None:
+    """The file name a setting gives (blanks and tabs trimmed, as the phone trims them), or
+    None when it is empty or a template placeholder (which file it stands for is unknown)."""
+    name = (value or "").strip(" \t")
+    return name if name and not has_placeholder(name) else None
 
 
 def merged_values(default: bytes | None, own: bytes | None) -> dict[str, str]:
@@ -50,6 +63,8 @@ def merged_values(default: bytes | None, own: bytes | None) -> dict[str, str]:
 def cfg_dir(default: bytes | None) -> str:
     """``tftp_cfg_dir`` of ``SIPDefault.cnf`` as a path prefix (``""`` or ``"dir/"``)."""
     value = (cnf_value(default, "tftp_cfg_dir") or "").strip(_NOT_A_DIR)
+    if has_placeholder(value):
+        return ""  # which folder a template names is unknown: the walk looks at the root
     value = value.replace("\\", "/")
     while value.startswith("./"):
         value = value[2:]
@@ -108,14 +123,16 @@ def loads_files(data: bytes) -> list[str]:
 
 
 def ring_files(data: bytes) -> list[str]:
-    """The audio files ``RINGLIST.DAT`` names, in order."""
+    """The audio files ``RINGLIST.DAT`` names, in order (none from a file that is not text)."""
     from ciscocfg import ringlist
 
+    if unreadable(data) is not None:
+        return []
     try:
         rings = ringlist.loads(decode_bytes(data), strict=False).rings
     except CiscoCfgError:
         return []
-    return [ring.filename for ring in rings if ring.filename]
+    return [ring.filename for ring in rings if named(ring.filename)]
 
 
 def ring_xml_files(data: bytes) -> list[str]:
@@ -126,4 +143,4 @@ def ring_xml_files(data: bytes) -> list[str]:
         rings = ringxml.loads(data).rings
     except CiscoCfgError:
         return []
-    return [ring.filename for ring in rings if ring.filename]
+    return [ring.filename for ring in rings if ring.filename and named(ring.filename)]
