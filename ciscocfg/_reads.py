@@ -140,7 +140,8 @@ def unreadable(data: bytes) -> Unreadable | None:
         )
     head = data[:_HEAD]
     controls = len(head.translate(None, _ALL_BUT_CONTROLS))
-    if controls * 10 > len(head):
+    # A stray control byte or two is a typo in a text file; a tenth of them is no text.
+    if controls * 10 > len(head) and controls >= 4:
         return Unreadable(
             "TXT001",
             f"binary content ({controls} control bytes in the first {len(head)})",

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ciscocfg import Diagnostic, cnf, dialplan, os79xx, ringlist, sepxml
 from ciscocfg._placeholders import (
     Placeholders,
     find,
@@ -13,6 +14,7 @@ from ciscocfg._placeholders import (
     makes_text,
     without_placeholders,
 )
+from ciscocfg.sepxml._tables import BOOLEAN_ELEMENTS, INTEGER_ELEMENTS, LENGTH_LIMITS
 
 names = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}", fullmatch=True)
 upper_names = st.from_regex(r"[A-Z][A-Z0-9_]{2,12}", fullmatch=True)
@@ -115,3 +117,72 @@ def test_one_finding_for_a_file() -> None:
     assert (finding.code, finding.severity, finding.line) == ("TPL001", "info", 3)
     assert "'{{ sntp }}'" in finding.message
     assert "2 lines" in finding.message
+
+
+# -- every validator: a placeholder where a value belongs is one info, never a type error --------
+
+_SEPXML_LEAVES = sorted(
+    BOOLEAN_ELEMENTS
+    | INTEGER_ELEMENTS
+    | set(LENGTH_LIMITS)
+    | {"userInfo", "maxNumCalls", "phoneLabel", "natRecievedProcessing"}
+)
+
+
+def _only_the_template_finding(found: list[Diagnostic]) -> None:
+    assert [(d.code, d.severity) for d in found] == [("TPL001", "info")], found
+
+
+@given(st.sampled_from(sorted(cnf.PARAMETERS)), placeholders(), st.booleans())
+def test_cnf_any_key(key: str, placeholder: str, quoted: bool) -> None:
+    value = f'"{placeholder}"' if quoted else placeholder
+    text = f"line1_name: 100\n{key}: {value}\n"
+    found = cnf.validate(cnf.loads(text, source="SIP001BD4123456.cnf"), model="7960")
+    _only_the_template_finding(found)
+
+
+@given(st.sampled_from(_SEPXML_LEAVES), placeholders(), st.sampled_from(["SIP", "SCCP"]))
+def test_sepxml_any_element(element: str, placeholder: str, protocol: str) -> None:
+    line = (
+        "<sipProfile><sipLines><line button='1'><featureID>9</featureID><name>1001</name>"
+        "<proxy>pbx.example.net</proxy><port>5060</port></line></sipLines></sipProfile>"
+    )
+    text = (
+        f"<device><deviceProtocol>{protocol}</deviceProtocol>{line}"
+        f"<{element}>{placeholder}</{element}></device>"
+    )
+    _only_the_template_finding(sepxml.validate(sepxml.loads(text), model="7961"))
+
+
+@given(placeholders(), st.sampled_from(["deviceProtocol", "loadInformation"]))
+def test_sepxml_protocol_and_load(placeholder: str, element: str) -> None:
+    parts = {"deviceProtocol": "SCCP", "loadInformation": "SCCP41.9-4-2SR3-1S"}
+    parts[element] = placeholder
+    text = "<device>" + "".join(f"<{k}>{v}</{k}>" for k, v in parts.items()) + "</device>"
+    _only_the_template_finding(sepxml.validate(sepxml.loads(text), model="7961"))
+
+
+@given(
+    st.sampled_from(["MATCH", "Timeout", "User", "Rewrite", "Route", "Tone", "Line"]),
+    placeholders(),
+)
+def test_dialplan_any_attribute(attribute: str, placeholder: str) -> None:
+    rule = {"MATCH": "2...", "Timeout": "0", attribute: placeholder}
+    attributes = " ".join(f'{name}="{value}"' for name, value in rule.items())
+    text = (
+        '<DIALTEMPLATE>\n  <TEMPLATE MATCH="911" Timeout="0" User="Phone"/>\n'
+        f"  <TEMPLATE {attributes}/>\n</DIALTEMPLATE>\n"
+    )
+    _only_the_template_finding(dialplan.validate(dialplan.loads(text)))
+
+
+@given(placeholders(), st.booleans())
+def test_ringlist_any_field(placeholder: str, in_name: bool) -> None:
+    text = f"{placeholder}\tChirp.raw\r\n" if in_name else f"Chirp\t{placeholder}\r\n"
+    _only_the_template_finding(ringlist.validate(ringlist.loads(text), source="RINGLIST.DAT"))
+
+
+@given(placeholders(), st.sampled_from(["", "\r\n"]))
+def test_os79xx_image_name(placeholder: str, newline: str) -> None:
+    doc = os79xx.loads(placeholder + newline, strict=False)
+    _only_the_template_finding(os79xx.validate(doc))

@@ -60,13 +60,14 @@ _UNREADABLE = {
     "sip_cnf": "the phone gets no settings of its own from it",
     "sip_default": "the phone gets no shared settings from it",
     "sep_xml": "the phone cannot read this XML config",
+    "sep_xml_79x0": "the phone cannot read this XML config",
     "xml_default": "the phone cannot read this XML config",
     "os79xx": "old loaders cannot read it",
     "dial_template": "the phone ignores the whole dial plan",
     "ringlist": "the phone shows no ring types",
     "ringlist_xml": "the phone shows 'Ring List Unavailable'",
 }
-_XML_KINDS = {"sep_xml", "xml_default", "dial_template", "ringlist_xml"}
+_XML_KINDS = {"sep_xml", "sep_xml_79x0", "xml_default", "dial_template", "ringlist_xml"}
 
 
 def _lint(kind: str, name: str, data: bytes, model: str | None) -> Iterable[Diagnostic]:
@@ -85,9 +86,11 @@ def _lint(kind: str, name: str, data: bytes, model: str | None) -> Iterable[Diag
         doc = cnf_doc(data, source=name)
         found = cnf.validate(doc, model=model, kind="phone" if kind == "sip_cnf" else "default")
         return [d for d in found if d.code not in _REPLACED]
-    if kind in {"sep_xml", "xml_default"}:
+    if kind in {"sep_xml", "sep_xml_79x0", "xml_default"}:
         from ciscocfg import sepxml
 
+        if kind == "sep_xml_79x0" and model is None:
+            model = "7960"  # read by a 7940/7960, whose SIP lines come from SIP<MAC>.cnf
         try:
             return sepxml.validate(sepxml.loads(data, source=name), model=model)
         except CiscoCfgError as exc:
@@ -287,7 +290,7 @@ class _TraceChecker:
                 )
             )
             return
-        self.found.extend(self.files.get("sep_xml", name, data))
+        self.found.extend(self.files.get("sep_xml_79x0", name, data))
         if refs.protocol == "SIP":
             what = (
                 f"names the load {load}, which is not a 79x0 SIP image"
