@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.cnf_strategies import noisy_text
 
 from ciscocfg import cnf, provision
 from ciscocfg._reads import BOM, PASTE_DAMAGE
@@ -142,3 +143,22 @@ def test_unreadable_file_gives_no_settings() -> None:
         assert view.settings == ()
         assert _read.merged_values(None, data) == {}
         assert _read.cnf_value(data, "line1_name") is None
+
+
+@given(st.one_of(noisy_text, st.text()), st.booleans())
+def test_the_quick_answers_agree_with_the_settings(text: str, bom: bool) -> None:
+    # values() and keys_unknown are read off the scanner's rows when they can be; built from
+    # the settings they must be the same.
+    text = (BOM if bom else "") + text
+    quick = cnf.phone_view(cnf.loads(text, strict=False))
+    values, keys_unknown = quick.values(), quick.keys_unknown
+    full = cnf.phone_view(cnf.loads(text, strict=False))
+    settings = full.settings
+    assert values == {s.key: s.value for s in settings}
+    assert keys_unknown == full.keys_unknown
+    if full.unreadable is None:
+        assert [s.line for s in settings] == [
+            n
+            for n, line in enumerate(cnf.loads(text, strict=False).lines, 1)
+            if type(line) is cnf.Entry
+        ]

@@ -273,7 +273,8 @@ class _Checker:
             # Which key the template makes is unknown, so there is nothing to judge.
             self.placeholders.add(number, entry.render())
             return
-        templated_value = has_placeholder(entry.value)
+        value = entry.value
+        templated_value = bool(value) and not value.isalnum() and has_placeholder(value)
         if templated_value:
             self.placeholders.add(number, entry.value)
         if key in first_seen:

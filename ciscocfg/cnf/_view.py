@@ -14,19 +14,18 @@ misreads is never one the merged view finds, and the other way round.
 
 from __future__ import annotations
 
-import attrs
+from typing import NamedTuple
 
 from ciscocfg._placeholders import find, has_placeholder, makes_text, spans, without_placeholders
 from ciscocfg._reads import BOM, Unreadable, meant, unreadable_text
 from ciscocfg.cnf._document import Document
 from ciscocfg.cnf._model import Entry, InvalidLine
-from ciscocfg.cnf._parse import INVALID, scan
+from ciscocfg.cnf._parse import INVALID, KEY, scan
 
 __all__ = ["PhoneView", "Setting", "phone_view"]
 
 
-@attrs.frozen
-class Setting:
+class Setting(NamedTuple):
     """One ``key: value`` line as the phone reads it."""
 
     #: The 1-based line number in the file.
@@ -51,35 +50,81 @@ class Setting:
         return intended if intended != self.key and intended else None
 
 
-@attrs.frozen
 class PhoneView:
-    """The settings the phone gets from one ``.cnf`` file, in file order."""
+    """The settings the phone gets from one ``.cnf`` file, in file order.
 
-    #: The file name, for messages.
-    source: str | None
-    #: Why the phone cannot read the file as text at all (then there are no settings).
-    unreadable: Unreadable | None
-    settings: tuple[Setting, ...]
-    #: True when the file is a template whose keys are not all known: a key, or a whole line,
-    #: is a template placeholder (``line{$line}_name``, ``{foreach ...}``).
-    keys_unknown: bool = False
+    A view of the document as it is when :func:`phone_view` is called; take a new one after
+    editing the document. Settings are built when first asked for: :meth:`values` alone costs
+    hardly more than reading the document's own values.
+    """
+
+    __slots__ = ("_doc", "_keys_unknown", "_settings", "_values", "source", "unreadable")
+
+    def __init__(self, doc: Document, unreadable: Unreadable | None) -> None:
+        self._doc = doc
+        self._settings: tuple[Setting, ...] | None = () if unreadable is not None else None
+        self._values: dict[str, str] | None = {} if unreadable is not None else None
+        self._keys_unknown: bool | None = False if unreadable is not None else None
+        #: The file name, for messages.
+        self.source = doc.source
+        #: Why the phone cannot read the file as text at all (then there are no settings).
+        self.unreadable = unreadable
+
+    @property
+    def keys_unknown(self) -> bool:
+        """True when the file is a template whose keys are not all known: a key, or a whole
+        line, is a template placeholder (``line{$line}_name``, ``{foreach ...}``)."""
+        if self._keys_unknown is None:
+            if self._settings is not None:
+                self._keys_unknown = any(s.template for s in self._settings) or any(
+                    _may_make_keys(line.text)
+                    for line in self._doc.lines
+                    if type(line) is InvalidLine
+                )
+            else:
+                self._keys_unknown = _keys_unknown(self._doc)
+        return self._keys_unknown
+
+    @property
+    def settings(self) -> tuple[Setting, ...]:
+        """Every ``key: value`` line as the phone reads it, in file order."""
+        if self._settings is None:
+            self._settings = tuple(_settings(self._doc))
+        return self._settings
 
     def values(self) -> dict[str, str]:
         """Key to value, the last line of a key winning, as the phone stores them."""
-        return {setting.key: setting.value for setting in self.settings}
+        if self._values is None:
+            if self._doc.bom and _first_is_entry(self._doc):
+                self._values = {setting.key: setting.value for setting in self.settings}
+            else:
+                # Without a byte order mark before a key, the phone reads the keys as written.
+                self._values = self._doc._effective()
+        return dict(self._values)
 
     def misread(self) -> list[Setting]:
         """The settings whose key the phone reads as another key than the one meant."""
         return [setting for setting in self.settings if setting.meant is not None]
 
+    def __repr__(self) -> str:
+        return f"<PhoneView {self.source or '<string>'}>"
+
 
 def phone_view(doc: Document) -> PhoneView:
     """What the phone reads from ``doc``: the one model every check asks."""
-    problem = unreadable_text(doc.dumps())
-    if problem is not None:
-        return PhoneView(doc.source, problem, ())
+    return PhoneView(doc, unreadable_text(doc.dumps()))
+
+
+def _first_is_entry(doc: Document) -> bool:
+    items = doc._items
+    if not items:
+        return False
+    first = items[0]
+    return bool(first[KEY]) if type(first) is tuple else type(first) is Entry
+
+
+def _settings(doc: Document) -> list[Setting]:
     settings: list[Setting] = []
-    keys_unknown = False
     for number, line in enumerate(doc.lines, 1):
         if type(line) is Entry:
             key = line.key
@@ -87,12 +132,34 @@ def phone_view(doc: Document) -> PhoneView:
                 # The mark is the first bytes of the first line: the key starts with it, and
                 # blanks before the key are then inside it.
                 key = BOM + line.indent + key
-            template = _key_is_template(line)
-            keys_unknown = keys_unknown or template
+            template = _may_be_template(key) and _key_is_template(line)
             settings.append(Setting(number, key, line.value, line, template))
-        elif type(line) is InvalidLine and not keys_unknown and _may_make_keys(line.text):
-            keys_unknown = True
-    return PhoneView(doc.source, None, tuple(settings), keys_unknown)
+    return settings
+
+
+def _keys_unknown(doc: Document) -> bool:
+    """Whether a key, or a whole line, is a template placeholder (looked at on the scanner's
+    rows where the lines are not nodes yet: most files have no placeholder at all)."""
+    for index, item in enumerate(doc._items):
+        if type(item) is tuple:
+            if item[KEY]:
+                if _may_be_template(item[KEY]):
+                    entry = doc._node(index)
+                    if type(entry) is Entry and _key_is_template(entry):
+                        return True
+            elif item[INVALID] and _may_make_keys(item[INVALID]):
+                return True
+        elif type(item) is Entry:
+            if _may_be_template(item.key) and _key_is_template(item):
+                return True
+        elif type(item) is InvalidLine and _may_make_keys(item.text):
+            return True
+    return False
+
+
+def _may_be_template(key: str) -> bool:
+    # The characters every placeholder style starts with: most keys have none of them.
+    return "{" in key or "$" in key or "#" in key or "%" in key or "[" in key
 
 
 def _key_is_template(entry: Entry) -> bool:
