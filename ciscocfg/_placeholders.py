@@ -50,8 +50,10 @@ _EMBEDDED = re.compile(
             r"#{2,}[A-Za-z_][\w.\-]*#{2,}",
             r"\$\{[^{}\r\n]+\}",
             r"(?<![\w$\\])\$[A-Za-z_]\w*",
-            # %X% and %%X%% (a one-letter name in capitals, so that a rewrite's %s%1 stays one)
-            r"(?P<pct>%{1,2})(?:[A-Za-z_][\w.\-]+|[A-Z])(?P=pct)",
+            # %X% and %%X%%: a one-letter name in capitals only, so that a rewrite's %s%1 stays
+            # one, and not two hex digits, so that a URL's %AE%20 stays one
+            r"%%(?:[A-Za-z_][\w.\-]+|[A-Z])%%",
+            r"%(?![0-9A-Fa-f]{2}%)(?:[A-Za-z_][\w.\-]+|[A-Z])%",
             # hand-made: #NAME#, #AN NTP SERVER#
             r"#[A-Za-z][\w .()/\-]*?#",
         ]
@@ -59,8 +61,8 @@ _EMBEDDED = re.compile(
 )
 
 # Styles that are placeholders only when they are the whole value: on their own, '#' and '['
-# are ordinary characters of a dial string or a pattern.
-_WHOLE_VALUE = re.compile(r"#[A-Z][A-Z0-9_]{2,}|\[[A-Z][A-Z0-9 _()\-]*\]")
+# are ordinary characters of a dial string or a pattern (and '[A-D]' is a class of keys).
+_WHOLE_VALUE = re.compile(r"#[A-Z][A-Z0-9_]{2,}|\[(?![A-D0-9*#\-]+\])[A-Z][A-Z0-9 _()\-]{3,}\]")
 
 
 def find(text: str) -> list[str]:

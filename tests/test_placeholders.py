@@ -42,7 +42,7 @@ def placeholders(draw: st.DrawFn) -> str:
                 f"%%{name}{name}%%",
                 f"#{upper}#",
                 f"#{upper}",
-                f"[{upper}]",
+                f"[{upper}X]",
             ]
         )
     )
@@ -80,7 +80,20 @@ def test_ordinary_values_are_not_placeholders(value: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["Pa$$word", "pa$word", "#97", "*31#", "%s%1", "100%", "[0-9]", "{}", "a { b", "%d/%m"],
+    [
+        "Pa$$word",
+        "pa$word",
+        "#97",
+        "*31#",
+        "%s%1",
+        "100%",
+        "[0-9]",
+        "[ABCD]",
+        "{}",
+        "a { b",
+        "%d/%m",
+        "http://192.0.2.1/logo%C2%AE%20x.bmp",
+    ],
 )
 def test_look_alikes_are_not_placeholders(value: str) -> None:
     assert not has_placeholder(value)
@@ -136,8 +149,8 @@ def _only_the_template_finding(found: list[Diagnostic]) -> None:
 @given(st.sampled_from(sorted(cnf.PARAMETERS)), placeholders(), st.booleans())
 def test_cnf_any_key(key: str, placeholder: str, quoted: bool) -> None:
     value = f'"{placeholder}"' if quoted else placeholder
-    text = f"line1_name: 100\n{key}: {value}\n"
-    found = cnf.validate(cnf.loads(text, source="SIP001BD4123456.cnf"), model="7960")
+    text = f"{key}: {value}\n"
+    found = cnf.validate(cnf.loads(text, source="SIPDefault.cnf"), model="7960")
     _only_the_template_finding(found)
 
 

@@ -390,7 +390,7 @@ def test_template_placeholders_are_not_flagged() -> None:
         "<device><fullConfig>{$full}</fullConfig><deviceProtocol>SCCP</deviceProtocol></device>"
     ) == ["TPL001"]
     # Every style, in every element that is checked, and in deviceProtocol itself.
-    for placeholder in ("{{ x }}", "{$x}", "{x}", "###X###", "$X", "%X%", "#X Y#", "[X]"):
+    for placeholder in ("{{ x }}", "{$x}", "{x}", "###X###", "$X", "%X%", "#X Y#", "[SERVER-IP]"):
         text = (
             f"<device><deviceProtocol>{placeholder}</deviceProtocol>"
             f"<sipProfile><phoneLabel>{placeholder}</phoneLabel>"
