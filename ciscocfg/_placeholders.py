@@ -23,6 +23,7 @@ __all__ = [
     "CODES",
     "Placeholders",
     "find",
+    "has_alternatives",
     "has_placeholder",
     "makes_text",
     "spans",
@@ -96,6 +97,15 @@ _CONTROL = re.compile(
     r"assign|capture|strip|ldelim|rdelim|nocache|break|continue)\b.*\}\Z",  # Smarty tags
     re.DOTALL,
 )
+
+
+_ALTERNATIVE = re.compile(r"\{[{%]?-?\s*(?:else|elseif|elif)\b")
+
+
+def has_alternatives(text: str) -> bool:
+    """True when ``text`` holds ``{else}`` or the like: which of its branches the filled-in
+    template keeps is unknown."""
+    return any(_ALTERNATIVE.match(placeholder) for placeholder in find(text))
 
 
 def makes_text(placeholder: str) -> bool:

@@ -222,11 +222,15 @@ def test_template_lines_and_templated_keys() -> None:
         "{/foreach}\n"
         "{{py:n = 1}}\n"
         "reg.{$n}.displayName={$name}\n"
+        '{if isset($nat)}nat_enable: "{$nat}"{else}1{/if}\n'
     )
     found = findings(text)
-    # The Polycom-style line stays wrong whatever the template puts in it; the keys the template
-    # makes are unknown, so line 1 may well be among them.
+    # The Polycom-style line stays wrong whatever the template puts in it; which branch of the
+    # {if} is kept is unknown; the keys the template makes are unknown, so line 1 may well be
+    # among them.
     assert sorted((d.code, d.line) for d in found) == [("CNF001", 6), ("TPL001", 1)]
+    (polycom,) = [d for d in found if d.code == "CNF001"]
+    assert "'reg..displayName='" in polycom.message
     # A tag that only steers the template makes no key: line 1 is known to be missing.
     assert {d.code for d in findings("{if $x}\nproxy1_port: 5060\n{/if}\n")} == {
         "TPL001",

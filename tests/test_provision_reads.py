@@ -110,5 +110,7 @@ def test_a_tree_of_templates_is_not_judged_where_it_is_unknown(tmp_path: Path) -
     assert [d for d in found if d.severity == "error"] == []
     templates = {d.source for d in found if d.code == "TPL001"}
     assert templates == {"SIPDefault.cnf", f"SIP{MAC}.cnf", "RINGLIST.DAT", "OS79XX.TXT"}
-    asked = [r.name for r in check_tree(root).phones[0].requests]
+    phone = check_tree(root).phones[0]
+    asked = [r.name for r in phone.requests]
     assert not [name for name in asked if "{" in name or "#" in name]
+    assert ("line1_name", "(unknown: a template)") in phone.outcome

@@ -16,7 +16,12 @@ from typing import Literal
 
 from ciscocfg import _placeholders, _reads
 from ciscocfg._diagnostic import Diagnostic, Severity
-from ciscocfg._placeholders import Placeholders, has_placeholder, without_placeholders
+from ciscocfg._placeholders import (
+    Placeholders,
+    has_alternatives,
+    has_placeholder,
+    without_placeholders,
+)
 from ciscocfg._reads import PASTE_DAMAGE, meant, unreadable_finding
 from ciscocfg._text import encoded_size
 from ciscocfg.cnf._document import Document
@@ -121,12 +126,13 @@ def validate(
 
 
 def _templated(text: str) -> bool:
-    """True for a line that is template markup, or that is a line of the dialect once its
-    placeholders are filled in (``{if $x}``, ``{foreach ...}line{$n}_name: x``)."""
+    """True for a line that is template markup, that is a line of the dialect once its
+    placeholders are filled in (``{if $x}``, ``{foreach ...}line{$n}_name: x``), or whose
+    branches (``{if}a{else}b{/if}``) leave unknown what the filled-in line is."""
     if not has_placeholder(text):
         return False
     rest = without_placeholders(text)
-    return not rest.strip(" \t") or not scan(rest)[0][INVALID]
+    return not rest.strip(" \t") or not scan(rest)[0][INVALID] or has_alternatives(text)
 
 
 def _first(text: str, chars: str, live: int) -> int | None:
@@ -165,6 +171,20 @@ class _Checker:
             if type(line) is InvalidLine:
                 if _templated(line.text):
                     self.placeholders.add(number, line.text)
+                    continue
+                if has_placeholder(line.text):
+                    # Explain what is left once the template's parts are out: that is wrong
+                    # whatever the template puts in.
+                    self.placeholders.add(number, line.text)
+                    rest = without_placeholders(line.text)
+                    reason, _, _ = explain(rest + line.newline)
+                    yield self.diag(
+                        "CNF001",
+                        "error",
+                        f"not a 'key: value' line, whatever the template puts in: without its "
+                        f"template parts it reads {rest.strip()!r}, and {reason}",
+                        number,
+                    )
                     continue
                 reason, column, _ = explain(line.text + line.newline)
                 yield self.diag(

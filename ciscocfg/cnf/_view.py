@@ -16,7 +16,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ciscocfg._placeholders import find, has_placeholder, makes_text, spans, without_placeholders
+from ciscocfg._placeholders import (
+    find,
+    has_alternatives,
+    has_placeholder,
+    makes_text,
+    spans,
+    without_placeholders,
+)
 from ciscocfg._reads import BOM, Unreadable, meant, unreadable_text
 from ciscocfg.cnf._document import Document
 from ciscocfg.cnf._model import Entry, InvalidLine
@@ -179,5 +186,5 @@ def _may_make_keys(text: str) -> bool:
         return False
     rest = without_placeholders(text).strip(" \t")
     if rest:
-        return not scan(rest)[0][INVALID]
+        return not scan(rest)[0][INVALID] or has_alternatives(text)
     return any(makes_text(placeholder) for placeholder in found)

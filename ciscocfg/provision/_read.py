@@ -23,6 +23,7 @@ __all__ = [
     "cnf_doc",
     "cnf_value",
     "default_load",
+    "keys_unknown",
     "loads_files",
     "merged_values",
     "named",
@@ -58,6 +59,11 @@ def merged_values(default: bytes | None, own: bytes | None) -> dict[str, str]:
     """``SIPDefault.cnf`` then ``SIP<MAC>.cnf``, later winning, as the phone stores them."""
     layers = [cnf_doc(d) for d in (default, own) if d is not None]
     return cnf.merge(*layers)
+
+
+def keys_unknown(*files: bytes | None) -> bool:
+    """True when one of the ``.cnf`` files is a template whose keys are not all known."""
+    return any(cnf.phone_view(cnf_doc(data)).keys_unknown for data in files if data is not None)
 
 
 def cfg_dir(default: bytes | None) -> str:
