@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ciscocfg import Diagnostic, cnf, dialplan, os79xx, ringlist, sepxml
+from ciscocfg import Diagnostic, cnf, dialplan, os79xx, ringlist, ringxml, sepxml
 from ciscocfg._placeholders import (
     Placeholders,
     find,
@@ -199,3 +199,14 @@ def test_ringlist_any_field(placeholder: str, in_name: bool) -> None:
 def test_os79xx_image_name(placeholder: str, newline: str) -> None:
     doc = os79xx.loads(placeholder + newline, strict=False)
     _only_the_template_finding(os79xx.validate(doc))
+
+
+@given(placeholders(), st.booleans())
+def test_ringxml_any_field(placeholder: str, in_name: bool) -> None:
+    name, file = (placeholder, "Chirp.raw") if in_name else ("Chirp", placeholder)
+    text = (
+        "<CiscoIPPhoneRingList><Ring>"
+        f"<DisplayName>{name}</DisplayName><FileName>{file}</FileName>"
+        "</Ring></CiscoIPPhoneRingList>"
+    )
+    _only_the_template_finding(ringxml.validate(ringxml.loads(text), filename="Ringlist.xml"))
