@@ -9,8 +9,8 @@ Provisioner.net and FreePBX's endpoint manager with Smarty (``{$mac}``, ``{$serv
 
 What such a value becomes is unknown until the template is filled in, so a validator does not
 judge it: it says once, at info level, that the file holds placeholders (``TPL001``). Every
-validator (``.cnf``, ``SEP<MAC>.cnf.xml``, dial plans, ``RINGLIST.DAT``, ``OS79XX.TXT``) and the
-tree check ask this module. Standard library only.
+validator (``.cnf``, ``SEP<MAC>.cnf.xml``, dial plans, ``RINGLIST.DAT``, ``Ringlist.xml``,
+``OS79XX.TXT``) and the tree check ask this module. Standard library only.
 """
 
 from __future__ import annotations
