@@ -102,6 +102,8 @@ _WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe", "utf-16-le"),
 )
 
+_MAGIC_FIRST_BYTES = frozenset(magic[0] for magic, _ in (*_COMPRESSED, *_NOT_TEXT, *_WIDE_BOMS))
+
 # Control bytes that occur in text files: tab, line feed, vertical tab, form feed, carriage
 # return, escape, and the DOS end-of-file mark.
 _TEXT_CONTROLS = frozenset(b"\t\n\x0b\x0c\r\x1b\x1a")
@@ -119,6 +121,8 @@ def unreadable(data: bytes) -> Unreadable | None:
     """
     if not data:
         return None
+    if data[0] not in _MAGIC_FIRST_BYTES and b"\x00" not in data:
+        return _mostly_controls(data)  # the common case: no magic number, no NUL byte
     for magic, what in _COMPRESSED:
         if data.startswith(magic) and (magic != b"BZh" or _is_bzip2(data)):
             return Unreadable(
@@ -138,6 +142,10 @@ def unreadable(data: bytes) -> Unreadable | None:
         return Unreadable(
             "TXT001", f"binary content (a NUL byte at offset {nul})", _NOT_TEXT_ADVICE
         )
+    return _mostly_controls(data)
+
+
+def _mostly_controls(data: bytes) -> Unreadable | None:
     head = data[:_HEAD]
     controls = len(head.translate(None, _ALL_BUT_CONTROLS))
     # A stray control byte or two is a typo in a text file; a tenth of them is no text.

@@ -18,7 +18,7 @@ from ciscocfg._reads import unreadable, unreadable_finding
 from ciscocfg._text import decode_bytes
 from ciscocfg.provision._boot import BootTrace, Fetch, Role
 from ciscocfg.provision._naming import classify, find_case_variant
-from ciscocfg.provision._read import XmlRefs, cnf_doc, xml_refs
+from ciscocfg.provision._read import XmlRefs, cnf_doc, cnf_view, xml_refs
 
 __all__ = ["FileFindings", "check_trace"]
 
@@ -330,14 +330,13 @@ class _TraceChecker:
             return
         from ciscocfg import cnf
 
-        own_doc = cnf_doc(own.data, source=own.request.name)
-        own_view = cnf.phone_view(own_doc)
-        layers = [cnf.phone_view(cnf_doc(default))] if default is not None else []
+        own_view = cnf_view(own.data, own.request.name)
+        layers = [cnf_view(default)] if default is not None else []
         if own_view.keys_unknown or any(layer.keys_unknown for layer in layers):
             return  # templates: which keys they make is unknown (TPL001 says so)
         merged = cnf.merge(*(layer.values() for layer in layers), own_view.values())
         name = merged.get("line1_name")
-        source = own_doc.source
+        source = own_view.source
         where = [s.line for s in own_view.settings if s.key == "line1_name"]
         line = where[-1] if where else None
         if name is None or name.strip(" \t") in {"", "UNPROVISIONED"}:
@@ -381,7 +380,6 @@ class _TraceChecker:
     def image_version(self) -> tuple[str, str | None, int | None] | None:
         """The effective image_version, the file that set it and its line (None for a
         template placeholder: which image it names is unknown)."""
-        from ciscocfg import cnf
 
         trace = self.trace
         best: tuple[str, str | None, int | None] | None = None
@@ -390,7 +388,7 @@ class _TraceChecker:
             fetch = trace.last(role)
             if fetch is None or fetch.data is None:
                 continue
-            view = cnf.phone_view(cnf_doc(fetch.data, source=fetch.request.name))
+            view = cnf_view(fetch.data, fetch.request.name)
             entries = [s for s in view.settings if s.key == "image_version"]
             if entries and not has_placeholder(entries[-1].value):
                 best = (entries[-1].value.strip(" \t"), fetch.request.name, entries[-1].line)

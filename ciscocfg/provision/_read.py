@@ -9,6 +9,7 @@ file the phone could ask for.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from ciscocfg import cnf
@@ -22,6 +23,7 @@ __all__ = [
     "cfg_dir",
     "cnf_doc",
     "cnf_value",
+    "cnf_view",
     "default_load",
     "keys_unknown",
     "loads_files",
@@ -36,6 +38,13 @@ __all__ = [
 _NOT_A_DIR = " \t\u00a0\"'“”„‘’"
 
 
+@functools.lru_cache(maxsize=64)
+def cnf_view(data: bytes, source: str | None = None) -> cnf.PhoneView:
+    """What the phone reads from a ``.cnf`` file's bytes (worked out once per content: a boot
+    walk and its check read the same few files many times)."""
+    return cnf.phone_view(cnf_doc(data, source))
+
+
 def cnf_doc(data: bytes, source: str | None = None) -> cnf.Document:
     """A ``.cnf`` file read the way the phone reads it: lines it cannot read are kept aside."""
     return cnf.loads(decode_bytes(data), strict=False, source=source)
@@ -45,7 +54,7 @@ def cnf_value(data: bytes | None, key: str) -> str | None:
     """The value of ``key`` the phone reads from a ``.cnf`` file (last line wins), or None."""
     if data is None:
         return None
-    return cnf.phone_view(cnf_doc(data)).values().get(key)
+    return cnf_view(data).values().get(key)
 
 
 def named(value: str | None) -> str | None:
@@ -57,13 +66,13 @@ def named(value: str | None) -> str | None:
 
 def merged_values(default: bytes | None, own: bytes | None) -> dict[str, str]:
     """``SIPDefault.cnf`` then ``SIP<MAC>.cnf``, later winning, as the phone stores them."""
-    layers = [cnf_doc(d) for d in (default, own) if d is not None]
+    layers = [cnf_view(d).values() for d in (default, own) if d is not None]
     return cnf.merge(*layers)
 
 
 def keys_unknown(*files: bytes | None) -> bool:
     """True when one of the ``.cnf`` files is a template whose keys are not all known."""
-    return any(cnf.phone_view(cnf_doc(data)).keys_unknown for data in files if data is not None)
+    return any(cnf_view(data).keys_unknown for data in files if data is not None)
 
 
 def cfg_dir(default: bytes | None) -> str:
