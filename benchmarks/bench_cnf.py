@@ -57,6 +57,21 @@ def ciscocfg_edit(text: str) -> str:
     return doc.dumps()
 
 
+def values_as_written(text: str) -> dict[str, str]:
+    """The document's own values: the keys as written, a byte order mark kept apart."""
+    return dict(cnf.loads(text, strict=False))
+
+
+def values_as_read(text: str) -> dict[str, str]:
+    """The settings the phone reads (``phone_view``): what merge and the tree check use."""
+    return cnf.phone_view(cnf.loads(text, strict=False)).values()
+
+
+def settings_as_read(text: str) -> int:
+    """Every setting with its line and the key meant: what validate walks."""
+    return len(cnf.phone_view(cnf.loads(text, strict=False)).settings)
+
+
 def generated_document(size: int, seed: int = 7940) -> str:
     """A large, real-looking configuration: every line shape of the dialect, mixed endings."""
     rng = random.Random(seed)
@@ -117,6 +132,34 @@ def main() -> None:
             baseline="regex line splitter (floor)",
         )
         print(markdown_table(f"Corpus, {len(texts)} files, {size * 1e3:.1f} kB", results, "MB"))
+
+        # What reading the settings as the phone does costs over the document's own values.
+        results = compare(
+            [
+                Case(
+                    "loads, values as written",
+                    lambda: [values_as_written(t) for t in texts],
+                    size,
+                ),
+                Case(
+                    "loads, values as the phone reads them",
+                    lambda: [values_as_read(t) for t in texts],
+                    size,
+                ),
+                Case(
+                    "loads, every setting as the phone reads it",
+                    lambda: [settings_as_read(t) for t in texts],
+                    size,
+                ),
+                Case(
+                    "loads+validate",
+                    lambda: [cnf.validate(cnf.loads(t, strict=False)) for t in texts],
+                    size,
+                ),
+            ],
+            baseline="loads, values as written",
+        )
+        print(markdown_table("Corpus, the settings as the phone reads them", results, "MB"))
 
     # For scale: the grammar alone, token by token through Lark, on a tenth of the document.
     tenth = generated_document(100_000)

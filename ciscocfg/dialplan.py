@@ -21,6 +21,7 @@ from typing import Literal, NamedTuple
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._placeholders import Placeholders, has_placeholder
 from ciscocfg._text import PathOrFile, encode_text, encoded_size, read_source, write_target
 from ciscocfg._xml import Element, XmlDocument, XmlText, escape_attribute, parse
 
@@ -631,10 +632,25 @@ def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) ->
             "DPL011", "warning", "versionStamp must be 3 to 64 characters; the phone rejects it", 1
         )
     templates = plan.templates
+    # A provisioning template's placeholders are filled in before a phone sees the plan: what
+    # they stand for is not judged, and one TPL001 says so.
+    placeholders = Placeholders()
+    templated_lines: set[int] = set()
     for t in templates:
-        _check_template(t, found)
+        held = {name.lower() for name, value in t.attributes if has_placeholder(value)}
+        for name, value in t.attributes:
+            if name.lower() in held:
+                placeholders.add(t.line, value)
+        if held:
+            templated_lines.add(t.line)
+        _check_template(t, found, held)
+    relations = len(found.items)
     _check_duplicates_and_shadows(plan, found)
     _check_emergency(plan, tuple(emergency), found)
+    found.items[relations:] = [d for d in found.items[relations:] if d.line not in templated_lines]
+    template = placeholders.finding(plan.source)
+    if template is not None:
+        found.items.append(template)
     return sorted(found.items, key=Diagnostic.sort_key)
 
 
@@ -651,13 +667,26 @@ _PROBLEM_CODES = (
     ("tone", "DPL007"),
     ("Line", "DPL009"),
 )
+# The attribute each problem is about (lower case), for a placeholder that stands in it.
+_PROBLEM_ATTRIBUTES = {
+    "DPL004": "timeout",
+    "DPL005": "user",
+    "DPL006": "route",
+    "DPL007": "tone",
+    "DPL009": "line",
+}
 
 
-def _check_template(t: Template, found: _Findings) -> None:
+def _check_template(t: Template, found: _Findings, held: set[str]) -> None:
+    """The checks of one rule; ``held`` names its attributes that hold a placeholder."""
     for problem in t.problems:
         code = next(c for key, c in _PROBLEM_CODES if key in problem)
+        if _PROBLEM_ATTRIBUTES.get(code) in held:
+            continue
         found.add(code, "error", f"{problem}: the phone drops this TEMPLATE", t.line)
     for name, value in (("MATCH", t.match), ("Rewrite", t.rewrite)):
+        if name.lower() in held:
+            continue
         if len(value) > MAX_PATTERN:
             found.add("DPL008", "error", f"{name} is longer than {MAX_PATTERN} characters", t.line)
         elif len(value) > MAX_TOKEN:
@@ -667,6 +696,8 @@ def _check_template(t: Template, found: _Findings) -> None:
                 f"{name} is longer than {MAX_TOKEN} characters and is probably cut by the phone",
                 t.line,
             )
+    if "match" in held:
+        return
     if _CUCM_SYNTAX.search(t.match):
         found.add(
             "DPL101",

@@ -17,6 +17,8 @@ from pathlib import Path
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._placeholders import Placeholders, has_placeholder
+from ciscocfg._reads import unreadable_finding, unreadable_text
 from ciscocfg._text import PathOrFile, decode_bytes, encode_text, read_source, write_target
 from ciscocfg.firmware import (
     EXTENSIONS,
@@ -150,7 +152,12 @@ def validate(
     ``OS106`` the server offers the image only under another protocol letter; ``OS107`` the
     server does not offer the image; ``OS108`` lines after the first are ignored; ``OS109`` a
     ``.loads``-era application where the universal loader belongs (the 7940 story's fix).
+    Shared with the other validators: ``TXT001``–``TXT003`` a file that is not text (the only
+    finding then), ``TPL001`` a template placeholder where the name belongs (not judged).
     """
+    problem = unreadable_text(doc.dumps())
+    if problem is not None:
+        return [unreadable_finding(problem, source, "old loaders cannot read it")]
     found: list[Diagnostic] = []
 
     def report(
@@ -179,7 +186,14 @@ def validate(
         return found
     name_column = len(doc.leading) + 1
     image = doc.image
-    if image is None:
+    templated = image is None and has_placeholder(text)
+    if templated:
+        placeholders = Placeholders()
+        placeholders.add(1, text)
+        template = placeholders.finding(source)
+        assert template is not None
+        found.append(template)
+    elif image is None:
         try:
             parse(text)
         except FirmwareNameError as err:

@@ -18,6 +18,8 @@ import attrs
 
 from ciscocfg._diagnostic import Diagnostic, Severity
 from ciscocfg._errors import ParseError, ValidationError
+from ciscocfg._placeholders import Placeholders, has_placeholder, spans
+from ciscocfg._reads import unreadable_finding, unreadable_text
 from ciscocfg._text import PathOrFile, decode_bytes, encode_text, read_source, write_target
 
 __all__ = [
@@ -235,9 +237,14 @@ def validate(
     ``root``; ``RL107`` blanks after the file name; ``RL108`` unusual extension; ``RL109``
     duplicate display name; ``RL110`` no rings at all; ``RL111`` the ring file fails the
     ``.raw`` audio checks (see :mod:`ciscocfg.ringtone`, with ``check_audio``); ``RL112``
-    empty display name.
+    empty display name. Shared with the other validators: ``TXT001``–``TXT003`` a file that is
+    not text (the only finding then), ``TPL001`` template placeholders, which are not judged.
     """
+    problem = unreadable_text(ringlist.dumps())
+    if problem is not None:
+        return [unreadable_finding(problem, source, "the phone shows no ring types")]
     found: list[Diagnostic] = []
+    placeholders = Placeholders()
 
     def report(
         code: str,
@@ -258,11 +265,22 @@ def validate(
     count = 0
     for number, line in enumerate(ringlist.lines, start=1):
         if isinstance(line, InvalidLine):
-            report("RL100", "error", "no tab between display name and file name", number)
+            if has_placeholder(line.raw):
+                placeholders.add(number, line.raw)  # template markup, such as {foreach ...}
+            else:
+                report("RL100", "error", "no tab between display name and file name", number)
             continue
         if not isinstance(line, Ring):
             continue
         count += 1
+        name_template = has_placeholder(line.display_name)
+        file_template = has_placeholder(line.filename)
+        name_end = len(line.display_name)
+        across = any(start < name_end < end for start, end in spans(line.text()))
+        if name_template or file_template or across:
+            placeholders.add(number, line.text())
+            if across:
+                continue  # a placeholder across the separator: the whole line is template
         name_end = len(line.display_name) + 1
         file_col = name_end + len(line.separator)
         if "\t" not in line.separator:
@@ -276,14 +294,14 @@ def validate(
             )
         if not line.display_name.strip():
             report("RL112", "warning", "empty display name: the menu shows a blank entry", number)
-        if len(line.display_name) > MAX_NAME_LENGTH:
+        if len(line.display_name) > MAX_NAME_LENGTH and not name_template:
             report(
                 "RL102",
                 "warning",
                 f"display name longer than {MAX_NAME_LENGTH} characters may be cut",
                 number,
             )
-        if len(line.filename) > MAX_NAME_LENGTH:
+        if len(line.filename) > MAX_NAME_LENGTH and not file_template:
             report(
                 "RL103",
                 "warning",
@@ -299,7 +317,7 @@ def validate(
                 number,
                 file_col + len(line.filename),
             )
-        if not line.filename.lower().endswith((".raw", ".pcm")):
+        if not line.filename.lower().endswith((".raw", ".pcm")) and not file_template:
             report(
                 "RL108",
                 "warning",
@@ -307,7 +325,7 @@ def validate(
                 number,
                 file_col,
             )
-        if line.display_name in seen:
+        if line.display_name in seen and not name_template:
             report(
                 "RL109",
                 "warning",
@@ -315,12 +333,15 @@ def validate(
                 number,
             )
         seen.setdefault(line.display_name, number)
-        if folder is not None:
+        if folder is not None and not file_template:
             _check_file(line, folder, listing, lowered, check_audio, number, file_col, report)
     if count > MAX_RINGS:
         report("RL104", "warning", f"{count} rings; phones list at most {MAX_RINGS}", 1, None)
-    if count == 0:
+    if count == 0 and not placeholders:
         report("RL110", "warning", "the ring list names no ring", 1, None)
+    template = placeholders.finding(source)
+    if template is not None:
+        found.append(template)
     return sorted(found, key=Diagnostic.sort_key)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._placeholders import Placeholders, has_placeholder
 from ciscocfg._text import PathOrFile, encode_text, read_source, write_target
 from ciscocfg._xml import Element, XmlDocument, escape_text, parse
 
@@ -177,10 +178,13 @@ def validate(rings: RingList, *, filename: str | None = None) -> list[Diagnostic
             f"{len(entries)} rings; the phone takes at most {MAX_RINGS}",
             entries[MAX_RINGS].line,
         )
+    placeholders = Placeholders()
     for ring in entries:
         for label, value in (("DisplayName", ring.display_name), ("FileName", ring.filename)):
             if value is None or not value.strip():
                 add("RXL002", "error", f"<Ring> without a {label}", ring.line)
+            elif has_placeholder(value):
+                placeholders.add(ring.line, value)  # filled in before a phone sees it
             elif len(value) > MAX_NAME:
                 add(
                     "RXL003",
@@ -188,13 +192,20 @@ def validate(rings: RingList, *, filename: str | None = None) -> list[Diagnostic
                     f"{label} {value!r} has {len(value)} characters; the limit is {MAX_NAME}",
                     ring.line,
                 )
-        if ring.filename and not ring.filename.lower().endswith(_AUDIO_EXTENSIONS):
+        if (
+            ring.filename
+            and not ring.filename.lower().endswith(_AUDIO_EXTENSIONS)
+            and not has_placeholder(ring.filename)
+        ):
             add(
                 "RXL006",
                 "info",
                 f"FileName {ring.filename!r}: Cisco documents raw audio files named .raw (.rwb)",
                 ring.line,
             )
+    template = placeholders.finding(source)
+    if template is not None:
+        items.append(template)
     return items
 
 

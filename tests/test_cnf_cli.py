@@ -42,10 +42,13 @@ def test_lint_warnings_alone_exit_0(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_lint_kind_option_and_template_lines(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # A template tag is a placeholder line (info), not a line the phone misreads; an {if} makes
+    # no key, so line 1 is known to be missing.
     path = write(tmp_path, "shared.cnf", "{if $x}\nproxy1_port: 5060\n")
     assert main(["lint", "--kind", "phone", str(path)]) == 1
     out = capsys.readouterr().out
-    assert f"{path}:1:5: error CNF001" in out
+    assert f"{path}:1: info TPL001" in out
+    assert "CNF001" not in out
     assert "CNF401" in out
 
 
@@ -94,3 +97,45 @@ def test_fmt_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fmt", "--check", str(path)]) == 1
     assert "would repair" in capsys.readouterr().out
     assert path.read_bytes() == BROKEN.encode("utf-8")
+
+
+def test_fmt_removes_a_byte_order_mark_as_it_repairs_no_break_spaces(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path, "SIP001BD4123456.cnf", "\ufeffline1_name: 201\r\nproxy1_port:\u00a05060\r\n"
+    )
+    assert main(["lint", str(path)]) == 1  # the phone reads no line1_name
+    assert "CNF003" in capsys.readouterr().out
+    assert main(["fmt", "--check", str(path)]) == 1
+    assert main(["fmt", "--write", str(path)]) == 0
+    assert path.read_bytes() == b"line1_name: 201\r\nproxy1_port: 5060\r\n"
+    capsys.readouterr()
+    assert main(["lint", str(path)]) == 0
+    assert capsys.readouterr().out == ""
+    # A mark alone is repaired too.
+    path.write_bytes(b"\xef\xbb\xbfline1_name: 201\n")
+    assert main(["fmt", str(path)]) == 0
+    assert "-\ufeffline1_name: 201" in capsys.readouterr().out
+    assert main(["fmt", "--write", str(path)]) == 0
+    assert path.read_bytes() == b"line1_name: 201\n"
+
+
+def test_fmt_leaves_a_file_that_is_not_text_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An ELF binary holding the bytes of a no-break space, and Notepad's UTF-16.
+    elf = b"\x7fELF\x02\x01\x01\x00\xc2\xa0" + bytes(range(256))
+    notepad = "line1_name:\u00a0201\r\n".encode("utf-16")
+    for name, data in (("SIP001BD4123456.cnf", elf), ("SIPDefault.cnf", notepad)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert main(["fmt", "--write", str(path)]) == 2
+        assert path.read_bytes() == data
+        err = capsys.readouterr().err
+        assert "not repaired" in err
+    assert "UTF-16 text" in err
+    assert main(["lint", str(tmp_path / "SIPDefault.cnf")]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1
+    assert "error TXT003" in out[0]

@@ -6,6 +6,7 @@ import pytest
 from support.paths import CORPUS, PROJECT_ROOT
 
 from ciscocfg import Diagnostic, cnf
+from ciscocfg._text import decode_bytes
 from ciscocfg.cnf._validate import CODES
 
 PHONE = "SIP00120034ABCD.cnf"
@@ -26,6 +27,7 @@ def only(text: str, code: str, source: str = PHONE, **kwargs: object) -> Diagnos
 CASES = [
     ("CNF001", LINE1 + 'reg.1.displayName="x"\n', "error", 2, 19, None),
     ("CNF003", "\ufeff" + LINE1, "warning", 1, 1, None),
+    ("CNF003", "\ufeff# Kitchen\n" + LINE1, "info", 1, 1, None),
     ("CNF101", LINE1 + "proxy1_adress: 10.0.0.5\n", "warning", 2, 1, "proxy1_address"),
     ("CNF101", LINE1 + "date_format\u00a0: D/M/Y\n", "warning", 2, 1, "date_format"),
     ("CNF102", LINE1 + "Line1_Password: x\n", "warning", 2, 1, "line1_password"),
@@ -53,6 +55,17 @@ CASES = [
     ("CNF401", "line1_name: UNPROVISIONED\n", "error", 1, 13, None),
     ("CNF401", 'line1_name: ""\n', "error", 1, 13, None),
     ("CNF402", LINE1 + "start_media_port: 20000\nend_media_port: 16384\n", "error", 3, 17, None),
+    ("TPL001", LINE1 + 'proxy1_address: "###DOMAIN_NAME###"\n', "info", 2, None, None),
+    (
+        "TXT001",
+        decode_bytes(b"\x7fELF\x02\x01\x01\x00" + b"line1_name: 1\n" * 50),
+        "error",
+        None,
+        None,
+        None,
+    ),
+    ("TXT002", decode_bytes(b"\x1f\x8b\x08\x00" + bytes(range(256))), "error", None, None, None),
+    ("TXT003", decode_bytes(LINE1.encode("utf-16")), "error", None, None, None),
 ]
 
 
@@ -145,6 +158,84 @@ def test_real_corpus_configs_are_clean() -> None:
         if not path.is_file():
             pytest.skip(f"no corpus at {CORPUS}")
         assert cnf.validate(cnf.load(path)) == [], name
+
+
+def test_byte_order_mark_makes_the_first_key_another_one() -> None:
+    # The phone reads the mark as the first bytes of line 1: 'line1_name' is lost, as with a
+    # no-break space in the same place.
+    for damage, code in (("\ufeff", "CNF003"), ("\u00a0", "CNF101"), ("\u200b", "CNF101")):
+        found = findings(damage + LINE1 + "proxy1_port: 5060\n")
+        codes = {d.code for d in found}
+        assert {code, "CNF401"} <= codes, (damage, found)
+        (line1,) = [d for d in found if d.code == "CNF401"]
+        assert repr(damage + "line1_name")[1:-1] in line1.message
+        assert cnf.merge(cnf.loads(damage + LINE1, strict=False)) == {damage + "line1_name": "100"}
+    # The mark alone explains line 1: no unknown-key finding on top of it.
+    assert "CNF101" not in {d.code for d in findings("\ufeff" + LINE1)}
+    assert findings("\ufeffproxy1_port: 5060\n" + LINE1) == [
+        d for d in findings("\ufeffproxy1_port: 5060\n" + LINE1) if d.code == "CNF003"
+    ]
+
+
+def test_unreadable_content_is_one_finding() -> None:
+    elf = b"\x7fELF\x02\x01\x01" + bytes(64) + b"proxy1_port: x\nline9_name: y\n" * 300
+    found = findings(decode_bytes(elf))
+    assert [(d.code, d.severity) for d in found] == [("TXT001", "error")]
+    assert "ELF executable" in found[0].message
+    notepad = "line1_name: 201\r\nproxy1_address: 10.0.0.5\r\n".encode("utf-16")
+    (utf16,) = findings(decode_bytes(notepad))
+    assert utf16.code == "TXT003"
+    assert "UTF-16 text" in utf16.message
+    assert "save it as ASCII" in utf16.message
+    (utf16be,) = findings(decode_bytes("line1_name: 201\n".encode("utf-16-be")))
+    assert "big-endian, without a byte order mark" in utf16be.message
+    (utf32,) = findings(decode_bytes("line1_name: 201\n".encode("utf-32")))
+    assert utf32.code == "TXT003"
+    assert "UTF-32" in utf32.message
+    # Nor does the phone get any setting from it.
+    assert cnf.merge(cnf.loads(decode_bytes(notepad), strict=False)) == {}
+    # Latin-1 is text to the phone: the byte is reported where it is, nothing more.
+    latin1 = decode_bytes(LINE1.encode() + "line1_displayname: J\u00f6rg\n".encode("latin-1"))
+    assert [d.code for d in findings(latin1)] == ["CNF303"]
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    ["###DOMAIN_NAME###", "{$server.ip.1}", "{{ sip_proxy_ip }}", "{proxy}", "$PROXY", "%PROXY%"],
+)
+def test_placeholders_are_one_info_not_an_address_error(placeholder: str) -> None:
+    text = (
+        LINE1 + f'proxy1_address: "{placeholder}"\nproxy1_port: {placeholder}\n'
+        f"sntp_mode: {placeholder}\nphone_prompt: {placeholder}{placeholder}{placeholder}\n"
+    )
+    found = findings(text)
+    assert [(d.code, d.severity, d.line) for d in found] == [("TPL001", "info", 2)]
+    assert placeholder in found[0].message
+    assert "4 lines" in found[0].message
+
+
+def test_template_lines_and_templated_keys() -> None:
+    text = (
+        "{if isset($x)}\n"
+        "{foreach $lines as $row}\n"
+        'line{$row.line}_name: "{$row.name}"\n'
+        "{/foreach}\n"
+        "{{py:n = 1}}\n"
+        "reg.{$n}.displayName={$name}\n"
+        '{if isset($nat)}nat_enable: "{$nat}"{else}1{/if}\n'
+    )
+    found = findings(text)
+    # The Polycom-style line stays wrong whatever the template puts in it; which branch of the
+    # {if} is kept is unknown; the keys the template makes are unknown, so line 1 may well be
+    # among them.
+    assert sorted((d.code, d.line) for d in found) == [("CNF001", 6), ("TPL001", 1)]
+    (polycom,) = [d for d in found if d.code == "CNF001"]
+    assert "'reg..displayName='" in polycom.message
+    # A tag that only steers the template makes no key: line 1 is known to be missing.
+    assert {d.code for d in findings("{if $x}\nproxy1_port: 5060\n{/if}\n")} == {
+        "TPL001",
+        "CNF401",
+    }
 
 
 def test_findings_come_in_file_order() -> None:

@@ -436,3 +436,16 @@ def test_catch_all_waits_while_another_rule_is_partial(rules: list[dict[str, obj
 def test_catch_all_never_beats_a_partial_pattern(digits: str) -> None:
     decision = plan({"MATCH": "......."}, {"MATCH": "*", "Timeout": 5}).match(digits)
     assert decision.action == "wait"
+
+
+def test_template_placeholders_are_one_info_and_other_rules_still_judged() -> None:
+    text = (
+        "<DIALTEMPLATE>\n"
+        '  <TEMPLATE MATCH="{$emergency}" Timeout="0" User="Phone"/>\n'
+        '  <TEMPLATE MATCH="9XXX" Timeout="{{ timeout }}"/>\n'
+        '  <TEMPLATE MATCH="2..." Timeout="-1"/>\n'
+        "</DIALTEMPLATE>\n"
+    )
+    found = dialplan.validate(dialplan.loads(text))
+    # Line 3 has a placeholder Timeout but a MATCH in CallManager syntax: that is still said.
+    assert sorted((d.code, d.line) for d in found) == [("DPL004", 4), ("DPL101", 3), ("TPL001", 2)]

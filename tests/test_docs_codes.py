@@ -1,4 +1,5 @@
-"""The PRV, MIG and GEN code tables of the documentation list exactly the codes the code emits."""
+"""The code tables of the documentation list exactly the codes the code emits: PRV, MIG, GEN, and
+the codes every validator shares (TXT for content that is not text, TPL for templates)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def _documented(page: str, prefix: str) -> set[str]:
         ("provisioning-tree.md", "PRV"),
         ("migration.md", "MIG"),
         ("../reference/generate.md", "GEN"),
+        ("index.md", "TXT"),
+        ("index.md", "TPL"),
     ],
 )
 def test_code_table_is_complete(page: str, prefix: str) -> None:

@@ -241,6 +241,12 @@ def test_any_text_migrates_and_every_line_is_accounted_for(lines: list[str], mod
     reported = {d.line for d in findings}
     entries, _ = cnf_entries(phone)
     back, _ = sepxml_to_cnf(config)
+    unreadable = [d for d in findings if d.code.startswith("TXT")]
+    if unreadable:
+        # Not text (NUL bytes ...): one finding for the whole file, and nothing carried.
+        assert [(d.source, d.line) for d in unreadable] == [("SIP001122334455.cnf", None)]
+        assert entries == []
+        return
     for number, line in enumerate(phone.lines, 1):
         if type(line) is cnf.InvalidLine:
             assert number in reported
@@ -253,3 +259,16 @@ def test_finding_about_the_whole_config_names_the_phone_file() -> None:
     _, findings = cnf_to_sepxml(phone, default, model="7961")
     no_line = [d for d in findings if d.code == "MIG017"]
     assert [d.source for d in no_line] == ["SIP001122334455.cnf"]
+
+
+def test_what_the_phone_reads_is_what_is_carried() -> None:
+    # A byte order mark makes the first key another one to the 79x0: it had no line 1 to carry.
+    phone = cnf.loads("\ufeffline1_name: 2001\nproxy1_address: pbx\n", source="SIP001122334455.cnf")
+    config, findings = cnf_to_sepxml(phone, model="7961")
+    (unknown,) = [d for d in findings if d.code == "MIG005"]
+    assert unknown.suggestion == "line1_name"
+    assert "another key" in unknown.message
+    # Repaired first, it is carried.
+    config, findings = cnf_to_sepxml(phone, model="7961", fix=True)
+    assert [line.name for line in config.lines] == ["2001"]
+    assert "MIG021" in {d.code for d in findings}

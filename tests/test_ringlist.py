@@ -140,7 +140,7 @@ def test_anything_round_trips_when_tolerant(text: str) -> None:
     doc = ringlist.loads(text, strict=False)
     assert doc.dumps() == text
     for diag in ringlist.validate(doc):
-        assert diag.code.startswith("RL")
+        assert diag.code.startswith(("RL", "TXT", "TPL"))
 
 
 @given(st.text(max_size=60))
@@ -161,3 +161,25 @@ def test_bytes_round_trip(data: bytes) -> None:
     out = io.BytesIO()
     ringlist.dump(ringlist.load(io.BytesIO(data), strict=False), out)
     assert out.getvalue() == data
+
+
+def test_content_that_is_not_text_is_one_finding() -> None:
+    for data, code in (
+        (b"\x7fELF\x02\x01\x01\x00" + b"Chirp Chirp.wav\n" * 100, "TXT001"),
+        ("Chirp\tChirp.raw\r\n".encode("utf-16"), "TXT003"),
+    ):
+        found = ringlist.validate(ringlist.load(io.BytesIO(data), strict=False), source="R.DAT")
+        assert [(d.code, d.severity, d.source) for d in found] == [(code, "error", "R.DAT")]
+        assert "no ring types" in found[0].message
+
+
+def test_template_lines_are_one_info() -> None:
+    text = (
+        "{foreach $rings as $ring}\r\n"
+        "{$ring.name}\t{$ring.file}\r\n"
+        "{/foreach}\r\n"
+        "Chirp\t{{ chirp_file }}\r\n"
+        "Old Phone\tOldPhone.wav\r\n"
+    )
+    found = ringlist.validate(ringlist.loads(text, strict=False))
+    assert [(d.code, d.line) for d in found] == [("TPL001", 1), ("RL108", 5)]

@@ -15,20 +15,23 @@ from ciscocfg import ParseError, ValidationError, sepxml
 
 # What every corpus file must do: load, round-trip byte-exact and get exactly these findings,
 # or (an int) raise a ParseError on that line. A new corpus file fails until it is listed here.
+# Templates give one TPL001 (info): what their placeholders stand for is not judged.
 CORPUS_EXPECTATIONS: dict[str, set[str] | int] = {
     # Every device-type id of this file is in the table since the 39xx ids were added to it.
     "Cynjut__SCCP_Manager__XMLDefault.cnf.xml": {"XML002", "XML203"},
     "IssabelFoundation__endpointconfig2__setup__usr__share__issabel__endpoint-classes__tpl__"
-    "Cisco_local_797X.tpl": {"XML105"},
+    "Cisco_local_797X.tpl": {"XML105", "TPL001"},
     "IssabelFoundation__endpointconfig2__setup__usr__share__issabel__endpoint-classes__tpl__"
-    "Cisco_local_SEP.tpl": set(),
-    "altf4arnold__Cisco-VOIP-Templates__7911-TFTP-folder__SEP<Phone-Mac>.cnf.xml": set(),
+    "Cisco_local_SEP.tpl": {"TPL001"},
+    "altf4arnold__Cisco-VOIP-Templates__7911-TFTP-folder__SEP<Phone-Mac>.cnf.xml": {"TPL001"},
     "chan-sccp__chan-sccp__conf__tftp__SEP0000000000.cnf.xml_7940_7960_template": {"XML003"},
     # The 7914 module's load given to the 7915/7916 modules, a 7911 load given to the 7910.
     "chan-sccp__chan-sccp__conf__tftp__XMLDefault.cnf.xml": {"XML201", "XML202", "XML203"},
-    "fusionpbx__fusionpbx__resources__templates__provision__cisco__79x1__SEP{$mac}.cnf.xml": set(),
-    "julianhead__CiscoPhones__SEPBASE.cnf.xml": set(),
-    "provisioner__Provisioner__endpoint__cisco__sip79x1G__SEP$mac.cnf.xml": set(),
+    "fusionpbx__fusionpbx__resources__templates__provision__cisco__79x1__SEP{$mac}.cnf.xml": {
+        "TPL001"
+    },
+    "julianhead__CiscoPhones__SEPBASE.cnf.xml": {"TPL001"},
+    "provisioner__Provisioner__endpoint__cisco__sip79x1G__SEP$mac.cnf.xml": {"TPL001"},
     # <loadInformation115 ...> closed by </loadInformation8>: shipped broken.
     "provisioner__Provisioner__endpoint__cisco__sip79x1G__XMLDefault.cnf.xml": 14,
     "weslleycsil__provisionamento-cisco__SEP{MAC}.cnf.xml": {"XML101", "XML105"},
@@ -293,7 +296,7 @@ def test_load_family(load: str, family: set[str] | None) -> None:
     assert sepxml.load_family(load) == (frozenset(family) if family else None)
 
 
-def _codes(text: str, **kwargs: str) -> list[str]:
+def _codes(text: str, **kwargs: str | None) -> list[str]:
     return [d.code for d in sepxml.validate(sepxml.loads(text), **kwargs)]
 
 
@@ -385,12 +388,44 @@ def test_misspelled_nat_element_is_read_and_flagged() -> None:
 
 
 def test_template_placeholders_are_not_flagged() -> None:
-    assert (
-        _codes(
-            "<device><fullConfig>{$full}</fullConfig><deviceProtocol>SCCP</deviceProtocol></device>"
+    assert _codes(
+        "<device><fullConfig>{$full}</fullConfig><deviceProtocol>SCCP</deviceProtocol></device>"
+    ) == ["TPL001"]
+    # Every style, in every element that is checked, and in deviceProtocol itself.
+    for placeholder in ("{{ x }}", "{$x}", "{x}", "###X###", "$X", "%X%", "#X Y#", "[SERVER-IP]"):
+        text = (
+            f"<device><deviceProtocol>{placeholder}</deviceProtocol>"
+            f"<sipProfile><phoneLabel>{placeholder}</phoneLabel>"
+            f"<sipStack><userInfo>{placeholder}</userInfo><timerT1>{placeholder}</timerT1>"
+            f"</sipStack><sipLines><line button='1'><featureID>9</featureID>"
+            f"<name>{placeholder}</name><proxy>{placeholder}</proxy><port>{placeholder}</port>"
+            f"</line></sipLines></sipProfile>"
+            f"<loadInformation>{placeholder}</loadInformation></device>"
         )
-        == []
-    )
+        found = sepxml.validate(sepxml.loads(text), model="7961")
+        assert [(d.code, d.severity) for d in found] == [("TPL001", "info")], placeholder
+
+
+STUB_79X0 = """<?xml version="1.0" encoding="UTF-8"?>
+<device>
+  <deviceProtocol>SIP</deviceProtocol>
+  <loadInformation model="Cisco 7940">P0S3-08-12-00</loadInformation>
+</device>
+"""
+
+
+@pytest.mark.parametrize("model", ["7940", "7960", "CP-7940G", None])
+def test_a_79x0_sip_stub_names_only_the_load(model: str | None) -> None:
+    # A 7940/7960 on SIP takes its lines from SIP<MAC>.cnf: the XML file only pins the image.
+    assert sepxml.validate(sepxml.loads(STUB_79X0), model=model) == []
+
+
+def test_a_79x1_sip_file_still_needs_a_line() -> None:
+    stub = STUB_79X0.replace("P0S3-08-12-00", "SIP41.9-4-2SR3-1S").replace("7940", "7961")
+    for model in ("7961", None):
+        assert _codes(stub, model=model) == ["XML102"]
+    # A 79x0 load on a 79x1 is refused outright, and that is what is said.
+    assert "XML203" in _codes(STUB_79X0, model="7961")
 
 
 def test_new_sip_is_minimal_and_clean() -> None:

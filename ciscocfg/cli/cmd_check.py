@@ -117,6 +117,13 @@ def _phone_block(phone: PhoneReport) -> list[str]:
     return out
 
 
+def _repairable(diag: Diagnostic) -> bool:
+    """A finding about a character ``ciscocfg fmt`` repairs."""
+    return diag.code in {"CNF003", "CNF301", "CNF302"} or (
+        diag.code == "CNF303" and "ciscocfg fmt" in diag.message
+    )
+
+
 def render_text(report: TreeReport) -> str:
     """The report for a person: one block per phone, then the files they share."""
     out = [f"Checked {report.root}: {len(report.phones)} phone(s)", ""]
@@ -134,11 +141,11 @@ def render_text(report: TreeReport) -> str:
         if counts["error"]
         else "the phones will boot as configured"
     )
-    pasted = sorted({d.source for d in every if d.code in {"CNF301", "CNF302"} and d.source})
+    pasted = sorted({d.source for d in every if _repairable(d) and d.source})
     if pasted:
         out.append(
-            "Typographic quotes and no-break spaces (text pasted from a web page) are repaired "
-            f"by: ciscocfg fmt --write {' '.join(pasted)}"
+            "Typographic quotes, no-break spaces and byte order marks (text pasted from a web "
+            f"page, or saved by an editor) are repaired by: ciscocfg fmt --write {' '.join(pasted)}"
         )
     out.append(
         f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s): "

@@ -18,9 +18,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``fmt`` subcommand."""
     parser = subparsers.add_parser(
         "fmt",
-        help="repair typographic quotes and no-break spaces",
-        description="Repair typographic quotes and no-break spaces (nothing else) and print the "
-        "change as a unified diff, or write it back with --write.",
+        help="repair pasted characters: typographic quotes, no-break spaces, a byte order mark",
+        description="Repair what text pasted from web pages and word processors puts in "
+        "(typographic quotes, no-break and other odd spaces, zero-width characters, a byte "
+        "order mark), nothing else, and print the change as a unified diff, or write it back "
+        "with --write. A file that is not text (a binary, UTF-16) is left alone.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE")
     parser.add_argument("--write", action="store_true", help="rewrite the files in place")
@@ -34,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Fix every file; with --check, 1 if any file would change."""
     from ciscocfg import cnf
+    from ciscocfg._reads import unreadable
     from ciscocfg._text import decode_bytes, encode_text, read_source, write_target
 
     _tolerant_stdout()
@@ -44,6 +47,12 @@ def run(args: argparse.Namespace) -> int:
             status = max(status, 2)
             continue
         data, _ = read_source(path)
+        problem = unreadable(data)
+        if problem is not None:
+            # Bytes of a binary may look like a no-break space: repairing them would damage it.
+            print(f"ciscocfg: {path}: {problem.message}; not repaired", file=sys.stderr)
+            status = max(status, 2)
+            continue
         before = decode_bytes(data)
         after = cnf.fix_text(before)
         if after == before:

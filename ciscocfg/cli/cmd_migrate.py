@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--fix",
         action="store_true",
-        help="repair typographic quotes and no-break spaces before converting",
+        help="repair typographic quotes, no-break spaces and a byte order mark before converting",
     )
     parser.add_argument(
         "--jobs",

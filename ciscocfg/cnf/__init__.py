@@ -21,6 +21,7 @@ from ciscocfg.cnf._merge import check_merged, merge
 from ciscocfg.cnf._model import Blank, Comment, Entry, InvalidLine, Line
 from ciscocfg.cnf._schema import PARAMETERS, Param
 from ciscocfg.cnf._validate import CODES, Kind, infer_kind, validate
+from ciscocfg.cnf._view import PhoneView, Setting, phone_view
 
 __all__ = [
     "CODES",
@@ -33,6 +34,8 @@ __all__ = [
     "Kind",
     "Line",
     "Param",
+    "PhoneView",
+    "Setting",
     "check_merged",
     "dump",
     "dumps",
@@ -42,5 +45,6 @@ __all__ = [
     "load",
     "loads",
     "merge",
+    "phone_view",
     "validate",
 ]

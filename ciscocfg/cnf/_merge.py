@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ciscocfg._diagnostic import Diagnostic
+from ciscocfg.cnf._document import Document
 from ciscocfg.cnf._validate import line1_problem
+from ciscocfg.cnf._view import phone_view
 
 __all__ = ["check_merged", "merge"]
 
@@ -17,10 +19,14 @@ def merge(*docs: Mapping[str, str]) -> dict[str, str]:
     :class:`Document`), then ``SIPDefault.cnf``, then ``SIP<MAC>.cnf``. A key a layer omits keeps
     the value of the layers below: omitted is not "default". An empty value or
     ``UNPROVISIONED`` is a value, and overrides.
+
+    A :class:`Document` gives the settings the phone reads from it (:func:`phone_view`): the
+    first key of a file that starts with a byte order mark is another key to the phone, and a
+    file that is not text gives nothing.
     """
     merged: dict[str, str] = {}
     for doc in docs:
-        merged.update(doc.items())
+        merged.update(phone_view(doc).values() if isinstance(doc, Document) else doc.items())
     return merged
 
 

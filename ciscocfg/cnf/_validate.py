@@ -14,11 +14,19 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Literal
 
+from ciscocfg import _placeholders, _reads
 from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._placeholders import (
+    Placeholders,
+    has_alternatives,
+    has_placeholder,
+    without_placeholders,
+)
+from ciscocfg._reads import PASTE_DAMAGE, meant, unreadable_finding
 from ciscocfg._text import encoded_size
 from ciscocfg.cnf._document import Document
 from ciscocfg.cnf._model import Comment, Entry, InvalidLine, Line
-from ciscocfg.cnf._parse import explain
+from ciscocfg.cnf._parse import INVALID, explain, scan
 from ciscocfg.cnf._schema import (
     MAX_FILE_BYTES,
     PARAMETERS,
@@ -26,6 +34,7 @@ from ciscocfg.cnf._schema import (
     line_number,
     lines_for_model,
 )
+from ciscocfg.cnf._view import PhoneView, Setting, phone_view
 
 __all__ = ["CODES", "Kind", "infer_kind", "line1_problem", "validate"]
 
@@ -51,26 +60,23 @@ CODES: dict[str, str] = {
     "CNF303": "other character outside ASCII",
     "CNF401": "no usable line 1 ('No Valid Line Names Provisioned')",
     "CNF402": "end_media_port below start_media_port",
+    # Shared with every validator of a text file: content the phone cannot read, templates.
+    **_reads.CODES,
+    **_placeholders.CODES,
 }
 
 #: Which file of the chain a document is: ``"default"`` (SIPDefault.cnf), ``"phone"``
 #: (SIP<MAC>.cnf), or ``"unknown"``.
 Kind = Literal["default", "phone", "unknown"]
 
-TYPOGRAPHIC_QUOTES = "\u201c\u201d\u2018\u2019"
+TYPOGRAPHIC_QUOTES = "".join(c for c, d in PASTE_DAMAGE.items() if d.kind == "quote")
+NO_BREAK_SPACES = "".join(c for c, d in PASTE_DAMAGE.items() if d.kind == "no-break space")
 NO_BREAK_SPACE = "\u00a0"
 _PHONE_FILE = re.compile(r"SIP[0-9A-Fa-f]{12}\.cnf\Z")
 _LOOSE_LINE_KEY = re.compile(r"line\d+_", re.IGNORECASE)
 _CANONICAL_BY_FOLDED = {name.lower(): name for name in PARAMETERS}
-_QUOTES_AWAY = str.maketrans(dict.fromkeys(TYPOGRAPHIC_QUOTES))
 # Keys of line 1 stand for every line when a key for a line the model lacks is recognised.
 _LINE_KEY_SHAPE = re.compile(r"(line|proxy)(\d+)_(.*)\Z")
-
-
-def _entries(doc: Document) -> Iterator[tuple[int, Entry]]:
-    for number, line in enumerate(doc.lines, 1):
-        if type(line) is Entry:
-            yield number, line
 
 
 def infer_kind(doc: Document) -> Kind:
@@ -110,9 +116,23 @@ def validate(
     ``SIP<MAC>.cnf`` (``"phone"``); by default it is inferred with :func:`infer_kind`. Only a
     phone's own file must provision line 1: in ``SIPDefault.cnf`` line 1 is normally absent.
     """
-    found = list(_Checker(doc, lines_for_model(model), kind or infer_kind(doc)).run())
+    view = phone_view(doc)
+    if view.unreadable is not None:
+        # One finding: every line of a binary or UTF-16 file would be another one.
+        return [unreadable_finding(view.unreadable, doc.source)]
+    found = list(_Checker(doc, view, lines_for_model(model), kind or infer_kind(doc)).run())
     found.sort(key=Diagnostic.sort_key)
     return found
+
+
+def _templated(text: str) -> bool:
+    """True for a line that is template markup, that is a line of the dialect once its
+    placeholders are filled in (``{if $x}``, ``{foreach ...}line{$n}_name: x``), or whose
+    branches (``{if}a{else}b{/if}``) leave unknown what the filled-in line is."""
+    if not has_placeholder(text):
+        return False
+    rest = without_placeholders(text)
+    return not rest.strip(" \t") or not scan(rest)[0][INVALID] or has_alternatives(text)
 
 
 def _first(text: str, chars: str, live: int) -> int | None:
@@ -123,10 +143,12 @@ def _first(text: str, chars: str, live: int) -> int | None:
 
 
 class _Checker:
-    def __init__(self, doc: Document, lines: int, kind: Kind) -> None:
+    def __init__(self, doc: Document, view: PhoneView, lines: int, kind: Kind) -> None:
         self.doc = doc
+        self.view = view
         self.lines = lines
         self.kind = kind
+        self.placeholders = Placeholders()
 
     def diag(
         self,
@@ -143,16 +165,37 @@ class _Checker:
     def run(self) -> Iterator[Diagnostic]:
         yield from self.file_checks()
         first_seen: dict[str, int] = {}
+        settings = iter(self.view.settings)
         for number, line in enumerate(self.doc.lines, 1):
             yield from self.character_checks(number, line)
             if type(line) is InvalidLine:
+                if _templated(line.text):
+                    self.placeholders.add(number, line.text)
+                    continue
+                if has_placeholder(line.text):
+                    # Explain what is left once the template's parts are out: that is wrong
+                    # whatever the template puts in.
+                    self.placeholders.add(number, line.text)
+                    rest = without_placeholders(line.text)
+                    reason, _, _ = explain(rest + line.newline)
+                    yield self.diag(
+                        "CNF001",
+                        "error",
+                        f"not a 'key: value' line, whatever the template puts in: without its "
+                        f"template parts it reads {rest.strip()!r}, and {reason}",
+                        number,
+                    )
+                    continue
                 reason, column, _ = explain(line.text + line.newline)
                 yield self.diag(
                     "CNF001", "error", f"not a 'key: value' line: {reason}", number, column + 1
                 )
             elif type(line) is Entry:
-                yield from self.entry_checks(number, line, first_seen)
+                yield from self.entry_checks(next(settings), first_seen)
         yield from self.document_checks()
+        template = self.placeholders.finding(self.doc.source)
+        if template is not None:
+            yield template
 
     def file_checks(self) -> Iterator[Diagnostic]:
         size = encoded_size(self.doc.dumps())
@@ -163,13 +206,26 @@ class _Checker:
                 f"file is {size} bytes; the phone reads at most {MAX_FILE_BYTES}",
             )
         if self.doc.bom:
-            yield self.diag(
-                "CNF003",
-                "warning",
-                "byte order mark: the phone reads it as part of the first line",
-                1,
-                1,
-            )
+            first = self.view.settings[0] if self.view.settings else None
+            if first is not None and first.line == 1:
+                yield self.diag(
+                    "CNF003",
+                    "warning",
+                    f"byte order mark: the phone reads it as part of the first line, so the key "
+                    f"it reads is {first.key!r}, not {first.entry.key!r}, and the setting is "
+                    "lost; 'ciscocfg fmt' removes the mark",
+                    1,
+                    1,
+                )
+            else:
+                yield self.diag(
+                    "CNF003",
+                    "info",
+                    "byte order mark: the phone reads it as part of the first line, which then "
+                    "is no comment or blank line; what it makes of it is unknown",
+                    1,
+                    1,
+                )
 
     def character_checks(self, number: int, line: Line) -> Iterator[Diagnostic]:
         text = line.render()
@@ -181,55 +237,66 @@ class _Checker:
             live = 0
         elif type(line) is Entry and line.remark is not None:
             live = len(text) - len(line.newline) - len(line.remark) - 1
-        for code, what, chars, suggestion in (
+        for code, what, chars in (
             (
                 "CNF301",
-                "typographic quote {!r}: the phone takes it literally, not as a quote",
+                "typographic quote {char!r}: the phone takes it literally, not as a quote",
                 TYPOGRAPHIC_QUOTES,
-                None,
             ),
             (
                 "CNF302",
-                "no-break space (U+00A0): the phone takes it as a character, not a blank",
-                NO_BREAK_SPACE,
-                " ",
+                "{name}: the phone takes it as a character, not a blank",
+                NO_BREAK_SPACES,
             ),
         ):
             at = _first(text, chars, live)
             if at is None:
                 continue
             char = text[at]
+            damage = PASTE_DAMAGE[char]
             yield self.diag(
                 code,
                 "warning" if at < live else "info",
-                what.format(char),
+                what.format(char=char, name=damage.name),
                 number,
                 at + 1,
-                suggestion=suggestion or ('"' if char in "\u201c\u201d" else "'"),
+                suggestion=damage.repair,
             )
         other = next(
             (
                 i
                 for i, ch in enumerate(text[:live])
-                if not ch.isascii() and ch not in TYPOGRAPHIC_QUOTES and ch != NO_BREAK_SPACE
+                if not ch.isascii() and ch not in TYPOGRAPHIC_QUOTES and ch not in NO_BREAK_SPACES
             ),
             None,
         )
         if other is not None:
+            pasted = PASTE_DAMAGE.get(text[other])
             yield self.diag(
                 "CNF303",
                 "warning",
-                "character outside ASCII: the phone's files are ASCII, it may show garbage",
+                "character outside ASCII: the phone's files are ASCII, it may show garbage"
+                if pasted is None
+                else f"{pasted.name}, which the eye takes for a blank or for nothing: the phone "
+                "takes it as a character; 'ciscocfg fmt' repairs it",
                 number,
                 other + 1,
             )
 
-    def entry_checks(
-        self, number: int, entry: Entry, first_seen: dict[str, int]
-    ) -> Iterator[Diagnostic]:
+    def entry_checks(self, setting: Setting, first_seen: dict[str, int]) -> Iterator[Diagnostic]:
+        entry = setting.entry
+        number = setting.line
         key_column = len(entry.indent) + 1
         value_column = entry.value_column + 1
-        key = entry.key
+        key = setting.key
+        if setting.template:
+            # Which key the template makes is unknown, so there is nothing to judge.
+            self.placeholders.add(number, entry.render())
+            return
+        value = entry.value
+        templated_value = bool(value) and not value.isalnum() and has_placeholder(value)
+        if templated_value:
+            self.placeholders.add(number, entry.value)
         if key in first_seen:
             yield self.diag(
                 "CNF103",
@@ -242,7 +309,10 @@ class _Checker:
             first_seen[key] = number
         param = PARAMETERS.get(key)
         if param is None:
-            yield from self.unknown_key(number, key_column, key)
+            if key != entry.key and entry.key in PARAMETERS:
+                pass  # only the byte order mark makes it another key: CNF003 says so
+            else:
+                yield from self.unknown_key(number, key_column, entry.key)
         else:
             nth = line_number(key)
             if nth is not None and nth > self.lines:
@@ -253,7 +323,7 @@ class _Checker:
                     number,
                     key_column,
                 )
-            elif entry.value not in UNSET:
+            elif entry.value not in UNSET and not templated_value:
                 problem = param.type.problem(entry.value, self.lines)
                 if problem is not None:
                     code, message = problem
@@ -284,7 +354,7 @@ class _Checker:
             )
 
     def unknown_key(self, number: int, column: int, key: str) -> Iterator[Diagnostic]:
-        cleaned = key.replace(NO_BREAK_SPACE, "").translate(_QUOTES_AWAY)
+        cleaned = meant(key)
         canonical = _CANONICAL_BY_FOLDED.get(cleaned.lower())
         if canonical is not None and cleaned == key:
             yield self.diag(
@@ -320,36 +390,32 @@ class _Checker:
         )
 
     def document_checks(self) -> Iterator[Diagnostic]:
-        doc = self.doc
-        if self.kind == "phone":
-            problem = line1_problem(doc)
+        values = self.view.values()
+        # In a template whose keys are placeholders, line 1 may well be among them: unknown.
+        if self.kind == "phone" and not self.view.keys_unknown:
+            problem = line1_problem(values)
             if problem is not None:
-                near = [
-                    e.key
-                    for _, e in _entries(doc)
-                    if e.key != "line1_name"
-                    and e.key.replace(NO_BREAK_SPACE, "").strip(" \t") == "line1_name"
-                ]
-                if near and "line1_name" not in doc:
+                near = [s.key for s in self.view.misread() if s.meant == "line1_name"]
+                if near and "line1_name" not in values:
                     problem += (
                         f"; there is a key {near[-1]!r}, which the phone reads as another key"
                     )
-                where = doc.entries("line1_name")
+                where = [s for s in self.view.settings if s.key == "line1_name"]
                 yield self.diag(
                     "CNF401",
                     "error",
                     f"no usable line 1 ({problem}): the phone shows "
                     "'No Valid Line Names Provisioned' and does not register",
-                    where[-1][0] if where else None,
-                    where[-1][1].value_column + 1 if where else None,
+                    where[-1].line if where else None,
+                    where[-1].entry.value_column + 1 if where else None,
                 )
-        start, end = doc.get("start_media_port", ""), doc.get("end_media_port", "")
+        start, end = values.get("start_media_port", ""), values.get("end_media_port", "")
         if start.isdigit() and end.isdigit() and int(start) > int(end):
-            number, entry = doc.entries("end_media_port")[-1]
+            last = [s for s in self.view.settings if s.key == "end_media_port"][-1]
             yield self.diag(
                 "CNF402",
                 "error",
                 f"end_media_port {end} is below start_media_port {start}: no RTP port is left",
-                number,
-                entry.value_column + 1,
+                last.line,
+                last.entry.value_column + 1,
             )

@@ -47,16 +47,20 @@ __all__ = [
 
 
 def cnf_entries(doc: cnf.Document) -> tuple[list[Entry], list[Diagnostic]]:
-    """Every ``key: value`` line of ``doc`` as an :class:`Entry`, and a finding per line that is
-    not one (``MIG011``), so that no line of the source goes unaccounted for."""
+    """Every ``key: value`` line of ``doc`` as an :class:`Entry`, keyed as the phone reads it
+    (:func:`ciscocfg.cnf.phone_view`: a byte order mark is part of the first key), and a finding
+    per line that is not one (``MIG011``), so that no line of the source goes unaccounted for.
+    A file that is not text gives no entries and its one ``TXT`` finding."""
     from ciscocfg import cnf
+    from ciscocfg._reads import unreadable_finding
 
-    entries: list[Entry] = []
+    view = cnf.phone_view(doc)
+    if view.unreadable is not None:
+        return [], [unreadable_finding(view.unreadable, doc.source, "nothing is carried")]
+    entries = [Entry(s.key, s.value, doc.source, s.line) for s in view.settings]
     skipped: list[Diagnostic] = []
     for number, line in enumerate(doc.lines, 1):
-        if type(line) is cnf.Entry:
-            entries.append(Entry(line.key, line.value, doc.source, number))
-        elif type(line) is cnf.InvalidLine:
+        if type(line) is cnf.InvalidLine:
             skipped.append(
                 Diagnostic(
                     "MIG011",
@@ -109,8 +113,9 @@ def cnf_to_sepxml(
 
     ``load`` (e.g. ``SIP41.9-4-2SR3-1S``) is written as ``loadInformation``; a load of
     another family than ``model`` is refused with :class:`~ciscocfg.ValidationError`.
-    ``fix=True`` first repairs typographic quotes and no-break spaces (:func:`ciscocfg.cnf.fix`),
-    which a phone would otherwise take literally; each repaired file is reported (``MIG021``).
+    ``fix=True`` first repairs typographic quotes, no-break spaces and a byte order mark
+    (:func:`ciscocfg.cnf.fix`), which a phone would otherwise take literally; each repaired file
+    is reported (``MIG021``).
     """
     from ciscocfg import cnf, sepxml
 
@@ -129,7 +134,8 @@ def cnf_to_sepxml(
                     Diagnostic(
                         "MIG021",
                         "info",
-                        "typographic quotes and no-break spaces repaired before migrating",
+                        "typographic quotes, no-break spaces and the like repaired before "
+                        "migrating",
                         source=doc.source,
                     )
                 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ciscocfg._diagnostic import Diagnostic, Severity
 from ciscocfg._phones import PhoneModel
+from ciscocfg._reads import meant
 from ciscocfg.migrate import _keymap as km
 from ciscocfg.migrate._node import Node
 
@@ -468,10 +469,10 @@ def convert(layers: Iterable[Iterable[Entry]], model: PhoneModel) -> tuple[Node,
                 entry,
             )
         else:
-            cleaned = "".join(key.split()).replace("\u00a0", "")
+            cleaned = "".join(meant(key).split())
             hint = (
-                f" (it is {cleaned!r} written with a blank or no-break space, which the phone "
-                "reads as another key)"
+                f" (it is {cleaned!r} written with a blank, a no-break space or another pasted "
+                "character, which the phone reads as another key)"
                 if cleaned != key
                 and (
                     cleaned in _KNOWN_KEYS

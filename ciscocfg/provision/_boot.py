@@ -118,14 +118,13 @@ def walk_79x0(mac: str) -> Walk:
     )
     if sep is not None:
         refs = _read.xml_refs(sep)
-        if refs.load:
-            yield from _image(refs.load, "firmware named by SEP<MAC>.cnf.xml", asked)
+        if _read.named(refs.load):
+            yield from _image(refs.load or "", "firmware named by SEP<MAC>.cnf.xml", asked)
     sip = yield Request(f"SIP{mac}.cnf", "sip_cnf", "per-phone SIP config (loader stage)")
     if sip is None and sep is None:
         yield Request(f"MGC{mac}.cnf", "mgc_cnf", "per-phone MGCP config probe")
         yield Request("XMLDefault.cnf.xml", "xml_default", "default XML config probe")
-    first_image = _read.cnf_value(sip, "image_version") if sip is not None else None
-    first_image = first_image.strip(" \t") if first_image else None
+    first_image = _read.named(_read.cnf_value(sip, "image_version")) if sip is not None else None
     if first_image:
         yield from _image(first_image, "firmware named by image_version", asked)
     default = yield Request("SIPDefault.cnf", "sip_default", "settings shared by every SIP phone")
@@ -135,12 +134,12 @@ def walk_79x0(mac: str) -> Walk:
     )
     merged = _read.merged_values(default, own)
     # Only blanks and tabs are trimmed: a no-break space is part of the name to the phone.
-    image = merged.get("image_version", "").strip(" \t")
+    image = _read.named(merged.get("image_version"))
     if image and image != first_image:
         yield from _image(image, "firmware named by image_version", asked)
     # The log shows RINGLIST.DAT before the dial plan; ring audio comes when a user browses.
     ringlist = yield Request("RINGLIST.DAT", "ringlist", "list of ring types")
-    template = merged.get("dial_template", "").strip(" \t")
+    template = _read.named(merged.get("dial_template"))
     if template:
         yield Request(f"{template}.xml", "dial_template", "dial plan named by dial_template")
     if ringlist is not None:
@@ -166,12 +165,15 @@ def walk_79x1(mac: str, *, device_type: int | None = None) -> Walk:
             load = _read.default_load(default, device_type)
     elif refs is not None:
         load = refs.load
+    load = _read.named(load)
     if load:
         yield from _image(load, "firmware named by loadInformation", asked)
-    if refs is not None and refs.dial_template:
-        yield Request(refs.dial_template, "dial_template", "dial plan named by dialTemplate")
-    if refs is not None and refs.softkeys:
-        yield Request(refs.softkeys, "softkeys", "soft key layout named by softKeyFile")
+    dial_template = _read.named(refs.dial_template) if refs is not None else None
+    if dial_template:
+        yield Request(dial_template, "dial_template", "dial plan named by dialTemplate")
+    softkeys = _read.named(refs.softkeys) if refs is not None else None
+    if softkeys:
+        yield Request(softkeys, "softkeys", "soft key layout named by softKeyFile")
     if sep is not None:
         # The name is case-sensitive on the phone: ringlist.xml is not read.
         rings = yield Request("Ringlist.xml", "ringlist_xml", "list of ring types")

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 
 from ciscocfg._diagnostic import Diagnostic, Severity
 from ciscocfg._errors import CiscoCfgError
+from ciscocfg._placeholders import has_placeholder
+from ciscocfg._reads import unreadable, unreadable_finding
 from ciscocfg._text import decode_bytes
 from ciscocfg.provision._boot import BootTrace, Fetch, Request, Role
 from ciscocfg.provision._naming import classify, find_case_variant
-from ciscocfg.provision._read import XmlRefs, cnf_doc, xml_refs
+from ciscocfg.provision._read import XmlRefs, cnf_doc, cnf_view, xml_refs
 
 if TYPE_CHECKING:
     from ciscocfg.firmware import BootVerdict, FirmwareImage
@@ -57,16 +59,42 @@ class FileFindings:
         return self._cache[key]
 
 
+# What the phone does with a file it cannot read as text, by kind of file.
+_UNREADABLE = {
+    "sip_cnf": "the phone gets no settings of its own from it",
+    "sip_default": "the phone gets no shared settings from it",
+    "sep_xml": "the phone cannot read this XML config",
+    "sep_xml_79x0": "the phone cannot read this XML config",
+    "xml_default": "the phone cannot read this XML config",
+    "os79xx": "old loaders cannot read it",
+    "dial_template": "the phone ignores the whole dial plan",
+    "ringlist": "the phone shows no ring types",
+    "ringlist_xml": "the phone shows 'Ring List Unavailable'",
+}
+_XML_KINDS = {"sep_xml", "sep_xml_79x0", "xml_default", "dial_template", "ringlist_xml"}
+
+
 def _lint(kind: str, name: str, data: bytes, model: str | None) -> Iterable[Diagnostic]:
+    consequence = _UNREADABLE.get(kind)
+    problem = unreadable(data) if consequence is not None else None
+    # An XML file may declare UTF-16 itself: the XML reader judges its encoding.
+    if (
+        problem is not None
+        and consequence is not None
+        and not (kind in _XML_KINDS and problem.code == "TXT003")
+    ):
+        return [unreadable_finding(problem, name, consequence)]
     if kind in {"sip_cnf", "sip_default"}:
         from ciscocfg import cnf
 
         doc = cnf_doc(data, source=name)
         found = cnf.validate(doc, model=model, kind="phone" if kind == "sip_cnf" else "default")
         return [d for d in found if d.code not in _REPLACED]
-    if kind in {"sep_xml", "xml_default"}:
+    if kind in {"sep_xml", "sep_xml_79x0", "xml_default"}:
         from ciscocfg import sepxml
 
+        if kind == "sep_xml_79x0" and model is None:
+            model = "7960"  # read by a 7940/7960, whose SIP lines come from SIP<MAC>.cnf
         try:
             return sepxml.validate(sepxml.loads(data, source=name), model=model)
         except CiscoCfgError as exc:
@@ -274,7 +302,7 @@ class _TraceChecker:
                 )
             )
             return
-        self.found.extend(self.files.get("sep_xml", name, data))
+        self.found.extend(self.files.get("sep_xml_79x0", name, data))
         if refs.protocol == "SIP":
             what = (
                 f"names the load {load}, which is not a 79x0 SIP image"
@@ -314,25 +342,25 @@ class _TraceChecker:
             return
         from ciscocfg import cnf
 
-        own_doc = cnf_doc(own.data, source=own.request.name)
-        layers = [cnf_doc(default)] if default is not None else []
-        merged = cnf.merge(*layers, own_doc)
+        own_view = cnf_view(own.data, own.request.name)
+        layers = [cnf_view(default)] if default is not None else []
+        if own_view.keys_unknown or any(layer.keys_unknown for layer in layers):
+            return  # templates: which keys they make is unknown (TPL001 says so)
+        merged = cnf.merge(*(layer.values() for layer in layers), own_view.values())
         name = merged.get("line1_name")
-        source = own_doc.source
-        where = own_doc.entries("line1_name")
-        line = where[-1][0] if where else None
+        source = own_view.source
+        where = [s.line for s in own_view.settings if s.key == "line1_name"]
+        line = where[-1] if where else None
         if name is None or name.strip(" \t") in {"", "UNPROVISIONED"}:
             why = "line1_name is not set" if name is None else f"line1_name is {name!r}"
-            near = [
-                (n, e.key)
-                for n, e in enumerate(own_doc.lines, 1)
-                if type(e) is cnf.Entry
-                and e.key != "line1_name"
-                and e.key.replace("\u00a0", "").strip() == "line1_name"
-            ]
+            near = [s for s in own_view.misread() if s.meant == "line1_name"]
             if near:
-                line = line or near[0][0]
-                why += f" (the key is written {near[0][1]!r}, which the phone reads as another key)"
+                line = line or near[0].line
+                why += (
+                    f" (the key is written {near[0].key!r}, which the phone reads as another key)"
+                )
+            elif own_view.unreadable is not None:
+                why += f" ({source} is {own_view.unreadable.what})"
             self.add(
                 _diag(
                     "PRV040",
@@ -350,19 +378,21 @@ class _TraceChecker:
             return
         proxy = merged.get("proxy1_address", "").strip(" \t")
         if proxy in {"", "UNPROVISIONED"}:
-            where = own_doc.entries("proxy1_address")
+            where = [s.line for s in own_view.settings if s.key == "proxy1_address"]
             self.add(
                 _diag(
                     "PRV041",
                     "error",
                     "line 1 has a name but no proxy1_address: the phone has nowhere to register it",
                     source,
-                    where[-1][0] if where else None,
+                    where[-1] if where else None,
                 )
             )
 
     def image_version(self) -> tuple[str, str | None, int | None] | None:
-        """The effective image_version, the file that set it and its line."""
+        """The effective image_version, the file that set it and its line (None for a
+        template placeholder: which image it names is unknown)."""
+
         trace = self.trace
         best: tuple[str, str | None, int | None] | None = None
         roles: tuple[Role, ...] = ("sip_default", "sip_cnf")
@@ -370,11 +400,10 @@ class _TraceChecker:
             fetch = trace.last(role)
             if fetch is None or fetch.data is None:
                 continue
-            doc = cnf_doc(fetch.data, source=fetch.request.name)
-            entries = doc.entries("image_version")
-            if entries:
-                number, entry = entries[-1]
-                best = (entry.value.strip(" \t"), fetch.request.name, number)
+            view = cnf_view(fetch.data, fetch.request.name)
+            entries = [s for s in view.settings if s.key == "image_version"]
+            if entries and not has_placeholder(entries[-1].value):
+                best = (entries[-1].value.strip(" \t"), fetch.request.name, entries[-1].line)
         return best
 
     def selector(self) -> FirmwareImage | None:

@@ -22,7 +22,7 @@ from ciscocfg._phones import (
 from ciscocfg.provision._boot import BootTrace, Walk, run_walk, walk_79x0, walk_79x1
 from ciscocfg.provision._check import FileFindings, check_trace
 from ciscocfg.provision._naming import classify
-from ciscocfg.provision._read import merged_values, xml_refs
+from ciscocfg.provision._read import keys_unknown, merged_values, xml_refs
 
 if TYPE_CHECKING:
     from ciscocfg.firmware import FirmwareImage
@@ -252,7 +252,11 @@ def outcome(trace: BootTrace) -> tuple[tuple[str, str], ...]:
         )
         result.extend((key, merged[key]) for key in _OUTCOME_79X0 if key in merged)
         if "line1_name" not in merged:
-            result.append(("line1_name", "(not set)"))
+            unknown = keys_unknown(
+                default.data if default is not None else None,
+                own.data if own is not None else None,
+            )
+            result.append(("line1_name", "(unknown: a template)" if unknown else "(not set)"))
         return tuple(result)
     sep = trace.first("sep_xml")
     if sep is not None and sep.data is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ciscocfg._diagnostic import Diagnostic, Severity
 from ciscocfg._errors import ParseError
+from ciscocfg._phones import FAMILY_79X0, phone_model
+from ciscocfg._placeholders import Placeholders, has_placeholder
 from ciscocfg._xml import Element
 from ciscocfg.sepxml._model import DefaultLoad, DeviceConfig, Line
 from ciscocfg.sepxml._tables import (
@@ -13,6 +15,7 @@ from ciscocfg.sepxml._tables import (
     LENGTH_LIMITS,
     UNSET,
     atoi,
+    load_family,
     load_protocol,
     model_number,
 )
@@ -24,6 +27,16 @@ class _Findings:
     def __init__(self, config: DeviceConfig) -> None:
         self.config = config
         self.items: list[Diagnostic] = []
+        self.placeholders = Placeholders()
+
+    def placeholder(
+        self, text: str, element: Element | None = None, line: int | None = None
+    ) -> bool:
+        """Note ``text`` when it holds a template placeholder (then it is not judged)."""
+        if not has_placeholder(text):
+            return False
+        self.placeholders.add(self.config._line(element) if element is not None else line, text)
+        return True
 
     def add(
         self,
@@ -47,7 +60,10 @@ def validate(config: DeviceConfig, *, model: str | None = None) -> list[Diagnost
     """Check a config the way the phone reads it; findings are returned, never raised.
 
     ``model`` (e.g. ``"7961"``) is the phone the file is for; when given, ``loadInformation`` is
-    checked against that model's family (an ``XMLDefault.cnf.xml`` names its models itself).
+    checked against that model's family (an ``XMLDefault.cnf.xml`` names its models itself). A
+    7940/7960 on SIP (``model`` one of them, or a ``P0S…`` load named) takes its lines from
+    ``SIP<MAC>.cnf``, so its ``SEP<MAC>.cnf.xml`` needs none. Template placeholders are not
+    judged: they make one ``TPL001`` finding.
     """
     found = _Findings(config)
     root = config.root
@@ -68,12 +84,30 @@ def validate(config: DeviceConfig, *, model: str | None = None) -> list[Diagnost
     _check_protocol(config, found)
     for element in root.iter():
         _check_element(element, found)
-    _check_lines(config, found)
+    _check_lines(config, found, lines_elsewhere=_reads_cnf_lines(config, model))
     _check_default_loads(config, found)
-    if model is not None and config.load_information:
-        _check_family(config.load_information, model, config.find("loadInformation"), found)
+    load = config.load_information
+    if model is not None and load and not found.placeholder(load, config.find("loadInformation")):
+        _check_family(load, model, config.find("loadInformation"), found)
     _check_load_protocol(config, found)
+    template = found.placeholders.finding(config.source)
+    if template is not None:
+        found.items.append(template)
     return sorted(found.items, key=Diagnostic.sort_key)
+
+
+def _reads_cnf_lines(config: DeviceConfig, model: str | None) -> bool:
+    """True for a 7940/7960: on SIP it takes its lines from ``SIP<MAC>.cnf``, not from here.
+
+    The model decides; without one, a load built for the 7940/7960 says so.
+    """
+    if model is not None:
+        try:
+            return phone_model(model).family == FAMILY_79X0
+        except ValueError:
+            return model_number(model) in {"7940", "7960"}
+    load = config.load_information
+    return load is not None and load_family(load) == frozenset({"7940", "7960"})
 
 
 def _check_protocol(config: DeviceConfig, found: _Findings) -> None:
@@ -82,7 +116,7 @@ def _check_protocol(config: DeviceConfig, found: _Findings) -> None:
         if not config.is_default:
             found.add("XML003", "warning", "no <deviceProtocol>: the phone keeps its own", None, 1)
         return
-    if element.text not in ("SIP", "SCCP"):
+    if element.text not in ("SIP", "SCCP") and not found.placeholder(element.text, element):
         found.add(
             "XML004",
             "error",
@@ -99,8 +133,8 @@ def _check_element(element: Element, found: _Findings) -> None:
     text = element.text
     if element.children:
         return
-    if "{" in text or text.startswith("#"):
-        # Template placeholders ({$x}, {{x}}, #X#) are filled in before a phone sees the file.
+    if found.placeholder(text, element):
+        # What the template puts here is unknown until it is filled in.
         return
     if name == "natRecievedProcessing":
         found.add(
@@ -144,7 +178,7 @@ def _check_element(element: Element, found: _Findings) -> None:
         found.add("XML108", "warning", "<maxNumCalls> above 50 is not supported on 79x1", element)
 
 
-def _check_lines(config: DeviceConfig, found: _Findings) -> None:
+def _check_lines(config: DeviceConfig, found: _Findings, *, lines_elsewhere: bool) -> None:
     lines = config.lines
     seen: dict[int, Line] = {}
     for line in lines:
@@ -157,7 +191,7 @@ def _check_lines(config: DeviceConfig, found: _Findings) -> None:
                     line=line.line,
                 )
             seen.setdefault(line.button, line)
-    if config.protocol != "SIP":
+    if config.protocol != "SIP" or lines_elsewhere:
         return
     names = [line.name for line in lines if line.name not in (None, *UNSET)]
     proxies = [line.proxy for line in lines if line.proxy not in (None, *UNSET)]
@@ -204,7 +238,11 @@ def _check_default_loads(config: DeviceConfig, found: _Findings) -> None:
                 f"loadInformation{entry.device_type}: device type not in the 79xx table",
                 line=entry.line,
             )
-        elif entry.model is not None and _label_conflicts(entry.model, known):
+        elif (
+            entry.model is not None
+            and not found.placeholder(entry.model, line=entry.line)
+            and _label_conflicts(entry.model, known)
+        ):
             found.add(
                 "XML202",
                 "warning",
@@ -213,7 +251,7 @@ def _check_default_loads(config: DeviceConfig, found: _Findings) -> None:
                 line=entry.line,
                 suggestion=f"Cisco {known}",
             )
-        if entry.load and "{" not in entry.load:
+        if entry.load and not found.placeholder(entry.load, line=entry.line):
             _check_load_name(entry.load, entry.line, found)
             if known is not None:
                 _check_family(entry.load, known, None, found, line=entry.line)
@@ -222,7 +260,7 @@ def _check_default_loads(config: DeviceConfig, found: _Findings) -> None:
 def _check_load_protocol(config: DeviceConfig, found: _Findings) -> None:
     load = config.load_information
     protocol = config.protocol
-    if not load or protocol not in ("SIP", "SCCP") or "{" in load:
+    if not load or protocol not in ("SIP", "SCCP") or has_placeholder(load):
         return
     named = load_protocol(load)
     if named is not None and named != protocol:
