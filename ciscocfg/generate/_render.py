@@ -62,9 +62,13 @@ class Rendering:
 
 def file_names(spec: PhoneSpec) -> tuple[str, ...]:
     """The names of every file ``spec``'s phone reads, its own first, as the phone spells them."""
-    if spec.is_79x1:
-        return (f"SEP{spec.mac}.cnf.xml", DIALPLAN)
-    return (f"SIP{spec.mac}.cnf", SIPDEFAULT, OS79XX, DIALPLAN)
+    return _names(spec.is_79x1, spec.mac)
+
+
+def _names(is_79x1: bool, mac: str) -> tuple[str, ...]:
+    if is_79x1:
+        return (f"SEP{mac}.cnf.xml", DIALPLAN)
+    return (f"SIP{mac}.cnf", SIPDEFAULT, OS79XX, DIALPLAN)
 
 
 def render_file(spec: PhoneSpec, name: str) -> bytes | None:
