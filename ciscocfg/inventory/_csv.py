@@ -2,8 +2,9 @@
 
 The file's identity, size and times are looked at on every request (one ``stat``). A file
 system stamps times coarsely (a few milliseconds), so an edit of the same size made just
-after the last read could leave them as they were: while the last change is younger than
-:data:`RACY_SECONDS`, the bytes are read and compared too, as ``git`` does with its index.
+after a read could leave them as they were: when the file had changed less than
+:data:`RACY_SECONDS` before it was read, it is read again at the next request and its bytes
+compared, as ``git`` does with its index, until a read comes later than that.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ __all__ = ["RACY_SECONDS", "CsvInventory"]
 
 logger = logging.getLogger("ciscocfg.inventory")
 
-#: How long after a change the file's bytes are compared as well as its times.
-RACY_SECONDS = 2.0
+#: A file changed less than this before it was read is read again at the next request.
+RACY_SECONDS = 0.1
 
 
 class CsvInventory:
@@ -71,6 +72,7 @@ class CsvInventory:
     # -- reading ------------------------------------------------------------------------------
 
     def _refresh(self) -> None:
+        now = time.time_ns()
         try:
             info = os.stat(self.path)
         except OSError as exc:
@@ -84,7 +86,7 @@ class CsvInventory:
         except OSError as exc:
             self._fail(f"{self.path}: {exc.strerror or exc}")
             return
-        self._racy = time.time_ns() - info.st_mtime_ns < RACY_SECONDS * 1e9
+        self._racy = info.st_mtime_ns >= now - RACY_SECONDS * 1e9
         if stamp == self._stamp and data == self._data:
             return
         self._stamp, self._data = stamp, data

@@ -109,16 +109,16 @@ class PostgresInventory:
         names = tuple(d.name for d in cursor.description or ())
         return names, found
 
-    async def _rows(self, sql: str, *args: object) -> list[InventoryRow]:
+    async def _rows(self, sql: str, *args: object, mac: str | None = None) -> list[InventoryRow]:
         names, found = await self._query(sql, *args)
         try:
             columns = checked_columns(names)
         except InventoryError as exc:
             raise InventoryError(f"{self._name}: table {TABLE}, column {exc}") from None
-        return [row for values in found if (row := database_row(columns, values)) is not None]
+        return [row for values in found if (row := database_row(columns, values, mac)) is not None]
 
     async def phone(self, mac: str) -> InventoryRow | None:
-        found = await self._rows(_PHONE, mac)
+        found = await self._rows(_PHONE, mac, mac=mac)
         return found[0] if found else None
 
     async def phones(self) -> Sequence[InventoryRow]:

@@ -88,17 +88,31 @@ def checked_columns(names: tuple[str, ...]) -> tuple[str, ...]:
         raise InventoryError(f"{exc.field}: {exc.message}") from None
 
 
-def database_row(columns: tuple[str, ...], values: Sequence[object]) -> InventoryRow | None:
-    """A row read from a database table, or ``None`` when its MAC is not one."""
-    cells = tuple(
-        (column, "" if value is None else str(value))
+_ALWAYS = ("mac", "model", "proxy")
+
+
+def database_row(
+    columns: tuple[str, ...], values: Sequence[object], mac: str | None = None
+) -> InventoryRow | None:
+    """A row read from a database table, or ``None`` when its MAC is not one.
+
+    Only the cells that hold something are kept (a ``NULL`` reads as an empty cell, which
+    is what an absent column means too): fewer cells to compare and to key the cache with.
+    ``mac`` is the MAC the row was looked up by, when it was.
+    """
+    cells = {
+        column: value if type(value) is str else str(value)
         for column, value in zip(columns, values, strict=True)
-    )
-    try:
-        mac = normalize_mac(dict(cells)["mac"])
-    except ValueError:
-        return None
-    return InventoryRow(mac, cells)
+        if value is not None and value != ""
+    }
+    for column in _ALWAYS:
+        cells.setdefault(column, "")
+    if mac is None:
+        try:
+            mac = normalize_mac(cells["mac"])
+        except ValueError:
+            return None
+    return InventoryRow(mac, tuple(cells.items()))
 
 
 def open_inventory(url: str) -> InventorySource:

@@ -81,7 +81,7 @@ class SqliteInventory:
 
     async def phone(self, mac: str) -> InventoryRow | None:
         columns, found = self._query(_PHONE, mac)
-        return database_row(columns, found[0]) if found else None
+        return database_row(columns, found[0], mac) if found else None
 
     async def phones(self) -> Sequence[InventoryRow]:
         columns, found = self._query(_EVERY)
