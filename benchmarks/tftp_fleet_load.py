@@ -1,12 +1,15 @@
 """A lean TFTP load generator: many "phones" downloading one small file again and again.
 
     python benchmarks/tftp_fleet_load.py HOST PORT NAME EXPECTED_FILE CLIENTS SECONDS
+    python benchmarks/tftp_fleet_load.py HOST PORT @NAMES EXPECTED_DIR CLIENTS SECONDS
 
 Prints ``requests-per-second failures``. Each phone sends a plain RRQ (octet, no options) from
 a fresh socket, ACKs every DATA block to the transfer's port, and counts the download only if
 the bytes equal ``EXPECTED_FILE``'s. A phone that hears nothing for a second counts a failure
 and starts over. Against 127.0.0.1 each phone has a loopback address of its own (127.1.0.1,
-127.1.0.2 ...), as each phone of a fleet has its own address.
+127.1.0.2 ...), as each phone of a fleet has its own address. With ``@NAMES`` (a file of
+names, one a line) the downloads take the names in turn, each compared with the file of that
+name in ``EXPECTED_DIR``: many phones, each asking for its own file.
 
 It is deliberately not ciscocfg's client: on a machine with few CPUs the load generator shares
 them with the server under test, so it must cost much less per request than any server it
@@ -27,10 +30,11 @@ _STALL = 1.0  # seconds without a packet before a download is given up
 
 
 class Phone:
-    __slots__ = ("address", "chunks", "expected_block", "last_heard", "peer", "sock")
+    __slots__ = ("address", "chunks", "expected", "expected_block", "last_heard", "peer", "sock")
 
     def __init__(self, address: str | None = None) -> None:
         self.address = address  # the local address to send from (None: the kernel's choice)
+        self.expected = b""
         self.sock: socket.socket | None = None
         self.peer: tuple[str, int] | None = None  # the transfer's port, once it answers
         self.chunks: list[bytes] = []
@@ -41,19 +45,31 @@ class Phone:
 def main() -> None:
     host, port, name, expected_path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     clients, seconds = int(sys.argv[5]), float(sys.argv[6])
-    with open(expected_path, "rb") as file:
-        expected = file.read()
+    if name.startswith("@"):
+        with open(name[1:], encoding="ascii") as listing:
+            names = listing.read().split()
+    else:
+        names = [name]
+    files: dict[str, bytes] = {}
+    for each in names:
+        path = f"{expected_path}/{each}" if name.startswith("@") else expected_path
+        with open(path, "rb") as file:
+            files[each] = file.read()
+    requests = [(b"\x00\x01" + n.encode("ascii") + b"\x00octet\x00", files[n]) for n in names]
+    turn = 0
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     server = (host, port)
-    request = b"\x00\x01" + name.encode("ascii") + b"\x00octet\x00"
     poller = select.epoll()
     phones: dict[int, Phone] = {}
     done = failed = 0
 
     def start(phone: Phone, now: float) -> None:
         """A new download, unless the time is up (then the phone stops)."""
+        nonlocal turn
         if now >= deadline:
             return
+        request, phone.expected = requests[turn % len(requests)]
+        turn += 1
         sock = socket.socket(family, socket.SOCK_DGRAM | socket.SOCK_NONBLOCK)
         if phone.address is not None:
             sock.bind((phone.address, 0))
@@ -107,7 +123,7 @@ def main() -> None:
                 if len(packet) - 4 < 512:
                     stop(phone)
                     last_end = time.monotonic()
-                    if b"".join(phone.chunks) == expected:
+                    if b"".join(phone.chunks) == phone.expected:
                         done += 1
                     else:
                         failed += 1

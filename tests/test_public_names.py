@@ -17,6 +17,7 @@ API = {
     "ciscocfg.migrate": {"cnf_to_sepxml", "sepxml_to_cnf"},
     "ciscocfg.provision": {"check", "check_tree", "check_tftp"},
     "ciscocfg.generate": {"PhoneSpec", "PhoneSpecError", "render", "render_file", "render_tree"},
+    "ciscocfg.inventory": {"InventoryHandler", "open_inventory", "create_schema"},
 }
 MODULES = list(API)
 

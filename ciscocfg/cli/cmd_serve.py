@@ -1,11 +1,15 @@
-"""``ciscocfg serve ROOT``: a TFTP server for a provisioning tree."""
+"""``ciscocfg serve [ROOT] [--inventory URL]``: a TFTP server for a provisioning tree, or for
+the phones of an inventory with their files made on request."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ciscocfg.inventory import InventoryHandler
 
 __all__ = ["parse_size", "register"]
 
@@ -32,12 +36,38 @@ def register(subparsers: Any) -> None:
         "serve",
         help="serve a provisioning tree over TFTP",
         description=(
-            "Serve ROOT over TFTP, read-only unless --allow-write. Each transfer is logged as "
-            "one line. Stop with Ctrl-C or SIGTERM: transfers in flight get --shutdown-grace "
-            "seconds to finish (a second Ctrl-C aborts them at once)."
+            "Serve ROOT over TFTP, read-only unless --allow-write. With --inventory, each "
+            "phone's files are made on request from the inventory as it is at that moment "
+            "(checked, never written), and ROOT, if given, serves every other name (firmware, "
+            "ring tones). Each transfer is logged as one line. Stop with Ctrl-C or SIGTERM: "
+            "transfers in flight get --shutdown-grace seconds to finish (a second Ctrl-C aborts "
+            "them at once)."
         ),
     )
-    parser.add_argument("root", metavar="ROOT", help="directory to serve")
+    parser.add_argument(
+        "root", metavar="ROOT", nargs="?", help="directory to serve (optional with --inventory)"
+    )
+    parser.add_argument(
+        "--inventory", metavar="URL",
+        help="serve the phones' files from an inventory: a CSV file's path, sqlite:///PATH or "
+        "postgresql://USER@HOST/DB (needs ciscocfg[postgres])",
+    )  # fmt: skip
+    parser.add_argument(
+        "--firmware", metavar="IMAGE",
+        help="with --inventory: the image of phones of its family whose row names none "
+        "(default: the newest SIP image known for each family)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--timezone", metavar="ZONE", help="with --inventory: time zone of rows that name none"
+    )
+    parser.add_argument(
+        "--ntp", metavar="HOST", help="with --inventory: NTP server of rows that name none"
+    )
+    parser.add_argument(
+        "--dialplan", metavar="FILE",
+        help="with --inventory: the dialplan.xml to serve, read once at start "
+        "(default: the generator's plan)",
+    )  # fmt: skip
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on; '::' for every address, "
         "IPv6 and IPv4 (default: 127.0.0.1)",
@@ -108,9 +138,27 @@ def _run(args: argparse.Namespace) -> int:
     from ciscocfg.aio import TftpServer, run
     from ciscocfg.tftp import ServerPolicy
 
-    if not os.path.isdir(args.root):
+    if args.root is None and args.inventory is None:
+        print("ciscocfg serve: give ROOT, --inventory URL, or both", file=sys.stderr)
+        return 2
+    if args.root is not None and not os.path.isdir(args.root):
         print(f"ciscocfg serve: {args.root}: not a directory", file=sys.stderr)
         return 2
+    if args.allow_write and args.root is None:
+        print("ciscocfg serve: --allow-write needs ROOT to write into", file=sys.stderr)
+        return 2
+    defaults = (args.firmware, args.timezone, args.ntp, args.dialplan)
+    if args.inventory is None and any(value is not None for value in defaults):
+        print(
+            "ciscocfg serve: --firmware, --timezone, --ntp and --dialplan go with --inventory",
+            file=sys.stderr,
+        )
+        return 2
+    handler = None
+    if args.inventory is not None:
+        handler = _inventory_handler(args)
+        if handler is None:
+            return 2
     logging.basicConfig(
         level=logging.WARNING if args.quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(message)s",
@@ -138,9 +186,24 @@ def _run(args: argparse.Namespace) -> int:
         print(f"ciscocfg serve: {exc}", file=sys.stderr)
         return 2
 
-    async def main() -> None:
+    async def main() -> int:
+        if handler is not None:
+            from ciscocfg.inventory import InventoryError
+
+            try:
+                await handler.source.open()
+                count = len(await handler.source.phones())
+            except InventoryError as exc:
+                print(f"ciscocfg serve: {exc}", file=sys.stderr)
+                return 2
+            logging.getLogger("ciscocfg.aio.server").info(
+                "serving the files of %d phones of %s, made on request",
+                count,
+                handler.source.name,
+            )
         server = TftpServer(
             args.root,
+            handler=handler,
             host=args.host,
             port=args.port,
             allow_write=args.allow_write,
@@ -170,7 +233,34 @@ def _run(args: argparse.Namespace) -> int:
 
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop)
-        await server.serve_forever()
+        try:
+            await server.serve_forever()
+        finally:
+            if handler is not None:
+                await handler.source.close()
+        return 0
 
-    run(main(), busy_poll=busy_poll)
-    return 0
+    return run(main(), busy_poll=busy_poll)
+
+
+def _inventory_handler(args: argparse.Namespace) -> InventoryHandler | None:
+    """The handler for ``--inventory``, or None after saying what is wrong."""
+    from ciscocfg.generate import PhoneSpecError
+    from ciscocfg.inventory import InventoryError, InventoryHandler, open_inventory
+
+    try:
+        dialplan = None
+        if args.dialplan is not None:
+            with open(args.dialplan, "rb") as file:
+                dialplan = file.read()
+        return InventoryHandler(
+            open_inventory(args.inventory),
+            case_insensitive=not args.case_sensitive,
+            firmware=args.firmware,
+            timezone=args.timezone,
+            ntp=args.ntp,
+            dialplan=dialplan,
+        )
+    except (InventoryError, PhoneSpecError, OSError) as exc:
+        print(f"ciscocfg serve: {exc}", file=sys.stderr)
+        return None

@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic
+from ciscocfg._text import encode_text
+from ciscocfg._xml import escape_text
 from ciscocfg.cnf._validate import Kind
 from ciscocfg.firmware import FirmwareImage
 from ciscocfg.generate._dialplan import default_dialplan
@@ -60,20 +62,33 @@ class Rendering:
 
 def file_names(spec: PhoneSpec) -> tuple[str, ...]:
     """The names of every file ``spec``'s phone reads, its own first, as the phone spells them."""
-    if spec.is_79x1:
-        return (f"SEP{spec.mac}.cnf.xml", DIALPLAN)
-    return (f"SIP{spec.mac}.cnf", SIPDEFAULT, OS79XX, DIALPLAN)
+    return _names(spec.is_79x1, spec.mac)
+
+
+def _names(is_79x1: bool, mac: str) -> tuple[str, ...]:
+    if is_79x1:
+        return (f"SEP{mac}.cnf.xml", DIALPLAN)
+    return (f"SIP{mac}.cnf", SIPDEFAULT, OS79XX, DIALPLAN)
 
 
 def render_file(spec: PhoneSpec, name: str) -> bytes | None:
     """The bytes of the file ``name`` for ``spec``'s phone, or ``None`` when it reads no such file.
 
-    Names are case-sensitive, as on the phone and a Unix TFTP server. Descriptions are frozen,
-    so the last few thousand files rendered are kept: a phone that asks again (a 7940 fetches
-    its ``SIP<MAC>.cnf`` twice per boot) costs a dictionary look-up.
+    Names are case-sensitive, as on the phone and a Unix TFTP server. The bytes are those of
+    :func:`render`, made for a server that builds files on request: a shared file is built and
+    checked once per distinct input; a phone's own file of a description made by
+    :meth:`PhoneSpec.create` is its model's template (built by the codec and checked by its
+    validator once per model, image and shape) with the description's values put in, values
+    which ``create`` checked by the validator's own rules for those keys.
     """
     if name not in file_names(spec):
         return None
+    if name in _BUILDERS:
+        return _shared_bytes(spec, name)
+    if spec._checked:
+        template = _own_template(_template_key(spec))
+        if template is not None:
+            return template.fill(_own_values(spec))
     return _built(spec, name)[0]
 
 
@@ -310,6 +325,114 @@ _BUILDERS: dict[str, Callable[[PhoneSpec], tuple[bytes, list[Diagnostic]]]] = {
     OS79XX: _os79xx,
     DIALPLAN: _dialplan,
 }
+
+
+def _shared_bytes(spec: PhoneSpec, name: str) -> bytes:
+    """A shared file's bytes: its builder keeps one build per distinct input."""
+    data, found = _BUILDERS[name](spec)
+    if any(d.severity == "error" for d in found):
+        raise AssertionError(f"{name} as generated fails its validator: {found}")
+    return data
+
+
+# -- a phone's own file from a checked template ----------------------------------------------
+#
+# A phone's own file differs from another phone's of the same model, image and shape (label or
+# not, how many lines, the 79x1's clock settings) only in the values of a few keys: the proxy,
+# the label and each line's user, password and display name. The template is the codec's own
+# file for a description whose values are markers, checked by the file's validator; a phone's
+# file is the template with its values where the markers were, written as the codec writes
+# them (as they are in a quoted .cnf value, escaped as XML character data). A second build
+# with other markers must come out the same way, or the template is not used.
+
+_PORT_MARKERS = ("49317", "38261")
+
+
+@attrs.frozen
+class _Template:
+    """Fixed text between the places of the values; ``slots[i]`` is the value after
+    ``pieces[i]``."""
+
+    pieces: tuple[str, ...]
+    slots: tuple[int, ...]
+    xml: bool
+
+    def fill(self, values: tuple[str, ...]) -> bytes:
+        if self.xml:
+            values = tuple(escape_text(value) for value in values)
+        out = [self.pieces[0]]
+        for slot, piece in zip(self.slots, self.pieces[1:], strict=True):
+            out.append(values[slot])
+            out.append(piece)
+        return encode_text("".join(out))
+
+
+def _template_key(spec: PhoneSpec) -> tuple[object, ...]:
+    """What a phone's own file depends on besides the values :func:`_own_values` gives."""
+    shape = (spec.model, spec.firmware, spec.label is not None, len(spec.lines))
+    if spec.is_79x1:
+        return (*shape, spec.timezone, spec.ntp)
+    return shape
+
+
+def _own_values(spec: PhoneSpec) -> tuple[str, ...]:
+    values = [spec.proxy.host, str(spec.proxy.port), spec.label or ""]
+    for line in spec.lines:
+        values.extend((line.user, line.password, line.display_name))
+    return tuple(values)
+
+
+def _marked(key: tuple[object, ...], which: int) -> PhoneSpec:
+    """A description of the template's shape whose values are markers (set ``which``)."""
+    from ciscocfg._phones import PhoneModel
+    from ciscocfg.generate._spec import LineSpec, Proxy
+
+    model, image, labelled, count = key[:4]
+    assert isinstance(model, PhoneModel)
+    assert isinstance(image, FirmwareImage)
+    assert isinstance(count, int)
+    timezone, ntp = key[4:] if len(key) > 4 else (None, None)
+    mark = "zqab"[which]
+
+    def marker(slot: int) -> str:
+        return f"zq{mark}{slot}zq"
+
+    lines = tuple(
+        LineSpec(marker(3 + 3 * n), marker(4 + 3 * n), marker(5 + 3 * n)) for n in range(count)
+    )
+    return PhoneSpec(
+        model=model,
+        mac="000000000000",
+        proxy=Proxy(marker(0), int(_PORT_MARKERS[which])),
+        lines=lines,
+        firmware=image,
+        label=marker(2) if labelled else None,
+        timezone=timezone if isinstance(timezone, str) else None,
+        ntp=ntp if isinstance(ntp, str) else None,
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _own_template(key: tuple[object, ...]) -> _Template | None:
+    """The checked template of a phone's own file, or None when the codec's file cannot be
+    split into fixed text and values (then every file of that shape is built in full)."""
+    import re
+
+    first, second = _marked(key, 0), _marked(key, 1)
+    try:
+        data, _ = _built(first, file_names(first)[0])
+        expected, _ = _built(second, file_names(second)[0])
+    except AssertionError:  # pragma: no cover - a marker the validator refuses
+        return None
+    values = _own_values(first)
+    markers = {value: slot for slot, value in enumerate(values) if value}
+    parts = re.split("(" + "|".join(map(re.escape, markers)) + ")", data.decode("ascii"))
+    template = _Template(
+        tuple(parts[0::2]), tuple(markers[marker] for marker in parts[1::2]), first.is_79x1
+    )
+    if template.fill(_own_values(second)) != expected:  # pragma: no cover
+        return None  # the file depends on more than the key says
+    return template
 
 
 # -- what kept shared files contradict -------------------------------------------------------

@@ -9,6 +9,7 @@ one :class:`PhoneSpecError` naming the field for the first value that cannot be 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -17,6 +18,9 @@ import attrs
 
 from ciscocfg._errors import CiscoCfgError, ValidationError
 from ciscocfg._phones import PhoneModel, normalize_mac, phone_model
+from ciscocfg._xml import escape_text
+from ciscocfg.cnf._emit import render_value
+from ciscocfg.cnf._schema import PARAMETERS, UNSET, lines_for_model
 from ciscocfg.firmware import FirmwareImage, Protocol, Role, newest_image, parse
 from ciscocfg.firmware._upgrade import _family
 
@@ -116,6 +120,9 @@ class PhoneSpec:
     timezone: str | None = None
     ntp: str | None = None
     dialplan: bytes | None = None
+    # Set by create() alone: every value passed the field rules, so the generator may put
+    # them into a checked template as they are (a spec built otherwise is built the long way).
+    _checked: bool = attrs.field(default=False, init=False, eq=False, repr=False)
 
     @property
     def is_79x1(self) -> bool:
@@ -166,7 +173,7 @@ class PhoneSpec:
         checked = tuple(_line(found, n, line) for n, line in enumerate(lines, 1))
         if label is not None:
             _check_value(found, "label", label, "phone_label", "phoneLabel")
-        return cls(
+        spec = cls(
             model=found,
             mac=address,
             proxy=registrar,
@@ -177,6 +184,8 @@ class PhoneSpec:
             ntp=_check_host(ntp, "ntp", "sntp_server") if ntp else None,
             dialplan=_dialplan(dialplan) if dialplan is not None else None,
         )
+        object.__setattr__(spec, "_checked", True)
+        return spec
 
 
 def parse_proxy(text: str) -> Proxy:
@@ -229,6 +238,9 @@ def _line(model: PhoneModel, n: int, given: str | LineSpec | Sequence[str]) -> L
             "only, starting with a letter or a digit",
             field=f"line{n}_user",
         )
+    if user in UNSET:
+        # The phone's own word for a line key without a line: it would not register.
+        raise PhoneSpecError(f"{user!r} marks a line as not provisioned", field=f"line{n}_user")
     if not password:
         raise PhoneSpecError(f"line {n} has no password", field=f"line{n}_password")
     name = name or user
@@ -240,33 +252,34 @@ def _line(model: PhoneModel, n: int, given: str | LineSpec | Sequence[str]) -> L
 
 def _check_value(model: PhoneModel, field: str, value: str, cnf_key: str, xml_name: str) -> None:
     """Refuse a value the phone's config file cannot hold as it is."""
-    bad = next((ch for ch in value if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")), None)
-    if bad is not None:
-        what = "a line break" if bad in "\r\n\u2028\u2029" else f"the control character {bad!r}"
-        raise PhoneSpecError(f"{value!r} holds {what}", field=field)
+    if not value.isascii() or not value.isprintable():
+        bad = next(
+            (ch for ch in value if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")), None
+        )
+        if bad is not None:
+            what = "a line break" if bad in "\r\n\u2028\u2029" else f"the control character {bad!r}"
+            raise PhoneSpecError(f"{value!r} holds {what}", field=field)
     if value != value.strip():
         raise PhoneSpecError(f"{value!r} has blanks at one end", field=field)
     try:
         if model.is_79x1:
-            from ciscocfg._xml import escape_text
-
             escape_text(value)
         else:
-            from ciscocfg.cnf._emit import render_value
-            from ciscocfg.cnf._schema import PARAMETERS, lines_for_model
-
             render_value(value, '"')
             param = PARAMETERS.get(cnf_key)
-            problem = param.type.problem(value, lines_for_model(model.name)) if param else None
+            problem = param.type.problem(value, _lines_of(model)) if param else None
             if problem is not None:
                 raise ValidationError(f"{cnf_key} {problem[1]}")
     except ValidationError as exc:
         raise PhoneSpecError(str(exc), field=field) from None
 
 
-def _check_host(host: str, field: str, cnf_key: str) -> str:
-    from ciscocfg.cnf._schema import PARAMETERS
+@functools.lru_cache(maxsize=64)
+def _lines_of(model: PhoneModel) -> int:
+    return lines_for_model(model.name)
 
+
+def _check_host(host: str, field: str, cnf_key: str) -> str:
     problem = PARAMETERS[cnf_key].type.problem(host, 6)
     if problem is not None:
         raise PhoneSpecError(problem[1], field=field)
