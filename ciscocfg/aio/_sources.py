@@ -15,6 +15,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable
 from pathlib import Path
 from typing import IO, Protocol, TypeAlias, runtime_checkable
 
+from ciscocfg._writing import link_into_place, sync_folder
 from ciscocfg.tftp import NetasciiDecoder, NetasciiEncoder, encoded_size
 
 __all__ = [
@@ -322,14 +323,14 @@ class AtomicFile:
             if self.overwrite:
                 os.replace(self._temp, self.path)
             else:
-                _link_into_place(self._temp, self.path)  # never replaces: FileExistsError if taken
+                link_into_place(self._temp, self.path)  # never replaces: FileExistsError if taken
         except BaseException:
             self._discard()
             raise
         if not self.overwrite:
             with contextlib.suppress(OSError):
                 self._temp.unlink()
-        _sync_folder(self.path.parent)
+        sync_folder(self.path.parent)
 
     def _discard(self) -> None:
         # Closing flushes what is buffered, which fails on a full disk: remove the file anyway.
@@ -351,40 +352,3 @@ def _create_beside(directory: Path, prefix: str, mode: int) -> tuple[int, str]:
         except FileExistsError:
             continue
     raise FileExistsError(errno.EEXIST, "no free temporary name", str(directory))
-
-
-#: What ``link`` answers on a file system without hard links (FAT, some network file systems).
-_NO_HARD_LINKS = frozenset(
-    {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EMLINK}
-)
-
-
-def _link_into_place(temp: Path, path: Path) -> None:
-    """Give ``temp`` the name ``path`` unless something has that name: ``link`` fails rather
-    than replace, where ``rename`` would replace."""
-    try:
-        os.link(temp, path)
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        if exc.errno not in _NO_HARD_LINKS:
-            raise
-        # No hard links here: rename after a last look (only a file that appears between the
-        # two could be replaced).
-        if os.path.lexists(path):
-            raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
-        os.rename(temp, path)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a new name in ``folder`` durable (best effort: not every system can)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
