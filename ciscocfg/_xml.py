@@ -444,16 +444,26 @@ def check_name(name: str) -> None:
 
 
 def escape_text(value: str) -> str:
-    """Character data for element content; refuses characters XML cannot carry."""
+    """Character data for element content; refuses characters XML cannot carry.
+
+    A carriage return is written as ``&#13;``: a literal one would read back as a line feed.
+    """
     _check_chars(value)
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    out = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return out.replace("\r", "&#13;") if "\r" in out else out
 
 
 def escape_attribute(value: str, quote: str) -> str:
-    """An attribute value for a ``quote``-delimited attribute."""
+    """An attribute value for a ``quote``-delimited attribute.
+
+    Tabs and line ends are written as references: literal ones would read back as spaces.
+    """
     _check_chars(value)
     out = value.replace("&", "&amp;").replace("<", "&lt;")
-    return out.replace('"', "&quot;") if quote == '"' else out.replace("'", "&apos;")
+    out = out.replace('"', "&quot;") if quote == '"' else out.replace("'", "&apos;")
+    if "\t" in out or "\n" in out or "\r" in out:
+        out = out.replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;")
+    return out
 
 
 def parse(data: str | bytes, *, source: str | None = None) -> XmlText:

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 
 import pytest
 from hypothesis import example, given
+from hypothesis import strategies as st
 from lxml import etree
 from support.mutations import corpus_documents, mutated
 from support.paths import PROJECT_ROOT
 from support.xmlgen import documents, encoded_documents
 
-from ciscocfg import ParseError
+from ciscocfg import ParseError, ValidationError
 from ciscocfg._text import encode_text
 from ciscocfg._xml import Element, XmlText, parse
 
@@ -366,3 +367,48 @@ def test_examples_cover_every_deliberate_difference() -> None:
         if name.startswith("test_deliberate_")
     }
     assert {key.split("-")[0] for key in DELIBERATE} == tested
+
+
+# -- edits keep the two readings equal, in every encoding -----------------------------------------
+
+EDITABLE = {
+    "UTF-8": b"<device>\r\n  <name>x</name>\r\n  <empty/>\r\n</device>\r\n",
+    "ISO-8859-1": b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<d\xe9vice>\n  <name a="\xe9">'
+    b"Jos\xe9</name>\n  <empty/>\n</d\xe9vice>\n",
+    "US-ASCII": b"<?xml version='1.0' encoding='US-ASCII'?><device><name>x</name><empty/></device>",
+}
+VALUES = st.text(
+    st.characters(blacklist_categories=["Cs"], blacklist_characters="\ufffe\uffff")
+    .filter(lambda c: c in "\t\n\r" or ord(c) >= 0x20)
+    .filter(lambda c: not 0x7F <= ord(c) <= 0x9F or c == "\x85"),
+    max_size=12,
+)
+
+
+@pytest.mark.parametrize("encoding", sorted(EDITABLE))
+@given(text=VALUES, attribute=VALUES, new=VALUES)
+def test_values_set_read_back_as_set_by_both_readers(
+    encoding: str, text: str, attribute: str, new: str
+) -> None:
+    xml = parse(EDITABLE[encoding])
+    name = xml.root.children[0]
+    xml = parse(xml.with_text(name, text))
+    xml = parse(xml.with_attribute(xml.root.children[0], "b", attribute))
+    xml = parse(xml.with_text(xml.root.children[1], new))  # <empty/> gets content
+    data = encode_text(xml.text)
+    assert xml.encoding == encoding
+    assert [kid.text for kid in xml.root.children] == [text, new]
+    assert xml.root.children[0].attribute("b").value == attribute
+    assert_same_reading(data)
+    tree = etree.fromstring(data, _reference_parser())
+    assert [tree[0].text or "", tree[1].text or ""] == [text, new]
+    assert tree[0].get("b") == attribute
+
+
+def test_a_name_the_encoding_cannot_write_is_refused() -> None:
+    xml = parse(EDITABLE["ISO-8859-1"])
+    with pytest.raises(ValidationError, match="ISO-8859-1"):
+        xml.with_child(xml.root, "x名前")
+    assert parse(xml.with_child(xml.root, "xé")).root.children[-1].name == "xé"
+    with pytest.raises(ValidationError, match="cannot be written"):
+        xml.with_text(xml.root.children[0], "\udce9")
