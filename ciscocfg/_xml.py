@@ -581,9 +581,12 @@ class _Tokenizer:
         self.text = text
         self.source = source
         self.prefixes: set[str] = set()
-        # Only a Latin-1 document with bytes above 0x7F needs its names and text re-read.
+        # Only a Latin-1 document with bytes above 0x7F needs its names and text re-read, and
+        # only one with a CR its line ends normalised; most CR documents hold CRLF only.
         self.latin1 = encoding == "ISO-8859-1" and not text.isascii()
-        self.convert = self.latin1 or "\r" in text
+        crs = text.count("\r")
+        self.convert = self.latin1 or crs > 0
+        self.crlf_only = not self.latin1 and crs > 0 and crs == text.count("\r\n")
 
     def typed(self, chunk: str) -> str:
         """Literal character data of the text as XML reads it."""
@@ -612,6 +615,7 @@ class _Tokenizer:
         end_tag = _END_TAG.match
         simple = _SIMPLE_STEP.match
         convert = self.convert
+        crlf_only = self.crlf_only
         latin1 = self.latin1
         typed = self.typed
         while pos < n:
@@ -624,7 +628,9 @@ class _Tokenizer:
                     if "]]>" in chunk:
                         m = None
                     else:
-                        stack[-1].text_parts.append(typed(chunk) if convert else chunk)
+                        if convert:
+                            chunk = chunk.replace("\r\n", "\n") if crlf_only else typed(chunk)
+                        stack[-1].text_parts.append(chunk)
                 if m is not None:
                     if latin1:
                         name = self.name(name)
@@ -655,7 +661,9 @@ class _Tokenizer:
             if lt > pos:
                 chunk = t[pos:lt]
                 if stack and "&" not in chunk and "]]>" not in chunk:
-                    stack[-1].text_parts.append(typed(chunk) if convert else chunk)
+                    if convert:
+                        chunk = chunk.replace("\r\n", "\n") if crlf_only else typed(chunk)
+                    stack[-1].text_parts.append(chunk)
                 else:
                     self._text(stack, pos, lt)
                 pos = lt
@@ -754,11 +762,17 @@ class _Tokenizer:
             m = _ATTRIBUTE.match(t, pos)
             if m is None:
                 break
-            quoted = m.group(3) if m.group(3) is not None else m.group(4)
-            quote = '"' if m.group(3) is not None else "'"
-            vstart = m.start(3) if m.group(3) is not None else m.start(4)
-            name = self.name(m.group(2))
-            value = self._decode(quoted, vstart, attribute=True)
+            name, double, single = m.group(2, 3, 4)
+            if double is not None:
+                quoted, quote, vstart = double, '"', m.start(3)
+            else:
+                quoted, quote, vstart = single, "'", m.start(4)
+            if self.latin1:
+                name = self.name(name)
+            if self.convert or "&" in quoted or "\t" in quoted or "\n" in quoted:
+                value = self._decode(quoted, vstart, attribute=True)
+            else:
+                value = quoted
             element.attributes.append(Attribute(name, value, vstart, vstart + len(quoted), quote))
             if not name.startswith("xmlns"):
                 self._note_prefix(name)
