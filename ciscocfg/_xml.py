@@ -215,8 +215,11 @@ class Element:
 
     @property
     def tail(self) -> str:
-        """The character data after this element up to its next sibling element, comments
-        and processing instructions skipped (lxml's ``tail`` and the tails of what follows)."""
+        """The character data after this element, up to its next sibling element.
+
+        Comments and processing instructions in between are skipped: this is lxml's ``tail``
+        plus the tails of the comments and processing instructions that follow.
+        """
         if self.parent is None:
             return ""
         siblings = self.parent.children

@@ -398,7 +398,9 @@ def test_values_set_read_back_as_set_by_both_readers(
     data = encode_text(xml.text)
     assert xml.encoding == encoding
     assert [kid.text for kid in xml.root.children] == [text, new]
-    assert xml.root.children[0].attribute("b").value == attribute
+    written = xml.root.children[0].attribute("b")
+    assert written is not None
+    assert written.value == attribute
     assert_same_reading(data)
     tree = etree.fromstring(data, _reference_parser())
     assert [tree[0].text or "", tree[1].text or ""] == [text, new]
