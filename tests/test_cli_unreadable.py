@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
-from support.trees import MAC, build_tree
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from support.mutations import corpus_documents, mutated
+from support.trees import IMAGE, MAC, build_tree
 
+from ciscocfg import ParseError, sepxml
+from ciscocfg._xml import parse
 from ciscocfg.cli import main
+from ciscocfg.provision import check_tree
 
 #: A name whose first byte is not UTF-8: once a UnicodeEncodeError from deep inside the reader.
 BROKEN = b"<\xff:a/>"
@@ -83,3 +90,41 @@ def test_dialplan_command_on_a_missing_file_is_one_line(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert len(run.stderr.splitlines()) == 1
     assert "absent.xml" in run.stderr
+
+
+# -- a damaged file anywhere in a tree -------------------------------------------------------------
+
+SEP_XML = sepxml.new_sip(
+    name="3001", password="s3cret", proxy="192.0.2.10", display_name="Lobby", phone_label="Lobby"
+).dumps()
+#: What each file of the tree is mutated from: itself, and real files of its kind.
+KINDS = {
+    "SIPDefault.cnf": ("cnf", "seed"),
+    f"SIP{MAC}.cnf": ("cnf", "seed"),
+    "dialplan.xml": ("dialplan",),
+    f"SEP{OTHER_MAC}.cnf.xml": ("xmlcfg",),
+    "RINGLIST.DAT": ("ringlist",),
+    "OS79XX.TXT": ("os79xx",),
+}
+NOT_READ_AS_XML = {"SIPDefault.cnf", f"SIP{MAC}.cnf", "RINGLIST.DAT", "OS79XX.TXT"}
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_check_reads_every_phone_whatever_one_file_holds(data: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = build_tree(Path(tmp) / "tftp")
+        (root / f"SEP{OTHER_MAC}.cnf.xml").write_text(SEP_XML)
+        name = data.draw(st.sampled_from([*sorted(KINDS), f"{IMAGE}.loads", "Chirp.raw"]))
+        path = root / name
+        seeds = [path.read_bytes(), *corpus_documents(KINDS.get(name, ()))]
+        damaged = data.draw(mutated(seeds), label="damaged")
+        path.write_bytes(damaged)
+        report = check_tree(root)  # raises nothing
+        assert {phone.mac for phone in report.phones} == {MAC, OTHER_MAC}
+        if name not in NOT_READ_AS_XML and name in KINDS:
+            try:
+                parse(damaged)
+            except ParseError:
+                sources = {d.source for d in report.diagnostics if d.code == "PRV090"}
+                assert name in sources

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.loads_builder import PAYLOAD_79X0, PAYLOAD_79X1, container
-from support.mutations import XML_KINDS, corpus_documents, mutated
+from support.mutations import corpus_documents, mutated, xml_documents
 
 from ciscocfg import (
     CiscoCfgError,
@@ -64,7 +64,7 @@ def _packets() -> list[bytes]:
     return [tftp.encode(p) for p in packets]
 
 
-XML = corpus_documents(XML_KINDS) or [b"<device><deviceProtocol>SIP</deviceProtocol></device>"]
+XML = xml_documents() or [b"<device><deviceProtocol>SIP</deviceProtocol></device>"]
 CNF = corpus_documents(("cnf", "seed")) or [b'proxy1_address: "10.0.0.5" ; pbx\n']
 RINGLIST = [d for d in corpus_documents(("ringlist",)) if not d.lstrip().startswith(b"<")] or [
     b"Ring 1\tring1.raw\n"

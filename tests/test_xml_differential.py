@@ -21,7 +21,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from lxml import etree
-from support.mutations import corpus_documents, mutated
+from support.mutations import mutated, xml_documents
 from support.paths import PROJECT_ROOT
 from support.xmlgen import documents, encoded_documents
 
@@ -229,7 +229,7 @@ def _deliberate_refusal(err: ParseError, data: bytes) -> str | None:
 
 # -- properties -----------------------------------------------------------------------------------
 
-CORPUS = corpus_documents()
+CORPUS = xml_documents()
 
 
 @given(encoded_documents())

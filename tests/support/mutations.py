@@ -156,15 +156,15 @@ TRANSCODINGS = [
 _DECLARATION = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml[^>]*\?>")
 
 
-def corpus_documents(kinds: Sequence[str] = XML_KINDS) -> list[bytes]:
-    """The bytes of every corpus file of those kinds (empty without the corpus).
+def corpus_documents(kinds: Sequence[str]) -> list[bytes]:
+    """The bytes of every corpus file of those kinds (empty without the corpus)."""
+    return [path.read_bytes() for kind in kinds for path in corpus_files(kind)]
 
-    For the XML kinds, only the files that are XML (``ringlist/`` also holds RINGLIST.DAT).
-    """
-    found = [path.read_bytes() for kind in kinds for path in corpus_files(kind)]
-    if set(kinds) <= set(XML_KINDS):
-        found = [data for data in found if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")]
-    return found
+
+def xml_documents() -> list[bytes]:
+    """The corpus files that are XML (``ringlist/`` also holds RINGLIST.DAT files)."""
+    found = corpus_documents(XML_KINDS)
+    return [data for data in found if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")]
 
 
 def declare(data: bytes, encoding: str, *, bom: bool = False) -> bytes:
