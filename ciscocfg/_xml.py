@@ -1,16 +1,30 @@
 """The one hardened XML entry point, and a lossless view of the source text.
 
-Every XML file the library reads goes through :func:`parse`, which does two things:
+Every XML file the library reads goes through :func:`parse`, which does three things:
 
-1. It tokenizes the original text itself, recording for every element where its start tag,
-   content and end tag sit in the text. Reads come from that tree; edits are spliced into the
-   original text at those spans, so a document that is not edited is written back exactly as it
-   was read (declaration, comments, attribute quoting, whitespace, line endings, BOM), and an edit
-   changes only the element it touches.
-2. It hands the same bytes to lxml with every dangerous feature switched off (no entity
+1. It decodes the bytes the way libxml2 (and so lxml and the 79x1 phones) does: a UTF-8
+   byte-order mark, else the encoding the XML declaration names, else UTF-8. Only the
+   encodings a phone reads are accepted: UTF-8, US-ASCII and ISO-8859-1. UTF-16, UCS-4, EBCDIC,
+   UTF-7 and every other name are a :class:`~ciscocfg.ParseError` that names the encoding, so
+   that no file can mean one thing here and another on the phone (``+ADw-`` is ``<`` in UTF-7).
+2. It tokenizes the text itself, recording for every element where its start tag, content and
+   end tag sit. Reads come from that tree, normalised as XML 1.0 says (line ends read as
+   ``\\n``, tabs and line ends in attribute values as spaces, references resolved); edits are
+   spliced into the original text at those spans, so a document that is not edited is written
+   back exactly as it was read (declaration, comments, attribute quoting, whitespace, line
+   endings, BOM, bytes of any accepted encoding), and an edit changes only what it touches.
+3. It hands the same bytes to lxml with every dangerous feature switched off (no entity
    expansion, no DTD loading or validation, no network, no huge trees), so that anything libxml2
-   finds not well-formed (bad characters, bad names, duplicate attributes, bad encoding) is a
-   :class:`~ciscocfg.ParseError` with a line and a column.
+   finds not well-formed (bad characters, bad names, duplicate attributes) is a
+   :class:`~ciscocfg.ParseError` with a line and a column. A property test proves that the tree
+   read here equals the tree lxml builds from the same bytes.
+
+The text (:attr:`XmlText.text`, what ``dumps()`` returns) is the library's lossless form of the
+bytes: UTF-8 decoded with ``surrogateescape`` (see :mod:`ciscocfg._text`), whatever the
+declared encoding, so that encoding it back gives the file's bytes. For a UTF-8 or ASCII file
+that is simply its text; in an ISO-8859-1 file a byte such as ``é`` (0xE9) stands in the text
+as ``'\\udce9'``, while the tree reads it as ``'é'``. A ``str`` given to :func:`parse` is taken
+in the same form, so ``parse(doc.text)`` reads the same document as the bytes did.
 
 A document type declaration with an internal subset or an external identifier is refused before
 lxml sees the text: that is where entity declarations (billion laughs, external entities) and
@@ -26,6 +40,7 @@ broken files (a close tag that does not match its start tag, for one).
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 
@@ -47,22 +62,65 @@ __all__ = [
     "parse",
 ]
 
-_NAME = r"[^\s/>=<!?\"'&]+"
+# XML's white space is exactly these four characters (``\s`` would also take U+0085, U+00A0,
+# U+1680 ... which are text, and U+1680 is even a name character).
+_S = "[ \t\r\n]"
+_NAME = r"[^ \t\r\n/>=<!?\"'&]+"
 _START_TAG = re.compile(rf"<({_NAME})")
-_FAST_START = re.compile(rf"<({_NAME})\s*(/?)>")
-_SIMPLE_STEP = re.compile(rf"([^<&]*)<(/?)({_NAME})\s*(/?)>")
-_ATTRIBUTE = re.compile(rf"(\s+)({_NAME})\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
-_TAG_CLOSE = re.compile(r"\s*(/?)>")
-_SPACE = re.compile(r"\s*")
-# Characters outside XML 1.0's Char production. Lone surrogates are refused too, except
-# U+DC80..U+DCFF: they stand for undecodable bytes of the file (see ciscocfg._text).
-_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udc7f\udd00-\udfff\ufffe\uffff]")
+_FAST_START = re.compile(rf"<({_NAME}){_S}*(/?)>")
+_SIMPLE_STEP = re.compile(rf"([^<&]*)<(/?)({_NAME}){_S}*(/?)>")
+_ATTRIBUTE = re.compile(rf"({_S}+)({_NAME}){_S}*={_S}*(?:\"([^\"<]*)\"|'([^'<]*)')")
+_TAG_CLOSE = re.compile(rf"{_S}*(/?)>")
+_SPACE = re.compile(rf"{_S}*")
+# Characters outside XML 1.0's Char production, lone surrogates included: a value set through
+# the library is text, and no encoding can write a surrogate.
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _XML_NAME = re.compile(r"[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?")
 _TRAILING = re.compile(r"(?:[ \t]|<!--(?:(?!-->).)*-->)*")
-_END_TAG = re.compile(rf"</({_NAME})\s*>")
+_END_TAG = re.compile(rf"</({_NAME}){_S}*>")
 _REFERENCE = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z_][\w.-]*);")
 _PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
-_DOCTYPE_EXTERNAL = re.compile(r"<!DOCTYPE\s+[^\s>\[]+\s+(SYSTEM|PUBLIC)\b")
+_DOCTYPE_EXTERNAL = re.compile(rf"<!DOCTYPE{_S}+[^ \t\r\n>\[]+{_S}+(SYSTEM|PUBLIC)\b")
+# Tab, line feed and carriage return in an attribute value read as spaces (XML 1.0 3.3.3).
+_ATTRIBUTE_SPACE = str.maketrans("\t\n\r", "   ")
+
+# -- encodings ------------------------------------------------------------------------------------
+
+#: Encoding names accepted in the XML declaration (compared without case), by the name the
+#: document reports. These are the names every libxml2 knows without iconv (the phones' own
+#: parser is a libxml2): other spellings of the same encodings (``latin1``, ``iso_8859-1``) are
+#: refused with a hint, never guessed at.
+_ENCODINGS = {
+    "UTF-8": "UTF-8",
+    "UTF8": "UTF-8",
+    "US-ASCII": "US-ASCII",
+    "ASCII": "US-ASCII",
+    "ISO-8859-1": "ISO-8859-1",
+    "ISO-LATIN-1": "ISO-8859-1",
+}
+_CODECS = {"UTF-8": "utf-8", "US-ASCII": "ascii", "ISO-8859-1": "latin-1"}
+# What the first bytes say before any declaration is read (XML 1.0 appendix F, as libxml2
+# applies it): byte-order marks, then the layouts of "<?" in encodings that are not ASCII.
+_NOT_ASCII_STARTS = [
+    (b"\x00\x00\xfe\xff", "UCS-4 (byte-order mark)"),
+    (b"\xff\xfe\x00\x00", "UCS-4 (byte-order mark)"),
+    (b"\xfe\xff", "UTF-16 (byte-order mark FE FF)"),
+    (b"\xff\xfe", "UTF-16 (byte-order mark FF FE)"),
+    (b"\x00\x00\x00<", "UCS-4"),
+    (b"<\x00\x00\x00", "UCS-4"),
+    (b"\x00\x00<\x00", "UCS-4"),
+    (b"\x00<\x00\x00", "UCS-4"),
+    (b"\x00<\x00?", "UTF-16"),
+    (b"<\x00?\x00", "UTF-16"),
+    (b"Lo\xa7\x94", "EBCDIC"),
+]
+_UTF8_BOM = b"\xef\xbb\xbf"
+_ENCODING_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")  # XML 1.0's EncName
+_DECLARED_ENCODING = re.compile(
+    rb"<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:\"[^\"'<>?]*\"|'[^\"'<>?]*')"
+    rb"[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:\"([^\"'<>?]*)\"|'([^\"'<>?]*)')"
+)
+_ADVICE = "the phones read UTF-8, US-ASCII and ISO-8859-1; save the file as UTF-8"
 
 
 def hardened_parser() -> etree.XMLParser:
@@ -115,6 +173,7 @@ class Element:
         "open_end",
         "parent",
         "start",
+        "text_index",
         "text_parts",
     )
 
@@ -128,6 +187,8 @@ class Element:
         self.attributes: list[Attribute] = []
         self.children: list[Element] = []
         self.text_parts: list[str] = []
+        #: How many of the parent's text parts come before this element.
+        self.text_index = len(parent.text_parts) if parent is not None else 0
         #: True when the content holds comments, processing instructions or CDATA.
         self.has_markup = False
 
@@ -138,8 +199,33 @@ class Element:
 
     @property
     def text(self) -> str:
-        """The element's own character data, references decoded (children's text excluded)."""
+        """The element's own character data as XML reads it (children's text excluded).
+
+        References are resolved and line ends read as ``\\n``; unlike lxml's ``text``, this
+        holds the text between and after the children too (see :attr:`head_text`).
+        """
         return "".join(self.text_parts)
+
+    @property
+    def head_text(self) -> str:
+        """The character data before the first child element (lxml's ``text``)."""
+        if not self.children:
+            return self.text
+        return "".join(self.text_parts[: self.children[0].text_index])
+
+    @property
+    def tail(self) -> str:
+        """The character data after this element, up to its next sibling element.
+
+        Comments and processing instructions in between are skipped: this is lxml's ``tail``
+        plus the tails of the comments and processing instructions that follow.
+        """
+        if self.parent is None:
+            return ""
+        siblings = self.parent.children
+        after = siblings.index(self)
+        stop = siblings[after + 1].text_index if after + 1 < len(siblings) else None
+        return "".join(self.parent.text_parts[self.text_index : stop])
 
     def attribute(self, name: str) -> Attribute | None:
         """The attribute spelled exactly ``name``, or ``None``."""
@@ -166,15 +252,44 @@ class Element:
 
 
 class XmlText:
-    """The original text of an XML document plus the element tree read from it."""
+    """The original text of an XML document plus the element tree read from it.
 
-    __slots__ = ("_lines", "root", "source", "text")
+    ``encoding`` is how the bytes were read: ``"UTF-8"``, ``"US-ASCII"`` or ``"ISO-8859-1"``.
+    """
 
-    def __init__(self, text: str, root: Element, source: str | None) -> None:
+    __slots__ = ("_lines", "encoding", "root", "source", "text")
+
+    def __init__(
+        self, text: str, root: Element, source: str | None, encoding: str = "UTF-8"
+    ) -> None:
         self.text = text
         self.root = root
         self.source = source
+        self.encoding = encoding
         self._lines: LineIndex | None = None
+
+    def in_document(self, markup: str) -> str:
+        """``markup`` (text of real characters) in this document's own form.
+
+        In a UTF-8 document that is ``markup`` itself. In an ISO-8859-1 or US-ASCII document a
+        character is written as the byte the encoding gives it (kept in :attr:`text` the way
+        :mod:`ciscocfg._text` keeps bytes), and one the encoding cannot write as a character
+        reference (``&#8364;``), so that markup holding only escaped values stays correct.
+        """
+        if self.encoding == "UTF-8" or markup.isascii():
+            return markup
+        data = markup.encode(_CODECS[self.encoding], "xmlcharrefreplace")
+        return data.decode("utf-8", "surrogateescape")
+
+    def _check_name(self, name: str) -> None:
+        check_name(name)
+        if self.encoding != "UTF-8" and not name.isascii():
+            try:
+                name.encode(_CODECS[self.encoding])
+            except UnicodeEncodeError:
+                raise ValidationError(
+                    f"{name!r} cannot be written in this {self.encoding} document"
+                ) from None
 
     def position(self, offset: int) -> tuple[int, int]:
         """The 1-based (line, column) of an offset in :attr:`text`."""
@@ -208,36 +323,38 @@ class XmlText:
         """The document with ``element``'s content replaced by ``value`` (escaped)."""
         if element.children or element.has_markup:
             raise ValidationError(f"<{element.name}> holds elements; its text cannot be set")
-        escaped = escape_text(value)
+        escaped = self.in_document(escape_text(value))
         t = self.text
         if element.self_closing:
             # ``<a x="1"/>`` becomes ``<a x="1">value</a>``: only the "/" goes.
             head = t[element.start : element.end - 2]
-            return (
-                t[: element.start] + head + ">" + escaped + f"</{element.name}>" + t[element.end :]
-            )
+            close = self.in_document(f"</{element.name}>")
+            return t[: element.start] + head + ">" + escaped + close + t[element.end :]
         return t[: element.open_end] + escaped + t[element.close_start :]
 
     def with_attribute(self, element: Element, name: str, value: str) -> str:
         """The document with attribute ``name`` of ``element`` set to ``value``."""
-        check_name(name)
+        self._check_name(name)
         attr = element.attribute(name)
         t = self.text
         if attr is not None:
-            raw = escape_attribute(value, attr.quote)
+            raw = self.in_document(escape_attribute(value, attr.quote))
             return t[: attr.value_start] + raw + t[attr.value_end :]
         if element.attributes:
             at = element.attributes[-1].value_end + 1  # after the closing quote
         else:
-            at = element.start + 1 + len(element.name)
-        return t[:at] + f' {name}="{escape_attribute(value, chr(34))}"' + t[at:]
+            match = _START_TAG.match(t, element.start)
+            assert match is not None
+            at = match.end()
+        new = self.in_document(f' {name}="{escape_attribute(value, chr(34))}"')
+        return t[:at] + new + t[at:]
 
     def with_child(self, parent: Element, name: str, content: str = "") -> str:
         """The document with a new ``<name>content</name>`` appended to ``parent``'s children.
 
         ``content`` is markup (already escaped). See :meth:`with_markup` for the placement.
         """
-        check_name(name)
+        self._check_name(name)
         return self.with_markup(parent, f"<{name}>{content}</{name}>")
 
     def with_markup(self, parent: Element, new: str) -> str:
@@ -248,6 +365,7 @@ class XmlText:
         """
         t = self.text
         nl = self.newline
+        new = self.in_document(new)
         if parent.children:
             last = parent.children[-1]
             indent = self._indent_of(last)
@@ -267,6 +385,7 @@ class XmlText:
         inner = indent + self._indent_unit()
         if parent.self_closing:
             head = t[parent.start : parent.end - 2]
+            close = self.in_document(f"</{parent.name}>")
             return (
                 t[: parent.start]
                 + head
@@ -276,7 +395,7 @@ class XmlText:
                 + new
                 + nl
                 + indent
-                + f"</{parent.name}>"
+                + close
                 + t[parent.end :]
             )
         body = t[parent.open_end : parent.close_start]
@@ -328,41 +447,124 @@ def check_name(name: str) -> None:
 
 
 def escape_text(value: str) -> str:
-    """Character data for element content; refuses characters XML cannot carry."""
+    """Character data for element content; refuses characters XML cannot carry.
+
+    A carriage return is written as ``&#13;``: a literal one would read back as a line feed.
+    """
     _check_chars(value)
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    out = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return out.replace("\r", "&#13;") if "\r" in out else out
 
 
 def escape_attribute(value: str, quote: str) -> str:
-    """An attribute value for a ``quote``-delimited attribute."""
+    """An attribute value for a ``quote``-delimited attribute.
+
+    Tabs and line ends are written as references: literal ones would read back as spaces.
+    """
     _check_chars(value)
     out = value.replace("&", "&amp;").replace("<", "&lt;")
-    return out.replace('"', "&quot;") if quote == '"' else out.replace("'", "&apos;")
+    out = out.replace('"', "&quot;") if quote == '"' else out.replace("'", "&apos;")
+    if "\t" in out or "\n" in out or "\r" in out:
+        out = out.replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;")
+    return out
 
 
 def parse(data: str | bytes, *, source: str | None = None) -> XmlText:
-    """Read an XML document, refusing DTDs and anything not well-formed.
+    """Read an XML document, refusing DTDs, encodings the phones cannot read and anything not
+    well-formed.
 
-    ``data`` is the file's text or bytes (bytes are decoded losslessly as UTF-8 with
-    ``surrogateescape`` and handed to lxml unchanged). Raises :class:`~ciscocfg.ParseError` with
-    a line and a column; never reads a file or opens a connection.
+    ``data`` is the file's bytes, or its text in the library's lossless form (what ``dumps()``
+    returns; see the module docstring). Raises :class:`~ciscocfg.ParseError` with a line and a
+    column; never reads a file or opens a connection.
     """
     if isinstance(data, bytes):
         raw = data
-        text = decode_bytes(data)
     elif isinstance(data, str):
-        text = data
         try:
-            raw = text.encode("utf-8", "surrogateescape")
+            raw = data.encode("utf-8", "surrogateescape")
         except UnicodeEncodeError as exc:
             raise _error(
-                text, exc.start, "text holds a character that cannot be encoded", source
+                data, exc.start, "text holds a character that cannot be encoded", source
             ) from None
     else:
         raise TypeError(f"expected str or bytes, not {type(data).__name__}")
-    root, prefixes = _Tokenizer(text, source).run()
-    _check_with_lxml(text, raw, root, prefixes, source)
-    return XmlText(text, root, source)
+    text, encoding = _decode(raw, source)
+    root, prefixes = _Tokenizer(text, source, encoding).run()
+    _check_with_lxml(text, raw, root, prefixes, encoding, source)
+    return XmlText(text, root, source, encoding)
+
+
+def _decode(raw: bytes, source: str | None) -> tuple[str, str]:
+    """The lossless text of ``raw`` and the encoding it is read in, as libxml2 picks it."""
+    for start, name in _NOT_ASCII_STARTS:
+        if raw.startswith(start):
+            raise ParseError(
+                f"the document is encoded in {name}, which the phones cannot read ({_ADVICE})",
+                line=1,
+                column=1,
+                offset=0,
+                source=source,
+            )
+    bom = raw.startswith(_UTF8_BOM)
+    encoding = "UTF-8"
+    declared = _DECLARED_ENCODING.match(raw, 3 if bom else 0)
+    if declared is not None:
+        group = 1 if declared.group(1) is not None else 2
+        name = declared.group(group).decode("ascii", "replace")
+        found = _ENCODINGS.get(name.upper())
+        # The offset in the text, where a byte-order mark is one character.
+        at = declared.start(group) - (2 if bom else 0)
+        if found is None:
+            hint = ' (write encoding="ISO-8859-1")' if _is_latin1_alias(name) else ""
+            raise ParseError(
+                f"encoding {name!r} is not one the phones read{hint}; {_ADVICE}",
+                line=1,
+                column=at + 1,
+                offset=at,
+                source=source,
+            )
+        if bom and found != "UTF-8":
+            raise ParseError(
+                f"the document starts with a UTF-8 byte-order mark but declares encoding "
+                f"{name!r}; readers disagree on which one wins: remove one of them",
+                line=1,
+                column=at + 1,
+                offset=at,
+                source=source,
+            )
+        encoding = found
+    if encoding == "ISO-8859-1":
+        # Every byte is a character; the text keeps non-UTF-8 bytes as surrogates so that it
+        # encodes back to the same bytes, and the tokenizer reads them as Latin-1.
+        return decode_bytes(raw), encoding
+    try:
+        return raw.decode(_CODECS[encoding]), encoding
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start].decode(_CODECS[encoding])
+        line, column = LineIndex(before + " ").position(len(before))
+        if declared is not None:
+            why = "the encoding the document declares"
+        else:
+            why = (
+                "a document without an encoding declaration is UTF-8; declare "
+                'encoding="ISO-8859-1" if it is Latin-1'
+            )
+        raise ParseError(
+            f"byte 0x{raw[exc.start]:02X} is not {encoding} ({why})",
+            line=line,
+            column=column,
+            offset=exc.start,
+            source=source,
+        ) from None
+
+
+def _is_latin1_alias(name: str) -> bool:
+    if not _ENCODING_NAME.fullmatch(name):
+        return False
+    try:
+        return codecs.lookup(name).name == "iso8859-1"
+    except LookupError:
+        return False
 
 
 def _error(text: str, offset: int, message: str, source: str | None) -> ParseError:
@@ -371,12 +573,37 @@ def _error(text: str, offset: int, message: str, source: str | None) -> ParseErr
 
 
 class _Tokenizer:
-    """A small XML tokenizer that keeps offsets; lxml checks what it does not."""
+    """A small XML tokenizer that keeps offsets; lxml checks what it does not.
 
-    def __init__(self, text: str, source: str | None) -> None:
+    It reads the lossless text; names and character data go into the tree as XML reads them:
+    in an ISO-8859-1 document the bytes the text keeps as surrogates become Latin-1 characters,
+    and line ends (and, in attribute values, tabs) are normalised (XML 1.0 2.11, 3.3.3).
+    """
+
+    def __init__(self, text: str, source: str | None, encoding: str = "UTF-8") -> None:
         self.text = text
         self.source = source
         self.prefixes: set[str] = set()
+        # Only a Latin-1 document with bytes above 0x7F needs its names and text re-read, and
+        # only one with a CR its line ends normalised; most CR documents hold CRLF only.
+        self.latin1 = encoding == "ISO-8859-1" and not text.isascii()
+        crs = text.count("\r")
+        self.convert = self.latin1 or crs > 0
+        self.crlf_only = not self.latin1 and crs > 0 and crs == text.count("\r\n")
+
+    def typed(self, chunk: str) -> str:
+        """Literal character data of the text as XML reads it."""
+        if self.latin1 and not chunk.isascii():
+            chunk = chunk.encode("utf-8", "surrogateescape").decode("latin-1")
+        if "\r" in chunk:
+            chunk = chunk.replace("\r\n", "\n").replace("\r", "\n")
+        return chunk
+
+    def name(self, raw: str) -> str:
+        """A name of the text as XML reads it."""
+        if self.latin1 and not raw.isascii():
+            return raw.encode("utf-8", "surrogateescape").decode("latin-1")
+        return raw
 
     def fail(self, offset: int, message: str) -> ParseError:
         return _error(self.text, offset, message, self.source)
@@ -390,6 +617,10 @@ class _Tokenizer:
         fast_start = _FAST_START.match
         end_tag = _END_TAG.match
         simple = _SIMPLE_STEP.match
+        convert = self.convert
+        crlf_only = self.crlf_only
+        latin1 = self.latin1
+        typed = self.typed
         while pos < n:
             # Fast path: plain text then a tag without attributes, in one regex call. Anything
             # else (references, comments, attributes, errors) takes the general path below.
@@ -400,8 +631,12 @@ class _Tokenizer:
                     if "]]>" in chunk:
                         m = None
                     else:
+                        if convert:
+                            chunk = chunk.replace("\r\n", "\n") if crlf_only else typed(chunk)
                         stack[-1].text_parts.append(chunk)
                 if m is not None:
+                    if latin1:
+                        name = self.name(name)
                     tag = m.start(2) - 1
                     if slash:
                         top = stack[-1]
@@ -429,6 +664,8 @@ class _Tokenizer:
             if lt > pos:
                 chunk = t[pos:lt]
                 if stack and "&" not in chunk and "]]>" not in chunk:
+                    if convert:
+                        chunk = chunk.replace("\r\n", "\n") if crlf_only else typed(chunk)
                     stack[-1].text_parts.append(chunk)
                 else:
                     self._text(stack, pos, lt)
@@ -443,12 +680,12 @@ class _Tokenizer:
                 if not stack:
                     raise self.fail(pos, f"end tag </{m.group(1)}> without a start tag")
                 top = stack.pop()
-                if m.group(1) != top.name:
+                name = self.name(m.group(1))
+                if name != top.name:
                     line = LineIndex(t).position(top.start)[0]
                     raise self.fail(
                         pos,
-                        f"end tag </{m.group(1)}> does not match start tag <{top.name}> "
-                        f"of line {line}",
+                        f"end tag </{name}> does not match start tag <{top.name}> of line {line}",
                     )
                 top.close_start = pos
                 pos = top.end = m.end()
@@ -460,7 +697,7 @@ class _Tokenizer:
                 m = fast_start(t, pos)
                 if m is not None:
                     # The common case: a tag without attributes.
-                    element = Element(m.group(1), pos, stack[-1] if stack else None)
+                    element = Element(self.name(m.group(1)), pos, stack[-1] if stack else None)
                     element.open_end = pos = m.end()
                     if m.group(2):
                         element.close_start = element.end = pos
@@ -468,7 +705,7 @@ class _Tokenizer:
                     m = _START_TAG.match(t, pos)
                     if m is None:
                         raise self.fail(pos, "'<' that starts no tag (write '&lt;' in text)")
-                    element = Element(m.group(1), pos, stack[-1] if stack else None)
+                    element = Element(self.name(m.group(1)), pos, stack[-1] if stack else None)
                     pos = self._attributes(element, m.end())
                 if ":" in element.name:
                     self._note_prefix(element.name)
@@ -509,7 +746,7 @@ class _Tokenizer:
                 raise self.fail(pos, "CDATA section is not closed (missing ']]>')")
             if not stack:
                 raise self.fail(pos, "CDATA section outside the root element")
-            stack[-1].text_parts.append(t[pos + 9 : end])
+            stack[-1].text_parts.append(self.typed(t[pos + 9 : end]))
             stack[-1].has_markup = True
             return end + 3
         if t.startswith("<!DOCTYPE", pos):
@@ -528,13 +765,18 @@ class _Tokenizer:
             m = _ATTRIBUTE.match(t, pos)
             if m is None:
                 break
-            quoted = m.group(3) if m.group(3) is not None else m.group(4)
-            quote = '"' if m.group(3) is not None else "'"
-            vstart = m.start(3) if m.group(3) is not None else m.start(4)
-            name = m.group(2)
-            element.attributes.append(
-                Attribute(name, self._decode(quoted, vstart), vstart, vstart + len(quoted), quote)
-            )
+            name, double, single = m.group(2, 3, 4)
+            if double is not None:
+                quoted, quote, vstart = double, '"', m.start(3)
+            else:
+                quoted, quote, vstart = single, "'", m.start(4)
+            if self.latin1:
+                name = self.name(name)
+            if self.convert or "&" in quoted or "\t" in quoted or "\n" in quoted:
+                value = self._decode(quoted, vstart, attribute=True)
+            else:
+                value = quoted
+            element.attributes.append(Attribute(name, value, vstart, vstart + len(quoted), quote))
             if not name.startswith("xmlns"):
                 self._note_prefix(name)
             pos = m.end()
@@ -552,25 +794,36 @@ class _Tokenizer:
     def _text(self, stack: list[Element], start: int, end: int) -> None:
         chunk = self.text[start:end]
         if not stack:
-            if chunk.strip(" \t\r\n\ufeff") and not (start == 0 and chunk == "\ufeff"):
-                bad = start + len(chunk) - len(chunk.lstrip(" \t\r\n\ufeff"))
+            # White space only, after a byte-order mark at the very start.
+            lead = 1 if start == 0 and chunk.startswith("\ufeff") else 0
+            if chunk.strip(" \t\r\n") if not lead else chunk[1:].strip(" \t\r\n"):
+                body = chunk[lead:]
+                bad = start + lead + len(body) - len(body.lstrip(" \t\r\n"))
                 raise self.fail(bad, "text outside the root element")
             return
         if "]]>" in chunk:
             raise self.fail(start + chunk.index("]]>"), "']]>' is not allowed in text")
         stack[-1].text_parts.append(self._decode(chunk, start))
 
-    def _decode(self, chunk: str, start: int) -> str:
+    def _literal(self, chunk: str, attribute: bool) -> str:
+        chunk = self.typed(chunk)
+        if attribute and ("\t" in chunk or "\n" in chunk):
+            chunk = chunk.translate(_ATTRIBUTE_SPACE)
+        return chunk
+
+    def _decode(self, chunk: str, start: int, *, attribute: bool = False) -> str:
+        """Character data with its references resolved; the characters references give are
+        taken as they are, never normalised (XML 1.0 3.3.3)."""
         if "&" not in chunk:
-            return chunk
+            return self._literal(chunk, attribute)
         out: list[str] = []
         pos = 0
         while True:
             amp = chunk.find("&", pos)
             if amp < 0:
-                out.append(chunk[pos:])
+                out.append(self._literal(chunk[pos:], attribute))
                 return "".join(out)
-            out.append(chunk[pos:amp])
+            out.append(self._literal(chunk[pos:amp], attribute))
             m = _REFERENCE.match(chunk, amp)
             if m is None:
                 raise self.fail(start + amp, "'&' that starts no reference (write '&amp;')")
@@ -605,31 +858,44 @@ class _Tokenizer:
 
 
 def _check_with_lxml(
-    text: str, raw: bytes, root: Element, prefixes: set[str], source: str | None
+    text: str, raw: bytes, root: Element, prefixes: set[str], encoding: str, source: str | None
 ) -> None:
-    declared = {a.name[6:] for a in root.attributes if a.name.startswith("xmlns:")}
-    missing = sorted(prefixes - declared)
-    feed = raw
-    shift_line = shift_col = 0
-    inject = b""
-    if missing:
-        inject = b"".join(
-            b' xmlns:%s="urn:x-ciscocfg:undeclared:%s"' % (p.encode(), p.encode()) for p in missing
-        )
-        at_char = root.start + 1 + len(root.name)
-        at = len(text[:at_char].encode("utf-8", "surrogateescape"))
-        feed = raw[:at] + inject + raw[at:]
-        shift_line, shift_col = LineIndex(text).position(at_char)
+    feed, shift_line, shift_col, shift = _lxml_input(text, raw, root, prefixes, encoding)
     try:
         etree.fromstring(feed, hardened_parser())
     except etree.XMLSyntaxError as exc:
         line, column = exc.position
-        if inject and line == shift_line and column > shift_col:
-            column = max(shift_col, column - len(inject))
+        if shift and line == shift_line and column > shift_col:
+            column = max(shift_col, column - shift)
         message = str(exc.msg or exc).split(", line ")[0]
         raise ParseError(message, line=line or None, column=column or None, source=source) from None
     except (etree.LxmlError, ValueError) as exc:  # pragma: no cover - defensive
         raise ParseError(str(exc), source=source) from None
+
+
+def _lxml_input(
+    text: str, raw: bytes, root: Element, prefixes: set[str], encoding: str
+) -> tuple[bytes, int, int, int]:
+    """The bytes handed to lxml: ``raw`` with the undeclared prefixes declared on the root.
+
+    Also returns the line and column of the insertion and its length, to map lxml's positions
+    back to the original text.
+    """
+    declared = {a.name[6:] for a in root.attributes if a.name.startswith("xmlns:")}
+    missing = sorted(prefixes - declared)
+    if not missing:
+        return raw, 0, 0, 0
+    # One made-up namespace per prefix, so that ``a:x`` and ``b:x`` stay two attributes.
+    inject = b"".join(
+        b' xmlns:%s="urn:x-ciscocfg:undeclared:%d"' % (p.encode(_CODECS[encoding]), i)
+        for i, p in enumerate(missing)
+    )
+    name = _START_TAG.match(text, root.start)
+    assert name is not None
+    at_char = name.end()
+    at = len(text[:at_char].encode("utf-8", "surrogateescape"))
+    line, column = LineIndex(text).position(at_char)
+    return raw[:at] + inject + raw[at:], line, column, len(inject)
 
 
 class XmlDocument:
@@ -648,6 +914,15 @@ class XmlDocument:
     def source(self) -> str | None:
         """The file name the document was read from, when known."""
         return self._xml.source
+
+    @property
+    def encoding(self) -> str:
+        """How the file's bytes are read: ``"UTF-8"``, ``"US-ASCII"`` or ``"ISO-8859-1"``.
+
+        Values read from the document are text in any case; values set are written in this
+        encoding (as character references where it has no byte for a character).
+        """
+        return self._xml.encoding
 
     @property
     def root(self) -> Element:

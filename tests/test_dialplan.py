@@ -298,7 +298,7 @@ def test_cli_prints_decisions(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["dialplan", str(path)]) == 1
     assert "DPL104" in capsys.readouterr().out
     path.write_text("<DIALTEMPLATE>")
-    assert main(["dialplan", str(path), "1"]) == 1
+    assert main(["dialplan", str(path), "1"]) == 2
 
 
 # -- properties -----------------------------------------------------------------------------------

@@ -182,6 +182,9 @@ def test_bytes_in_other_encodings_survive() -> None:
     raw = doc.encode("latin-1")
     tree = parse(raw)
     assert tree.text.encode("utf-8", "surrogateescape") == raw
+    assert tree.find("name") is not None
+    assert tree.root.children[0].text == "José"
+    assert parse(tree.text).root.children[0].text == "José"
 
 
 def test_references_are_decoded_for_reading() -> None:

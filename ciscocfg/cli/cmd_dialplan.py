@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 __all__ = ["register"]
@@ -34,8 +35,15 @@ def register(subparsers: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     from ciscocfg import dialplan
     from ciscocfg._diagnostic import has_errors
+    from ciscocfg._errors import CiscoCfgError
 
-    plan = dialplan.load(args.file)
+    try:
+        plan = dialplan.load(args.file)
+    except (CiscoCfgError, OSError) as exc:
+        # A plan that cannot be read has no decisions to show: one line, and the exit status
+        # of input the command cannot read.
+        print(f"ciscocfg: {exc}", file=sys.stderr)
+        return 2
     for digits in args.digits:
         decision = plan.match(digits, line=args.line, pound_dials_now=args.pound_dials_now)
         print(decision.describe())
