@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Literal, NamedTuple
+from typing import Literal
 
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._dialmatch import IMMEDIATE as _IMMEDIATE
+from ciscocfg._dialmatch import KIND_NAMES as _KIND_NAMES
+from ciscocfg._dialmatch import MAX_GROUPS, choose, scan
 from ciscocfg._text import PathOrFile, encode_text, encoded_size, read_source, write_target
 from ciscocfg._xml import Element, XmlDocument, XmlText, escape_attribute, parse
 
@@ -58,7 +61,6 @@ MAX_PATTERN = 196
 #: Attribute values are read into a 64-byte buffer, so longer ones are probably cut.
 MAX_TOKEN = 63
 MAX_TONES = 3
-MAX_GROUPS = 5
 EMERGENCY_NUMBERS = ("911", "112", "999", "000")
 TONE_NAMES = (
     "Bellcore-Inside",
@@ -95,10 +97,6 @@ _SPELLING = {
 }
 _STRTOL = re.compile(r"\s*([+-]?\d+)")
 _CUCM_SYNTAX = re.compile(r"[Xx!\[\]]")
-
-# Match classes, weakest first; the numbers order them as the phone does.
-_NOMATCH, _GIVETONE, _WILD, _PATTERN, _EXACT, _IMMEDIATE = range(6)
-_KIND_NAMES = {_WILD: "wildcard match", _PATTERN: "pattern match", _EXACT: "exact match"}
 
 
 @attrs.frozen
@@ -171,86 +169,6 @@ class DialDecision:
         if self.action == "tone":
             return f"{shown}: play secondary dial tone {self.tone or 'default'} ({rule})"
         return f"{shown}: no rule matches"
-
-
-class _Scan(NamedTuple):
-    """How far one pattern got against the digits (a tuple: built once per rule per decision)."""
-
-    literals: int
-    kind: int
-    pattern_done: bool
-    input_done: bool
-    at_comma: bool
-    groups: tuple[tuple[int, int], ...]
-    dial_now: bool
-    commas: int
-
-
-def _is_dialed(ch: str, pound_dials_now: bool) -> bool:
-    return ch.isdigit() or ch in "*+" or (ch == "#" and not pound_dials_now)
-
-
-def _scan(pattern: str, digits: str, pound: bool) -> _Scan:
-    """Walk one MATCH pattern against the digits, as the phone does."""
-    p = i = 0
-    n, m = len(digits), len(pattern)
-    literals = 0
-    kind = _EXACT
-    groups: list[list[int]] = []
-    dial_now = False
-    commas = 0
-    while i < n:
-        if p < m and pattern[p] == ",":
-            commas += 1
-            while p < m and pattern[p] == ",":
-                p += 1
-        c = pattern[p] if p < m else ""
-        if (c == "." and _is_dialed(digits[i], pound)) or c == "*":
-            if len(groups) < MAX_GROUPS:
-                groups.append([i, 1])
-            if c == ".":
-                kind = _PATTERN
-                # A run of dots is one capture group.
-                while i + 1 < n and digits[i + 1].isdigit() and p + 1 < m and pattern[p + 1] == ".":
-                    i += 1
-                    p += 1
-                    groups[-1][1] += 1
-            else:
-                kind = _WILD
-                # "*" takes characters up to the one that follows it in the pattern.
-                k = p + 2 if p + 1 < m and pattern[p + 1] == "\\" else p + 1
-                stop = pattern[k] if k < m else ""
-                if digits[i] == "#" and pound:
-                    dial_now = True
-                else:
-                    while i + 1 < n and digits[i + 1] != stop:
-                        if digits[i + 1] == "#" and pound:
-                            break
-                        i += 1
-                        groups[-1][1] += 1
-        else:
-            if c == "\\" and p + 1 < m:
-                p += 1
-                c = pattern[p]
-            if c != digits[i]:
-                if digits[i] == "#" and pound:
-                    dial_now = True
-                    break
-                literals, kind = -1, _NOMATCH
-                break
-            literals += 1
-        p += 1
-        i += 1
-    return _Scan(
-        literals=literals,
-        kind=kind,
-        pattern_done=p >= m,
-        input_done=i >= n or dial_now,
-        at_comma=p < m and pattern[p] == ",",
-        groups=tuple([(a, b) for a, b in groups]),
-        dial_now=dial_now,
-        commas=commas,
-    )
 
 
 def _rewrite(template: Template, digits: str, groups: tuple[tuple[int, int], ...]) -> str:
@@ -444,82 +362,36 @@ class DialPlan(XmlDocument):
 
 
 def _decide(templates: Iterable[Template], digits: str, pound: bool) -> DialDecision:
-    result = _NOMATCH
-    best: Template | None = None
-    best_dial_now = False
-    best_commas = 0
-    partial = False
-    partial_kind = _NOMATCH
-    partial_len = 0
-    match_len = 0
-    give_tone = False
-    # The rule whose pattern stands at a ',' (the phone plays that rule's Tone there).
-    tone_rule: tuple[Template, int] | None = None
-    dial_string = digits
-    any_template = False
-    for template in templates:
-        any_template = True
-        scan = _scan(template.match, digits, pound)
-        # A rule such as `*` can be partial and full at once; it must not be weighed against its
-        # own partial candidacy, so the full test below looks at the other rules' state.
-        beats_partial = (
-            not partial
-            or scan.literals > partial_len
-            or (scan.literals == partial_len and scan.kind > partial_kind)
-        )
-        others_partial = partial
-        if scan.input_done and (
-            scan.literals > partial_len
-            or (scan.literals == partial_len and scan.kind > partial_kind)
-        ):
-            # Still a candidate: a longer literal prefix than any seen so far.
-            partial_kind, partial_len = scan.kind, scan.literals
-            best, partial, best_dial_now, best_commas = template, True, scan.dial_now, scan.commas
-            result = _NOMATCH
-        if scan.pattern_done:
-            # A full candidate must beat every candidate seen so far, full or partial: a longer
-            # literal prefix, or the same length in a stronger class. A catch-all that used `*`
-            # is only taken while no other rule is still partially matching (spec §5.3).
-            if (
-                scan.literals > match_len
-                or (scan.literals == match_len and scan.kind > result and beats_partial)
-                or (scan.kind == _WILD and result == _NOMATCH and not others_partial)
-            ):
-                best, best_dial_now = template, scan.dial_now
-                match_len, result = scan.literals, scan.kind
-                dial_string = _rewrite(template, digits, scan.groups)
-        elif scan.at_comma:
-            give_tone = True
-            if tone_rule is None:
-                tone_rule = (template, scan.commas)
-        match_len = max(match_len, scan.literals)
-    if not any_template:
+    rules = list(templates)
+    if not rules:
         if "#" in digits and pound:
             return DialDecision("dial", None, 0, digits, digits=digits)
         return DialDecision("none", None, None, None, digits=digits)
-    timeout: int | None = None
-    if result in (_PATTERN, _EXACT):
-        give_tone = False
-    if result in (_WILD, _PATTERN, _EXACT):
-        assert best is not None
-        timeout = best.timeout
-    elif partial:
-        timeout = DEFAULT_TIMEOUT
-    elif digits.endswith("#") and pound:
-        result, timeout = _IMMEDIATE, 0
-    if best_dial_now and not (pound and "#" in digits and partial):
-        result, timeout = _IMMEDIATE, 0
-    kind = _KIND_NAMES.get(result)
-    if give_tone:
-        rule, commas = tone_rule if tone_rule is not None else (best, best_commas)
+    walks = [scan(t.match, digits, pound) for t in rules]
+    outcome = choose(
+        [scanned for scanned, _ in walks],
+        pound=pound,
+        pound_dialled="#" in digits,
+        ends_with_pound=digits.endswith("#"),
+    )
+    rule = None if outcome.rule is None else rules[outcome.rule]
+    if outcome.action == "tone":
         tone = None
-        if rule is not None and commas < len(rule.tones):
-            tone = rule.tones[commas] or None
+        if rule is not None and outcome.tone_index < len(rule.tones):
+            tone = rule.tones[outcome.tone_index] or None
         return DialDecision("tone", rule, DEFAULT_TIMEOUT, None, tone=tone, digits=digits)
-    if result in (_WILD, _PATTERN, _EXACT, _IMMEDIATE):
-        return DialDecision("dial", best, timeout, dial_string, digits=digits, kind=kind)
-    if partial:
-        return DialDecision("wait", best, DEFAULT_TIMEOUT, None, digits=digits)
+    if outcome.action == "dial":
+        timeout = 0 if outcome.kind == _IMMEDIATE or rule is None else rule.timeout
+        dial_string = digits
+        if outcome.rewrite_rule is not None:
+            dial_string = _rewrite(
+                rules[outcome.rewrite_rule], digits, walks[outcome.rewrite_rule][1]
+            )
+        return DialDecision(
+            "dial", rule, timeout, dial_string, digits=digits, kind=_KIND_NAMES.get(outcome.kind)
+        )
+    if outcome.action == "wait":
+        return DialDecision("wait", rule, DEFAULT_TIMEOUT, None, digits=digits)
     return DialDecision("none", None, None, None, digits=digits)
 
 
