@@ -103,8 +103,9 @@ _CUCM_SYNTAX = re.compile(r"[Xx!\[\]]")
 class Template:
     """One ``TEMPLATE`` rule, read the way the phone reads it.
 
-    ``problems`` lists why the phone would drop the rule (unknown attribute, bad Timeout ...);
-    a rule with problems takes no part in :meth:`DialPlan.match`.
+    ``problems`` lists why the phone would drop the rule (unknown attribute, bad Timeout ...),
+    as the findings :func:`validate` reports; a rule with problems takes no part in
+    :meth:`DialPlan.match`.
     """
 
     index: int
@@ -117,7 +118,7 @@ class Template:
     line_number: int
     #: Every attribute as written: (name, value) in document order.
     attributes: tuple[tuple[str, str], ...]
-    problems: tuple[str, ...]
+    problems: tuple[Diagnostic, ...]
     line: int
 
     @property
@@ -214,17 +215,23 @@ def _rewrite(template: Template, digits: str, groups: tuple[tuple[int, int], ...
 def _read_template(element: Element, index: int, line: int) -> Template:
     values: dict[str, str] = {}
     tones: list[str] = []
-    problems: list[str] = []
+    problems: list[Diagnostic] = []
+
+    def drop(code: str, problem: str) -> None:
+        problems.append(
+            Diagnostic(code, "error", f"{problem}: the phone drops this TEMPLATE", line=line)
+        )
+
     for attr in element.attributes:
         key = attr.name.lower()
         if key not in _SPELLING:
-            problems.append(f"unknown attribute {attr.name!r}")
+            drop("DPL003", f"unknown attribute {attr.name!r}")
             continue
         if key == "tone":
             if len(tones) >= MAX_TONES:
-                problems.append("more than 3 tones")
+                drop("DPL007", "more than 3 tones")
             elif attr.value and attr.value.lower() not in _TONES_LOWER:
-                problems.append(f"unknown tone {attr.value!r}")
+                drop("DPL007", f"unknown tone {attr.value!r}")
             else:
                 tones.append(_TONES_LOWER.get(attr.value.lower(), ""))
             continue
@@ -233,23 +240,23 @@ def _read_template(element: Element, index: int, line: int) -> Template:
     if "timeout" in values:
         m = _STRTOL.match(values["timeout"])
         if m is None or int(m.group(1)) < 0:
-            problems.append(f"Timeout {values['timeout']!r} is not a whole number of seconds ≥ 0")
+            drop("DPL004", f"Timeout {values['timeout']!r} is not a whole number of seconds ≥ 0")
         else:
             timeout = int(m.group(1))
     line_number = 0
     if "line" in values:
         m = _STRTOL.match(values["line"])
         if m is None or not 0 <= int(m.group(1)) <= 255:
-            problems.append(f"Line {values['line']!r} is not a line number 0-255")
+            drop("DPL009", f"Line {values['line']!r} is not a line number 0-255")
         else:
             line_number = int(m.group(1))
     user = values.get("user")
     if user is not None and user.lower() not in ("phone", "ip"):
-        problems.append(f"User {user!r} is not Phone or IP")
+        drop("DPL005", f"User {user!r} is not Phone or IP")
         user = None
     route = values.get("route", "Default")
     if route.lower() not in ("default", "emergency", "fqdn"):
-        problems.append(f"Route {route!r} is not Default, Emergency or FQDN")
+        drop("DPL006", f"Route {route!r} is not Default, Emergency or FQDN")
     return Template(
         index=index,
         match=values.get("match", ""),
@@ -515,20 +522,9 @@ def lint(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) -> lis
     return validate(plan, emergency=emergency)
 
 
-_PROBLEM_CODES = (
-    ("unknown attribute", "DPL003"),
-    ("Timeout", "DPL004"),
-    ("User", "DPL005"),
-    ("Route", "DPL006"),
-    ("tone", "DPL007"),
-    ("Line", "DPL009"),
-)
-
-
 def _check_template(t: Template, found: _Findings) -> None:
-    for problem in t.problems:
-        code = next(c for key, c in _PROBLEM_CODES if key in problem)
-        found.add(code, "error", f"{problem}: the phone drops this TEMPLATE", t.line)
+    # Why the phone drops the rule was found, with its code, when the rule was read.
+    found.items.extend(attrs.evolve(problem, source=found.plan.source) for problem in t.problems)
     for name, value in (("MATCH", t.match), ("Rewrite", t.rewrite)):
         if len(value) > MAX_PATTERN:
             found.add("DPL008", "error", f"{name} is longer than {MAX_PATTERN} characters", t.line)
