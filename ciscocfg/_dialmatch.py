@@ -167,15 +167,14 @@ class Exits(NamedTuple):
     """Where a state leads on each dialable character (-1: the rule has failed for good).
 
     ``wanted`` is the one character, other than ``#``, that may lead elsewhere than all the rest
-    (``""`` if none); ``on_pound`` is ``#`` as an ordinary character, ``on_pound_now`` ``#`` in the
-    mode where it means "dial now".
+    (``""`` if none); ``on_pound`` is ``#`` as an ordinary character. Where ``#`` means "dial
+    now" see :meth:`Automaton.on_pound_now`.
     """
 
     wanted: str
     on_wanted: int
     on_other: int
     on_pound: int
-    on_pound_now: int
 
 
 class Automaton:
@@ -186,7 +185,17 @@ class Automaton:
     per sort, and ``pound`` only matters for ``#``.
     """
 
-    __slots__ = ("_exits", "_ids", "_moves", "_spelled", "cursors", "live", "pattern", "scans")
+    __slots__ = (
+        "_exits",
+        "_ids",
+        "_moves",
+        "_pound_now",
+        "_spelled",
+        "cursors",
+        "live",
+        "pattern",
+        "scans",
+    )
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
@@ -198,6 +207,7 @@ class Automaton:
         self._moves: dict[tuple[int, str, bool], tuple[int, int]] = {}
         self._spelled = frozenset(pattern) | {"#"}
         self._exits: list[Exits | None] = [None]
+        self._pound_now: list[int | None] = [None]
 
     def _sort(self, ch: str) -> str:
         if ch in self._spelled:
@@ -214,6 +224,7 @@ class Automaton:
             self.scans.append(finish(self.pattern, cursor))
             self.live.append(not inert(self.scans[-1]))
             self._exits.append(None)
+            self._pound_now.append(None)
         return target
 
     def move(self, state: int, ch: str, pound: bool) -> tuple[int, int]:
@@ -226,28 +237,37 @@ class Automaton:
         return found
 
     def exits(self, state: int) -> Exits:
-        """Where ``state`` leads on every dialable character, found with four steps.
+        """Where ``state`` leads on every dialable character, found with three steps.
 
         A search over dialled strings need only try each state's ``wanted`` character, ``#``,
         and one of the rest: :func:`wanted` is the only other character :func:`step` looks at.
         """
         found = self._exits[state]
-        if found is None and self.cursors[state].halted:
-            # A stopped walk reads nothing more (the first thing `step` checks).
-            same = state if self.live[state] else -1
-            found = self._exits[state] = Exits("", same, same, same, same)
         if found is None:
             cursor = self.cursors[state]
+            if cursor.halted:
+                # A stopped walk reads nothing more (the first thing `step` checks).
+                same = state if self.live[state] else -1
+                found = self._exits[state] = Exits("", same, same, same)
+                return found
             ch = wanted(self.pattern, cursor)
             if ch == "#" or ch not in DIALABLE:
                 ch = ""
             other = "1" if ch == "0" else "0"
             targets = [
-                self._intern(step(self.pattern, cursor, c, pound)[0])
-                for c, pound in ((ch or other, False), (other, False), ("#", False), ("#", True))
+                self._intern(step(self.pattern, cursor, c, False)[0])
+                for c in (ch or other, other, "#")
             ]
             found = Exits(ch, *(t if self.live[t] else -1 for t in targets))
             self._exits[state] = found
+        return found
+
+    def on_pound_now(self, state: int) -> int:
+        """Where ``state`` leads on a ``#`` that means "dial now" (-1: the rule has failed)."""
+        found = self._pound_now[state]
+        if found is None:
+            target = self._intern(step(self.pattern, self.cursors[state], "#", True)[0])
+            found = self._pound_now[state] = target if self.live[target] else -1
         return found
 
 

@@ -24,6 +24,7 @@ from ciscocfg._diagnostic import Diagnostic, Severity
 from ciscocfg._dialmatch import IMMEDIATE as _IMMEDIATE
 from ciscocfg._dialmatch import KIND_NAMES as _KIND_NAMES
 from ciscocfg._dialmatch import MAX_GROUPS, choose, scan
+from ciscocfg._dialreach import Reach, completable, search
 from ciscocfg._text import PathOrFile, encode_text, encoded_size, read_source, write_target
 from ciscocfg._xml import Element, XmlDocument, XmlText, escape_attribute, parse
 
@@ -434,29 +435,11 @@ def kpml_fallback() -> DialPlan:
 
 # -- validation -----------------------------------------------------------------------------------
 
-
-def _samples(pattern: str) -> list[str]:
-    """A few digit strings that fully match ``pattern`` (wildcards filled in several ways)."""
-    out = []
-    for fill in "0159":
-        parts: list[str] = []
-        k = 0
-        while k < len(pattern):
-            ch = pattern[k]
-            if ch == "\\" and k + 1 < len(pattern):
-                k += 1
-                parts.append(pattern[k])
-            elif ch == ".":
-                parts.append(fill)
-            elif ch == "*":
-                nxt = pattern[k + 1] if k + 1 < len(pattern) else ""
-                run = fill * 3 if fill != nxt else "7" * 3
-                parts.append(run)
-            elif ch != ",":
-                parts.append(ch)
-            k += 1
-        out.append("".join(parts))
-    return list(dict.fromkeys(out))
+# Work (in rule steps: one rule reading one dialled character) the search for rules that can
+# never win may do per character of the plan's patterns; past it, what is not settled is
+# reported as unknown (DPL106). Real plans need a tenth of it.
+_SEARCH_WORK_PER_CHARACTER = 200
+_MIN_SEARCH_WORK = 200_000
 
 
 class _Findings:
@@ -480,7 +463,11 @@ class _Findings:
 
 
 def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) -> list[Diagnostic]:
-    """Lint a dial plan; findings are returned, never raised (codes ``DPLnnn``)."""
+    """Lint a dial plan; findings are returned, never raised (codes ``DPLnnn``).
+
+    Whether a rule can ever win is worked out with the matcher :meth:`DialPlan.match` uses,
+    over every string a caller can dial, on every line and in both ``#`` modes.
+    """
     found = _Findings(plan)
     size = encoded_size(plan.dumps())
     if size > MAX_FILE_SIZE:
@@ -509,10 +496,9 @@ def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) ->
         found.add(
             "DPL011", "warning", "versionStamp must be 3 to 64 characters; the phone rejects it", 1
         )
-    templates = plan.templates
-    for t in templates:
+    for t in plan.templates:
         _check_template(t, found)
-    _check_duplicates_and_shadows(plan, found)
+    _check_reachability(plan, found)
     _check_emergency(plan, tuple(emergency), found)
     return sorted(found.items, key=Diagnostic.sort_key)
 
@@ -536,11 +522,14 @@ def _check_template(t: Template, found: _Findings) -> None:
                 t.line,
             )
     if _CUCM_SYNTAX.search(t.match):
+        effect = "reads literally"
+        if not completable(t.match):
+            effect += ": the rule never matches a dialled number"
         found.add(
             "DPL101",
             "warning",
             f"MATCH {t.match!r} uses CallManager route-pattern syntax (X, [..], !), which this "
-            "phone reads literally: the rule never matches a dialled number",
+            f"phone {effect}",
             t.line,
             suggestion=_CUCM_SYNTAX.sub(".", re.sub(r"\[[^\]]*\]", ".", t.match)).replace("!", "*"),
         )
@@ -548,56 +537,116 @@ def _check_template(t: Template, found: _Findings) -> None:
         found.add("DPL012", "info", "Tone is given but MATCH has no ',' to play it at", t.line)
 
 
-def _check_duplicates_and_shadows(plan: DialPlan, found: _Findings) -> None:
+def _line_groups(rules: list[Template]) -> list[tuple[int, list[int]]]:
+    """Each line the phone may use that the rules tell apart, with its rules (by position).
+
+    A line no rule names gets the rules for all lines; each line a ``Line`` names, those and its
+    own. The line numbers are what :meth:`DialPlan.match` takes.
+    """
+    named = sorted({t.line_number for t in rules} - {0})
+    groups: list[tuple[int, list[int]]] = []
+    unnamed = next((n for n in range(1, 256) if n not in named), None)
+    if unnamed is not None:
+        groups.append((unnamed, [k for k, t in enumerate(rules) if t.line_number == 0]))
+    groups.extend((n, [k for k, t in enumerate(rules) if t.line_number in (0, n)]) for n in named)
+    return groups
+
+
+def _reach(plan: DialPlan) -> tuple[list[Template], Reach]:
+    """The plan's usable rules, and which of them win for which dialled strings."""
+    rules = [t for t in plan.templates if t.valid]
+    budget = max(
+        _MIN_SEARCH_WORK, _SEARCH_WORK_PER_CHARACTER * sum(len(t.match) + 1 for t in rules)
+    )
+    return rules, search([t.match for t in rules], _line_groups(rules), budget)
+
+
+def _rule_name(t: Template) -> str:
+    return f'rule {t.index + 1} (MATCH="{t.match}", line {t.line})'
+
+
+def _check_reachability(plan: DialPlan, found: _Findings) -> None:
+    rules, reach = _reach(plan)
     seen: dict[tuple[str, int], Template] = {}
-    usable = [t for t in plan.templates if t.valid]
-    for t in usable:
-        key = (t.match, t.line_number)
-        if key in seen:
+    undecided: list[Template] = []
+    for k, t in enumerate(rules):
+        in_callmanager_mode = (k, False) in reach.wins
+        in_pound_mode = (k, True) in reach.wins
+        first = seen.setdefault((t.match, t.line_number), t)
+        if in_callmanager_mode and in_pound_mode:
+            continue
+        if first is not t and not (in_callmanager_mode or in_pound_mode):
+            # Two rules that walk alike: the later one never beats the earlier (so the search
+            # finds it winning nowhere, and it need not finish to know).
             found.add(
                 "DPL102",
                 "warning",
-                f"MATCH {t.match!r} repeats rule {seen[key].index + 1} (line {seen[key].line}); "
+                f"MATCH {t.match!r} repeats rule {first.index + 1} (line {first.line}); "
                 "this one never wins",
                 t.line,
             )
             continue
-        seen[key] = t
-        if _CUCM_SYNTAX.search(t.match) or t.is_catch_all:
-            # A catch-all is meant to take what the other rules leave; samples cannot judge it.
+        if k in reach.undecided:
+            if not (in_callmanager_mode or in_pound_mode):
+                undecided.append(t)
             continue
-        winners: dict[int, Template] = {}
-        won = False
-        line = t.line_number or 1
-        for sample in _samples(t.match):
-            decision = _decide(
-                [u for u in usable if u.line_number in (0, line)], sample, pound=False
-            )
-            if decision.template is t:
-                won = True
-                break
-            if decision.template is not None and decision.action == "dial":
-                winners[decision.template.index] = decision.template
-        if not won and winners:
-            other = next(iter(winners.values()))
+        if in_callmanager_mode or in_pound_mode:
+            witness = reach.wins[(k, in_pound_mode)][1]
+            if in_pound_mode:
+                where = "where '#' means dial now (the stack's mode without CallManager)"
+                never = "where '#' is an ordinary digit"
+            else:
+                where = "where '#' is an ordinary digit (CallManager mode)"
+                never = "where '#' means dial now"
             found.add(
-                "DPL103",
-                "warning",
-                f"MATCH {t.match!r} can never win: numbers it matches go to rule "
-                f'{other.index + 1} (MATCH="{other.match}", line {other.line})',
+                "DPL105",
+                "info",
+                f"MATCH {t.match!r} wins only {where}, e.g. on {witness!r}, and never {never}; "
+                "which mode the phone is in is unknown",
                 t.line,
             )
+            continue
+        if not completable(t.match):
+            if _CUCM_SYNTAX.search(t.match):
+                continue  # DPL101 says it never matches
+            why = "no dialled number completes it"
+        elif k in reach.taken:
+            action, other, _ = reach.taken[k]
+            why = {
+                "dial": "numbers it matches go to",
+                "wait": "on numbers it matches the phone waits for",
+                "tone": "on numbers it matches the phone plays the tone of",
+            }[action] + f" {_rule_name(rules[other])}"
+        else:
+            why = "the phone never dials by it"
+        found.add("DPL103", "warning", f"MATCH {t.match!r} can never win: {why}", t.line)
+    if undecided:
+        names = ", ".join(repr(t.match) for t in undecided[:5])
+        more = f" and {len(undecided) - 5} more" if len(undecided) > 5 else ""
+        found.add(
+            "DPL106",
+            "info",
+            f"whether {len(undecided)} rule{'s' if len(undecided) > 1 else ''} can ever win is "
+            "unknown: their patterns combine "
+            f"in more ways than the check follows ({reach.work} steps): {names}{more}",
+            undecided[0].line,
+        )
 
 
 def _check_emergency(plan: DialPlan, numbers: tuple[str, ...], found: _Findings) -> None:
     swallowed: dict[int, tuple[Template, list[str]]] = {}
+    lines = [line for line, _ in _line_groups([t for t in plan.templates if t.valid])] or [1]
     for number in numbers:
-        for cut in range(1, len(number)):
-            decision = plan.match(number[:cut])
-            t = decision.template
-            if decision.action == "dial" and decision.timeout == 0 and t and t.is_catch_all:
-                swallowed.setdefault(t.index, (t, []))[1].append(f"{number} (at {number[:cut]!r})")
-                break
+        for line in lines:
+            for cut in range(1, len(number)):
+                decision = plan.match(number[:cut], line=line)
+                t = decision.template
+                if decision.action == "dial" and decision.timeout == 0 and t and t.is_catch_all:
+                    where = swallowed.setdefault(t.index, (t, []))[1]
+                    text = f"{number} (at {number[:cut]!r})"
+                    if text not in where:
+                        where.append(text)
+                    break
     for t, where in swallowed.values():
         found.add(
             "DPL104",

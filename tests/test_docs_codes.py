@@ -1,4 +1,4 @@
-"""The PRV and MIG code tables of the documentation list exactly the codes the code emits."""
+"""The PRV, MIG and DPL code tables of the documentation list exactly the codes the code emits."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ def _documented(page: str, prefix: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    ("page", "prefix"), [("provisioning-tree.md", "PRV"), ("migration.md", "MIG")]
+    ("page", "prefix"),
+    [("provisioning-tree.md", "PRV"), ("migration.md", "MIG"), ("dialplan.md", "DPL")],
 )
 def test_code_table_is_complete(page: str, prefix: str) -> None:
     if not (_DOCS / page).is_file() or not _PACKAGE.is_dir():
