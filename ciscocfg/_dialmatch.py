@@ -16,6 +16,7 @@ it in the pattern; ``,`` is skipped (counted, for the tone) when the next charac
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -161,6 +162,7 @@ def inert(scan: Scan) -> bool:
 
 
 _OTHER_DIGIT, _OTHER_DIALLED, _OTHER = "<digit>", "<dialled>", "<other>"
+_NEW_STATE = threading.Lock()
 
 
 class Exits(NamedTuple):
@@ -219,12 +221,18 @@ class Automaton:
     def _intern(self, cursor: Cursor) -> int:
         target = self._ids.get(cursor)
         if target is None:
-            target = self._ids[cursor] = len(self.cursors)
-            self.cursors.append(cursor)
-            self.scans.append(finish(self.pattern, cursor))
-            self.live.append(not inert(self.scans[-1]))
-            self._exits.append(None)
-            self._pound_now.append(None)
+            # Automata are shared (see `automaton`): a new state is numbered and its lists grown
+            # in one piece, so that threads matching at once cannot number two states alike.
+            with _NEW_STATE:
+                target = self._ids.get(cursor)
+                if target is None:
+                    target = len(self.cursors)
+                    self.cursors.append(cursor)
+                    self.scans.append(finish(self.pattern, cursor))
+                    self.live.append(not inert(self.scans[-1]))
+                    self._exits.append(None)
+                    self._pound_now.append(None)
+                    self._ids[cursor] = target
         return target
 
     def move(self, state: int, ch: str, pound: bool) -> tuple[int, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from hypothesis import example, given, settings
@@ -367,3 +368,18 @@ def test_search_work_grows_linearly() -> None:
     # Twice the rules, about twice the work (the earlier algorithm did four times as much).
     assert work[400] < 2.3 * work[200]
     assert work[800] < 2.3 * work[400]
+
+
+def test_threads_matching_at_once_share_the_automata_safely() -> None:
+    # Automata are built as they are walked and shared between plans: patterns no test has
+    # used yet, walked from eight threads at once, must decide as one thread does afterwards.
+    plan = plan_of(*(f"4{n:03d}" + "." * (n % 5) + "*" * (n % 2) for n in range(100)))
+    numbers = [f"4{n % 100:03d}{n * 7 % 10_000:04d}"[: 4 + n % 9] for n in range(300)]
+
+    def decide(digits: str) -> tuple[str, int | None]:
+        decision = plan.match(digits)
+        return decision.action, None if decision.template is None else decision.template.index
+
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(decide, numbers))
+    assert together == [decide(digits) for digits in numbers]
