@@ -9,7 +9,9 @@ stack): for the digits dialled so far it says whether the phone dials now or aft
 keeps waiting for digits, plays a secondary dial tone, or finds no rule. :func:`validate`
 reports what the phone rejects (a template with an unknown attribute is dropped), patterns
 written in CallManager syntax that never match, rules that can never win, and catch-alls that
-dial before an emergency number is complete.
+dial before an emergency number is complete. Whether a rule can win is asked of the same
+matcher (:mod:`ciscocfg._dialmatch`), run over every dialled string at once
+(:mod:`ciscocfg._dialreach`), so the lint and ``match`` cannot disagree.
 """
 
 from __future__ import annotations
@@ -611,11 +613,11 @@ def _check_reachability(plan: DialPlan, found: _Findings) -> None:
                 continue  # DPL101 says it never matches
             why = "no dialled number completes it"
         elif k in reach.taken:
-            action, other, _ = reach.taken[k]
+            action, other, digits = reach.taken[k]
             why = {
-                "dial": "numbers it matches go to",
-                "wait": "on numbers it matches the phone waits for",
-                "tone": "on numbers it matches the phone plays the tone of",
+                "dial": f"a number it matches, such as {digits!r}, goes to",
+                "wait": f"on a number it matches, such as {digits!r}, the phone waits for",
+                "tone": f"on a number it matches, such as {digits!r}, the phone plays the tone of",
             }[action] + f" {_rule_name(rules[other])}"
         else:
             why = "the phone never dials by it"

@@ -175,7 +175,7 @@ def test_a_rule_that_waits_for_another_says_so() -> None:
     [finding] = dialplan.validate(plan)
     assert (finding.code, finding.line) == ("DPL103", 3)
     assert finding.message == (
-        "MATCH '2..' can never win: on numbers it matches the phone waits for "
+        "MATCH '2..' can never win: on a number it matches, such as '200', the phone waits for "
         'rule 1 (MATCH="2...", line 2)'
     )
     assert plan.match("200").action == "wait"
