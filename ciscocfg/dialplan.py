@@ -9,18 +9,24 @@ stack): for the digits dialled so far it says whether the phone dials now or aft
 keeps waiting for digits, plays a secondary dial tone, or finds no rule. :func:`validate`
 reports what the phone rejects (a template with an unknown attribute is dropped), patterns
 written in CallManager syntax that never match, rules that can never win, and catch-alls that
-dial before an emergency number is complete.
+dial before an emergency number is complete. Whether a rule can win is asked of the same
+matcher (:mod:`ciscocfg._dialmatch`), run over every dialled string at once
+(:mod:`ciscocfg._dialreach`), so the lint and ``match`` cannot disagree.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Literal, NamedTuple
+from typing import Literal
 
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._dialmatch import IMMEDIATE as _IMMEDIATE
+from ciscocfg._dialmatch import KIND_NAMES as _KIND_NAMES
+from ciscocfg._dialmatch import MAX_GROUPS, choose, scan
+from ciscocfg._dialreach import Reach, completable, search
 from ciscocfg._placeholders import Placeholders, has_placeholder
 from ciscocfg._text import PathOrFile, encode_text, encoded_size, read_source, write_target
 from ciscocfg._xml import Element, XmlDocument, XmlText, escape_attribute, parse
@@ -59,7 +65,6 @@ MAX_PATTERN = 196
 #: Attribute values are read into a 64-byte buffer, so longer ones are probably cut.
 MAX_TOKEN = 63
 MAX_TONES = 3
-MAX_GROUPS = 5
 EMERGENCY_NUMBERS = ("911", "112", "999", "000")
 TONE_NAMES = (
     "Bellcore-Inside",
@@ -97,17 +102,14 @@ _SPELLING = {
 _STRTOL = re.compile(r"\s*([+-]?\d+)")
 _CUCM_SYNTAX = re.compile(r"[Xx!\[\]]")
 
-# Match classes, weakest first; the numbers order them as the phone does.
-_NOMATCH, _GIVETONE, _WILD, _PATTERN, _EXACT, _IMMEDIATE = range(6)
-_KIND_NAMES = {_WILD: "wildcard match", _PATTERN: "pattern match", _EXACT: "exact match"}
-
 
 @attrs.frozen
 class Template:
     """One ``TEMPLATE`` rule, read the way the phone reads it.
 
-    ``problems`` lists why the phone would drop the rule (unknown attribute, bad Timeout ...);
-    a rule with problems takes no part in :meth:`DialPlan.match`.
+    ``problems`` lists why the phone would drop the rule (unknown attribute, bad Timeout ...),
+    as the findings :func:`validate` reports; a rule with problems takes no part in
+    :meth:`DialPlan.match`.
     """
 
     index: int
@@ -120,7 +122,7 @@ class Template:
     line_number: int
     #: Every attribute as written: (name, value) in document order.
     attributes: tuple[tuple[str, str], ...]
-    problems: tuple[str, ...]
+    problems: tuple[Diagnostic, ...]
     line: int
 
     @property
@@ -174,86 +176,6 @@ class DialDecision:
         return f"{shown}: no rule matches"
 
 
-class _Scan(NamedTuple):
-    """How far one pattern got against the digits (a tuple: built once per rule per decision)."""
-
-    literals: int
-    kind: int
-    pattern_done: bool
-    input_done: bool
-    at_comma: bool
-    groups: tuple[tuple[int, int], ...]
-    dial_now: bool
-    commas: int
-
-
-def _is_dialed(ch: str, pound_dials_now: bool) -> bool:
-    return ch.isdigit() or ch in "*+" or (ch == "#" and not pound_dials_now)
-
-
-def _scan(pattern: str, digits: str, pound: bool) -> _Scan:
-    """Walk one MATCH pattern against the digits, as the phone does."""
-    p = i = 0
-    n, m = len(digits), len(pattern)
-    literals = 0
-    kind = _EXACT
-    groups: list[list[int]] = []
-    dial_now = False
-    commas = 0
-    while i < n:
-        if p < m and pattern[p] == ",":
-            commas += 1
-            while p < m and pattern[p] == ",":
-                p += 1
-        c = pattern[p] if p < m else ""
-        if (c == "." and _is_dialed(digits[i], pound)) or c == "*":
-            if len(groups) < MAX_GROUPS:
-                groups.append([i, 1])
-            if c == ".":
-                kind = _PATTERN
-                # A run of dots is one capture group.
-                while i + 1 < n and digits[i + 1].isdigit() and p + 1 < m and pattern[p + 1] == ".":
-                    i += 1
-                    p += 1
-                    groups[-1][1] += 1
-            else:
-                kind = _WILD
-                # "*" takes characters up to the one that follows it in the pattern.
-                k = p + 2 if p + 1 < m and pattern[p + 1] == "\\" else p + 1
-                stop = pattern[k] if k < m else ""
-                if digits[i] == "#" and pound:
-                    dial_now = True
-                else:
-                    while i + 1 < n and digits[i + 1] != stop:
-                        if digits[i + 1] == "#" and pound:
-                            break
-                        i += 1
-                        groups[-1][1] += 1
-        else:
-            if c == "\\" and p + 1 < m:
-                p += 1
-                c = pattern[p]
-            if c != digits[i]:
-                if digits[i] == "#" and pound:
-                    dial_now = True
-                    break
-                literals, kind = -1, _NOMATCH
-                break
-            literals += 1
-        p += 1
-        i += 1
-    return _Scan(
-        literals=literals,
-        kind=kind,
-        pattern_done=p >= m,
-        input_done=i >= n or dial_now,
-        at_comma=p < m and pattern[p] == ",",
-        groups=tuple([(a, b) for a, b in groups]),
-        dial_now=dial_now,
-        commas=commas,
-    )
-
-
 def _rewrite(template: Template, digits: str, groups: tuple[tuple[int, int], ...]) -> str:
     rule = template.rewrite
     if not rule:
@@ -297,17 +219,23 @@ def _rewrite(template: Template, digits: str, groups: tuple[tuple[int, int], ...
 def _read_template(element: Element, index: int, line: int) -> Template:
     values: dict[str, str] = {}
     tones: list[str] = []
-    problems: list[str] = []
+    problems: list[Diagnostic] = []
+
+    def drop(code: str, problem: str) -> None:
+        problems.append(
+            Diagnostic(code, "error", f"{problem}: the phone drops this TEMPLATE", line=line)
+        )
+
     for attr in element.attributes:
         key = attr.name.lower()
         if key not in _SPELLING:
-            problems.append(f"unknown attribute {attr.name!r}")
+            drop("DPL003", f"unknown attribute {attr.name!r}")
             continue
         if key == "tone":
             if len(tones) >= MAX_TONES:
-                problems.append("more than 3 tones")
+                drop("DPL007", "more than 3 tones")
             elif attr.value and attr.value.lower() not in _TONES_LOWER:
-                problems.append(f"unknown tone {attr.value!r}")
+                drop("DPL007", f"unknown tone {attr.value!r}")
             else:
                 tones.append(_TONES_LOWER.get(attr.value.lower(), ""))
             continue
@@ -316,23 +244,23 @@ def _read_template(element: Element, index: int, line: int) -> Template:
     if "timeout" in values:
         m = _STRTOL.match(values["timeout"])
         if m is None or int(m.group(1)) < 0:
-            problems.append(f"Timeout {values['timeout']!r} is not a whole number of seconds ≥ 0")
+            drop("DPL004", f"Timeout {values['timeout']!r} is not a whole number of seconds ≥ 0")
         else:
             timeout = int(m.group(1))
     line_number = 0
     if "line" in values:
         m = _STRTOL.match(values["line"])
         if m is None or not 0 <= int(m.group(1)) <= 255:
-            problems.append(f"Line {values['line']!r} is not a line number 0-255")
+            drop("DPL009", f"Line {values['line']!r} is not a line number 0-255")
         else:
             line_number = int(m.group(1))
     user = values.get("user")
     if user is not None and user.lower() not in ("phone", "ip"):
-        problems.append(f"User {user!r} is not Phone or IP")
+        drop("DPL005", f"User {user!r} is not Phone or IP")
         user = None
     route = values.get("route", "Default")
     if route.lower() not in ("default", "emergency", "fqdn"):
-        problems.append(f"Route {route!r} is not Default, Emergency or FQDN")
+        drop("DPL006", f"Route {route!r} is not Default, Emergency or FQDN")
     return Template(
         index=index,
         match=values.get("match", ""),
@@ -445,82 +373,36 @@ class DialPlan(XmlDocument):
 
 
 def _decide(templates: Iterable[Template], digits: str, pound: bool) -> DialDecision:
-    result = _NOMATCH
-    best: Template | None = None
-    best_dial_now = False
-    best_commas = 0
-    partial = False
-    partial_kind = _NOMATCH
-    partial_len = 0
-    match_len = 0
-    give_tone = False
-    # The rule whose pattern stands at a ',' (the phone plays that rule's Tone there).
-    tone_rule: tuple[Template, int] | None = None
-    dial_string = digits
-    any_template = False
-    for template in templates:
-        any_template = True
-        scan = _scan(template.match, digits, pound)
-        # A rule such as `*` can be partial and full at once; it must not be weighed against its
-        # own partial candidacy, so the full test below looks at the other rules' state.
-        beats_partial = (
-            not partial
-            or scan.literals > partial_len
-            or (scan.literals == partial_len and scan.kind > partial_kind)
-        )
-        others_partial = partial
-        if scan.input_done and (
-            scan.literals > partial_len
-            or (scan.literals == partial_len and scan.kind > partial_kind)
-        ):
-            # Still a candidate: a longer literal prefix than any seen so far.
-            partial_kind, partial_len = scan.kind, scan.literals
-            best, partial, best_dial_now, best_commas = template, True, scan.dial_now, scan.commas
-            result = _NOMATCH
-        if scan.pattern_done:
-            # A full candidate must beat every candidate seen so far, full or partial: a longer
-            # literal prefix, or the same length in a stronger class. A catch-all that used `*`
-            # is only taken while no other rule is still partially matching (spec §5.3).
-            if (
-                scan.literals > match_len
-                or (scan.literals == match_len and scan.kind > result and beats_partial)
-                or (scan.kind == _WILD and result == _NOMATCH and not others_partial)
-            ):
-                best, best_dial_now = template, scan.dial_now
-                match_len, result = scan.literals, scan.kind
-                dial_string = _rewrite(template, digits, scan.groups)
-        elif scan.at_comma:
-            give_tone = True
-            if tone_rule is None:
-                tone_rule = (template, scan.commas)
-        match_len = max(match_len, scan.literals)
-    if not any_template:
+    rules = list(templates)
+    if not rules:
         if "#" in digits and pound:
             return DialDecision("dial", None, 0, digits, digits=digits)
         return DialDecision("none", None, None, None, digits=digits)
-    timeout: int | None = None
-    if result in (_PATTERN, _EXACT):
-        give_tone = False
-    if result in (_WILD, _PATTERN, _EXACT):
-        assert best is not None
-        timeout = best.timeout
-    elif partial:
-        timeout = DEFAULT_TIMEOUT
-    elif digits.endswith("#") and pound:
-        result, timeout = _IMMEDIATE, 0
-    if best_dial_now and not (pound and "#" in digits and partial):
-        result, timeout = _IMMEDIATE, 0
-    kind = _KIND_NAMES.get(result)
-    if give_tone:
-        rule, commas = tone_rule if tone_rule is not None else (best, best_commas)
+    walks = [scan(t.match, digits, pound) for t in rules]
+    outcome = choose(
+        [scanned for scanned, _ in walks],
+        pound=pound,
+        pound_dialled="#" in digits,
+        ends_with_pound=digits.endswith("#"),
+    )
+    rule = None if outcome.rule is None else rules[outcome.rule]
+    if outcome.action == "tone":
         tone = None
-        if rule is not None and commas < len(rule.tones):
-            tone = rule.tones[commas] or None
+        if rule is not None and outcome.tone_index < len(rule.tones):
+            tone = rule.tones[outcome.tone_index] or None
         return DialDecision("tone", rule, DEFAULT_TIMEOUT, None, tone=tone, digits=digits)
-    if result in (_WILD, _PATTERN, _EXACT, _IMMEDIATE):
-        return DialDecision("dial", best, timeout, dial_string, digits=digits, kind=kind)
-    if partial:
-        return DialDecision("wait", best, DEFAULT_TIMEOUT, None, digits=digits)
+    if outcome.action == "dial":
+        timeout = 0 if outcome.kind == _IMMEDIATE or rule is None else rule.timeout
+        dial_string = digits
+        if outcome.rewrite_rule is not None:
+            dial_string = _rewrite(
+                rules[outcome.rewrite_rule], digits, walks[outcome.rewrite_rule][1]
+            )
+        return DialDecision(
+            "dial", rule, timeout, dial_string, digits=digits, kind=_KIND_NAMES.get(outcome.kind)
+        )
+    if outcome.action == "wait":
+        return DialDecision("wait", rule, DEFAULT_TIMEOUT, None, digits=digits)
     return DialDecision("none", None, None, None, digits=digits)
 
 
@@ -556,29 +438,11 @@ def kpml_fallback() -> DialPlan:
 
 # -- validation -----------------------------------------------------------------------------------
 
-
-def _samples(pattern: str) -> list[str]:
-    """A few digit strings that fully match ``pattern`` (wildcards filled in several ways)."""
-    out = []
-    for fill in "0159":
-        parts: list[str] = []
-        k = 0
-        while k < len(pattern):
-            ch = pattern[k]
-            if ch == "\\" and k + 1 < len(pattern):
-                k += 1
-                parts.append(pattern[k])
-            elif ch == ".":
-                parts.append(fill)
-            elif ch == "*":
-                nxt = pattern[k + 1] if k + 1 < len(pattern) else ""
-                run = fill * 3 if fill != nxt else "7" * 3
-                parts.append(run)
-            elif ch != ",":
-                parts.append(ch)
-            k += 1
-        out.append("".join(parts))
-    return list(dict.fromkeys(out))
+# Work (in rule steps: one rule reading one dialled character) the search for rules that can
+# never win may do per character of the plan's patterns; past it, what is not settled is
+# reported as unknown (DPL106). Real plans need a tenth of it.
+_SEARCH_WORK_PER_CHARACTER = 200
+_MIN_SEARCH_WORK = 200_000
 
 
 class _Findings:
@@ -602,7 +466,11 @@ class _Findings:
 
 
 def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) -> list[Diagnostic]:
-    """Lint a dial plan; findings are returned, never raised (codes ``DPLnnn``)."""
+    """Lint a dial plan; findings are returned, never raised (codes ``DPLnnn``).
+
+    Whether a rule can ever win is worked out with the matcher :meth:`DialPlan.match` uses,
+    over every string a caller can dial, on every line and in both ``#`` modes.
+    """
     found = _Findings(plan)
     size = encoded_size(plan.dumps())
     if size > MAX_FILE_SIZE:
@@ -645,7 +513,7 @@ def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) ->
             templated_lines.add(t.line)
         _check_template(t, found, held)
     relations = len(found.items)
-    _check_duplicates_and_shadows(plan, found)
+    _check_reachability(plan, found)
     _check_emergency(plan, tuple(emergency), found)
     found.items[relations:] = [d for d in found.items[relations:] if d.line not in templated_lines]
     template = placeholders.finding(plan.source)
@@ -659,14 +527,6 @@ def lint(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) -> lis
     return validate(plan, emergency=emergency)
 
 
-_PROBLEM_CODES = (
-    ("unknown attribute", "DPL003"),
-    ("Timeout", "DPL004"),
-    ("User", "DPL005"),
-    ("Route", "DPL006"),
-    ("tone", "DPL007"),
-    ("Line", "DPL009"),
-)
 # The attribute each problem is about (lower case), for a placeholder that stands in it.
 _PROBLEM_ATTRIBUTES = {
     "DPL004": "timeout",
@@ -679,11 +539,13 @@ _PROBLEM_ATTRIBUTES = {
 
 def _check_template(t: Template, found: _Findings, held: set[str]) -> None:
     """The checks of one rule; ``held`` names its attributes that hold a placeholder."""
-    for problem in t.problems:
-        code = next(c for key, c in _PROBLEM_CODES if key in problem)
-        if _PROBLEM_ATTRIBUTES.get(code) in held:
-            continue
-        found.add(code, "error", f"{problem}: the phone drops this TEMPLATE", t.line)
+    # Why the phone drops the rule was found, with its code, when the rule was read; a problem
+    # with an attribute a placeholder stands in is not judged.
+    found.items.extend(
+        attrs.evolve(problem, source=found.plan.source)
+        for problem in t.problems
+        if _PROBLEM_ATTRIBUTES.get(problem.code) not in held
+    )
     for name, value in (("MATCH", t.match), ("Rewrite", t.rewrite)):
         if name.lower() in held:
             continue
@@ -699,11 +561,14 @@ def _check_template(t: Template, found: _Findings, held: set[str]) -> None:
     if "match" in held:
         return
     if _CUCM_SYNTAX.search(t.match):
+        effect = "reads literally"
+        if not completable(t.match):
+            effect += ": the rule never matches a dialled number"
         found.add(
             "DPL101",
             "warning",
             f"MATCH {t.match!r} uses CallManager route-pattern syntax (X, [..], !), which this "
-            "phone reads literally: the rule never matches a dialled number",
+            f"phone {effect}",
             t.line,
             suggestion=_CUCM_SYNTAX.sub(".", re.sub(r"\[[^\]]*\]", ".", t.match)).replace("!", "*"),
         )
@@ -711,56 +576,116 @@ def _check_template(t: Template, found: _Findings, held: set[str]) -> None:
         found.add("DPL012", "info", "Tone is given but MATCH has no ',' to play it at", t.line)
 
 
-def _check_duplicates_and_shadows(plan: DialPlan, found: _Findings) -> None:
+def _line_groups(rules: list[Template]) -> list[tuple[int, list[int]]]:
+    """Each line the phone may use that the rules tell apart, with its rules (by position).
+
+    A line no rule names gets the rules for all lines; each line a ``Line`` names, those and its
+    own. The line numbers are what :meth:`DialPlan.match` takes.
+    """
+    named = sorted({t.line_number for t in rules} - {0})
+    groups: list[tuple[int, list[int]]] = []
+    unnamed = next((n for n in range(1, 256) if n not in named), None)
+    if unnamed is not None:
+        groups.append((unnamed, [k for k, t in enumerate(rules) if t.line_number == 0]))
+    groups.extend((n, [k for k, t in enumerate(rules) if t.line_number in (0, n)]) for n in named)
+    return groups
+
+
+def _reach(plan: DialPlan) -> tuple[list[Template], Reach]:
+    """The plan's usable rules, and which of them win for which dialled strings."""
+    rules = [t for t in plan.templates if t.valid]
+    budget = max(
+        _MIN_SEARCH_WORK, _SEARCH_WORK_PER_CHARACTER * sum(len(t.match) + 1 for t in rules)
+    )
+    return rules, search([t.match for t in rules], _line_groups(rules), budget)
+
+
+def _rule_name(t: Template) -> str:
+    return f'rule {t.index + 1} (MATCH="{t.match}", line {t.line})'
+
+
+def _check_reachability(plan: DialPlan, found: _Findings) -> None:
+    rules, reach = _reach(plan)
     seen: dict[tuple[str, int], Template] = {}
-    usable = [t for t in plan.templates if t.valid]
-    for t in usable:
-        key = (t.match, t.line_number)
-        if key in seen:
+    undecided: list[Template] = []
+    for k, t in enumerate(rules):
+        in_callmanager_mode = (k, False) in reach.wins
+        in_pound_mode = (k, True) in reach.wins
+        first = seen.setdefault((t.match, t.line_number), t)
+        if in_callmanager_mode and in_pound_mode:
+            continue
+        if first is not t and not (in_callmanager_mode or in_pound_mode):
+            # Two rules that walk alike: the later one never beats the earlier (so the search
+            # finds it winning nowhere, and it need not finish to know).
             found.add(
                 "DPL102",
                 "warning",
-                f"MATCH {t.match!r} repeats rule {seen[key].index + 1} (line {seen[key].line}); "
+                f"MATCH {t.match!r} repeats rule {first.index + 1} (line {first.line}); "
                 "this one never wins",
                 t.line,
             )
             continue
-        seen[key] = t
-        if _CUCM_SYNTAX.search(t.match) or t.is_catch_all:
-            # A catch-all is meant to take what the other rules leave; samples cannot judge it.
+        if k in reach.undecided:
+            if not (in_callmanager_mode or in_pound_mode):
+                undecided.append(t)
             continue
-        winners: dict[int, Template] = {}
-        won = False
-        line = t.line_number or 1
-        for sample in _samples(t.match):
-            decision = _decide(
-                [u for u in usable if u.line_number in (0, line)], sample, pound=False
-            )
-            if decision.template is t:
-                won = True
-                break
-            if decision.template is not None and decision.action == "dial":
-                winners[decision.template.index] = decision.template
-        if not won and winners:
-            other = next(iter(winners.values()))
+        if in_callmanager_mode or in_pound_mode:
+            witness = reach.wins[(k, in_pound_mode)][1]
+            if in_pound_mode:
+                where = "where '#' means dial now (the stack's mode without CallManager)"
+                never = "where '#' is an ordinary digit"
+            else:
+                where = "where '#' is an ordinary digit (CallManager mode)"
+                never = "where '#' means dial now"
             found.add(
-                "DPL103",
-                "warning",
-                f"MATCH {t.match!r} can never win: numbers it matches go to rule "
-                f'{other.index + 1} (MATCH="{other.match}", line {other.line})',
+                "DPL105",
+                "info",
+                f"MATCH {t.match!r} wins only {where}, e.g. on {witness!r}, and never {never}; "
+                "which mode the phone is in is unknown",
                 t.line,
             )
+            continue
+        if not completable(t.match):
+            if _CUCM_SYNTAX.search(t.match):
+                continue  # DPL101 says it never matches
+            why = "no dialled number completes it"
+        elif k in reach.taken:
+            action, other, digits = reach.taken[k]
+            why = {
+                "dial": f"a number it matches, such as {digits!r}, goes to",
+                "wait": f"on a number it matches, such as {digits!r}, the phone waits for",
+                "tone": f"on a number it matches, such as {digits!r}, the phone plays the tone of",
+            }[action] + f" {_rule_name(rules[other])}"
+        else:
+            why = "the phone never dials by it"
+        found.add("DPL103", "warning", f"MATCH {t.match!r} can never win: {why}", t.line)
+    if undecided:
+        names = ", ".join(repr(t.match) for t in undecided[:5])
+        more = f" and {len(undecided) - 5} more" if len(undecided) > 5 else ""
+        found.add(
+            "DPL106",
+            "info",
+            f"whether {len(undecided)} rule{'s' if len(undecided) > 1 else ''} can ever win is "
+            "unknown: their patterns combine "
+            f"in more ways than the check follows ({reach.work} steps): {names}{more}",
+            undecided[0].line,
+        )
 
 
 def _check_emergency(plan: DialPlan, numbers: tuple[str, ...], found: _Findings) -> None:
     swallowed: dict[int, tuple[Template, list[str]]] = {}
+    lines = [line for line, _ in _line_groups([t for t in plan.templates if t.valid])] or [1]
     for number in numbers:
-        for cut in range(1, len(number)):
-            decision = plan.match(number[:cut])
-            t = decision.template
-            if decision.action == "dial" and decision.timeout == 0 and t and t.is_catch_all:
-                swallowed.setdefault(t.index, (t, []))[1].append(f"{number} (at {number[:cut]!r})")
-                break
+        for line in lines:
+            for cut in range(1, len(number)):
+                decision = plan.match(number[:cut], line=line)
+                t = decision.template
+                if decision.action == "dial" and decision.timeout == 0 and t and t.is_catch_all:
+                    where = swallowed.setdefault(t.index, (t, []))[1]
+                    text = f"{number} (at {number[:cut]!r})"
+                    if text not in where:
+                        where.append(text)
+                    break
     for t, where in swallowed.values():
         found.add(
             "DPL104",

@@ -277,7 +277,8 @@ def test_shadowed_rule_names_the_winner() -> None:
     [d] = dialplan.validate(p)
     assert d.code == "DPL103"
     assert d.message == (
-        """MATCH '7..' can never win: numbers it matches go to rule 1 (MATCH="7..", line 1)"""
+        "MATCH '7..' can never win: a number it matches, such as '700', goes to "
+        'rule 1 (MATCH="7..", line 1)'
     )
 
 

@@ -1,5 +1,6 @@
-"""The code tables of the documentation list exactly the codes the code emits: PRV, MIG, GEN, and
-the codes every validator shares (TXT for content that is not text, TPL for templates)."""
+"""The code tables of the documentation list exactly the codes the code emits: PRV, MIG, GEN,
+DPL, and the codes every validator shares (TXT for content that is not text, TPL for templates).
+"""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def _documented(page: str, prefix: str) -> set[str]:
         ("../reference/generate.md", "GEN"),
         ("index.md", "TXT"),
         ("index.md", "TPL"),
+        ("dialplan.md", "DPL"),
     ],
 )
 def test_code_table_is_complete(page: str, prefix: str) -> None:
