@@ -24,8 +24,8 @@ from ciscocfg.firmware import (
     EXTENSIONS,
     FirmwareImage,
     FirmwareNameError,
-    Protocol,
     Role,
+    boots_by_loads,
     parse,
 )
 
@@ -242,7 +242,7 @@ def validate(
         image is not None
         and image.scheme == "79x0"
         and image.role is Role.APPLICATION
-        and (image.protocol is not Protocol.SIP or image.version[0] >= 7)
+        and boots_by_loads(image)
     ):
         loader = "P003" + image.name[4:]
         report(

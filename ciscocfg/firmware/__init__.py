@@ -29,6 +29,7 @@ from ciscocfg.firmware._upgrade import (
     UpgradePlan,
     UpgradeRefused,
     UpgradeStep,
+    boots_by_loads,
     resolve,
     upgrade_path,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "UpgradePlan",
     "UpgradeRefused",
     "UpgradeStep",
+    "boots_by_loads",
     "newest_image",
     "parse",
     "parse_loads",

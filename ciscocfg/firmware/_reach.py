@@ -45,7 +45,7 @@ from ciscocfg.firmware._upgrade import (
     _rule_79x0,
     _sccp_oddity,
     _stem,
-    _universal,
+    boots_by_loads,
     upgrade_path,
 )
 
@@ -156,7 +156,7 @@ def _signs(image: FirmwareImage) -> bool:
 def _ships_loads(image: FirmwareImage) -> bool:
     """Does the phone fetch this image as ``<name>.loads`` plus the files it names?"""
     if image.scheme in ("79x0", "79x0-sccp", "79x0-sccp-sr"):
-        return image.family == "7940/7960" and _universal(image)
+        return image.family == "7940/7960" and boots_by_loads(image)
     return image.scheme in ("java", "other-phone")
 
 
@@ -287,7 +287,7 @@ def _walk_79x0(walk: _Walk, selector: FirmwareImage | None, config: str) -> Boot
     for _ in range(8):
         if loader is None and _same(running, target):
             return walk.verdict(Outcome.REACHED, f"the phone boots {target}")
-        if loader is not None or _universal(running):
+        if loader is not None or boots_by_loads(running):
             verdict = _rule_79x0(application, target)
             if verdict is not None:
                 return walk.rule(application, verdict)
@@ -310,7 +310,7 @@ def _walk_79x0(walk: _Walk, selector: FirmwareImage | None, config: str) -> Boot
                 verdict = _rule_79x0(running, selector)
                 if verdict is not None:
                     return walk.rule(running, verdict)
-                if _universal(selector):
+                if boots_by_loads(selector):
                     # The planner marks this step unverified: the package of a .loads-era
                     # application is made for the universal loader, not for an old one.
                     return walk.verdict(
@@ -355,7 +355,7 @@ def _walk_79x0(walk: _Walk, selector: FirmwareImage | None, config: str) -> Boot
                 f"an {_release(running)} application does not read SIP<MAC>.cnf, and {where}: "
                 f"the phone keeps {running}",
             )
-        if _universal(target):
+        if boots_by_loads(target):
             return walk.verdict(
                 Outcome.STUCK,
                 f"{_release(running)} cannot fetch a .loads package, and {where}: the phone "

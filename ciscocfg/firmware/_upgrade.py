@@ -199,8 +199,12 @@ def _major(image: FirmwareImage) -> int:
     return image.version[0] if image.version else 0
 
 
-def _universal(image: FirmwareImage) -> bool:
-    """Does this 79x0 image boot through the universal application loader (``.loads``)?"""
+def boots_by_loads(image: FirmwareImage) -> bool:
+    """Does this 79x0 image boot through the universal application loader (``.loads``)?
+
+    Such an image cannot be fetched by a loader older than it, which asks for one ``.bin`` or
+    ``.sbn`` file: the rule the planner, the boot check and the ``OS79XX.TXT`` lint share.
+    """
     if image.scheme == "79x0-legacy":
         return False
     if image.protocol is Protocol.SIP:
@@ -262,7 +266,9 @@ def _rule_79x0(current: FirmwareImage, target: FirmwareImage) -> _Detour | _Refu
             None,
             False,
         )
-    old = not _universal(current) and not (current.protocol is sip and 5 <= _major(current) <= 6)
+    old = not boots_by_loads(current) and not (
+        current.protocol is sip and 5 <= _major(current) <= 6
+    )
     if old and target.protocol is sip and _major(target) >= 7:
         return _Detour(
             parse("P0S3-06-3-00"),
@@ -291,7 +297,7 @@ def _rule_79x0(current: FirmwareImage, target: FirmwareImage) -> _Detour | _Refu
 def _steps_79x0(running: FirmwareImage, target: FirmwareImage) -> list[UpgradeStep]:
     """The steps of one jump the rules allow."""
     files, setting = _config_files(running, target)
-    if not _universal(running) and _universal(target) and target.scheme == "79x0":
+    if not boots_by_loads(running) and boots_by_loads(target) and target.scheme == "79x0":
         # The 7940 story: OS79XX.TXT naming P0S3-08-2-00 did nothing; naming the loader
         # P003-08-2-00 did, and the loader then fetched the SIP package.
         loader = parse("P003" + target.name[4:])
@@ -315,7 +321,7 @@ def _steps_79x0(running: FirmwareImage, target: FirmwareImage) -> list[UpgradeSt
                 f"{target.name}.loads, then the .sbn loader and the .sb2 application it names",
             ),
         ]
-    if not _universal(running) and running.name[:4] != target.name[:4]:
+    if not boots_by_loads(running) and running.name[:4] != target.name[:4]:
         return [
             UpgradeStep(
                 target,
@@ -323,7 +329,7 @@ def _steps_79x0(running: FirmwareImage, target: FirmwareImage) -> list[UpgradeSt
                 "the only line",
                 "the loader compares the first four characters with the running image and "
                 "loads the named image when they differ",
-                uncertain=_universal(target),
+                uncertain=boots_by_loads(target),
             )
         ]
     if running.protocol is target.protocol:
@@ -333,7 +339,9 @@ def _steps_79x0(running: FirmwareImage, target: FirmwareImage) -> list[UpgradeSt
             "the universal loader probes SEP<MAC>.cnf.xml first, so an image named there "
             "switches the protocol"
         )
-    return [UpgradeStep(target, files, setting, why, _universal(running) != _universal(target))]
+    return [
+        UpgradeStep(target, files, setting, why, boots_by_loads(running) != boots_by_loads(target))
+    ]
 
 
 def _sccp_oddity(current: FirmwareImage, target: FirmwareImage) -> bool:
