@@ -129,7 +129,7 @@ def test_every_model_new_then_check_without_an_error(model: str, tmp_path: Path)
     )
     assert (status, err) == (0, "")
     image = named_image(root, FILE_MAC)
-    assert f"--running {image}" in out
+    assert f"copy {image}.loads and the files it names into {root}" in out
     assert check_errors(str(root), "--running", image) == (0, [])
     for path in root.iterdir():
         assert round_trips(path.name, path.read_bytes()), path.name

@@ -431,15 +431,10 @@ def _next_steps(plan: _Plan) -> list[str]:
     import shlex
 
     images = sorted({phone.firmware.name for phone in plan.phones})
-    root = shlex.quote(plan.root)
-    packages = ", ".join(f"{image}.loads" for image in images)
-    out = [
-        f"next: copy the firmware into {plan.root} ({packages} and the files each names), "
-        f"then check the boot: ciscocfg check {root}"
+    packages = " and ".join(", ".join(f"{image}.loads" for image in images).rsplit(", ", 1))
+    them = "it names" if len(images) == 1 else "they name"
+    return [
+        f"next: copy {packages} and the files {them} into {plan.root}",
+        "      check the boot of a phone that runs IMAGE now: "
+        f"ciscocfg check {shlex.quote(plan.root)} --running IMAGE",
     ]
-    if len(images) == 1:
-        out.append(
-            f"      (phones already running {images[0]} need no firmware: "
-            f"ciscocfg check {root} --running {images[0]})"
-        )
-    return out
