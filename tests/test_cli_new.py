@@ -496,6 +496,30 @@ def test_root_that_is_a_file_is_refused(tmp_path: Path) -> None:
     root.write_bytes(b"")
     status, _, err = run(*one_phone(root))
     assert (status, err) == (2, f"ciscocfg: {root}: not a directory\n")
+    args = one_phone(root)
+    args[1] = ""
+    assert run(*args)[:3:2] == (2, "ciscocfg: ROOT is empty: name the TFTP root's folder\n")
+    folder = tmp_path / "tftproot"
+    (folder / "dialplan.xml").mkdir(parents=True)
+    status, _, err = run(*one_phone(folder))
+    assert status == 2
+    assert err.startswith(f"ciscocfg: {folder / 'dialplan.xml'}: cannot read the tree's own")
+
+
+def test_the_validators_warnings_are_reported(tmp_path: Path) -> None:
+    root = tmp_path / "tftproot"
+    status, out, _ = run(*one_phone(root, "7961", "--label", "Front desk east"))
+    assert status == 0
+    own = root / f"SEP{FILE_MAC}.cnf.xml"
+    assert f"{own}:22: warning XML104: <phoneLabel> has 15 characters" in out
+    assert "; 2 warning(s)" in out  # XML104 and XML105 (a blank in the label)
+    status, out, _ = run(
+        *one_phone(tmp_path / "json", "7940", "--label", "Küche"), "--format", "json"
+    )
+    report = json.loads(out)
+    assert [(d["code"], d["source"]) for d in report["diagnostics"]] == [
+        ("CNF303", f"SIP{FILE_MAC}.cnf")
+    ]
 
 
 # -- a CSV fleet -------------------------------------------------------------------------------

@@ -163,6 +163,8 @@ def _plan(args: argparse.Namespace) -> _Plan:
     from ciscocfg.generate._spec import PhoneSpecError
 
     root = args.root
+    if not root:
+        raise _Refused("ROOT is empty: name the TFTP root's folder")
     if os.path.lexists(root) and not os.path.isdir(root):
         raise _Refused(f"{root}: not a directory")
     dialplan = _read(args.dialplan, "--dialplan") if args.dialplan else None
@@ -287,7 +289,8 @@ def _shared_files(root: str) -> dict[str, bytes]:
             with open(path, "rb") as handle:
                 found[name] = handle.read()
         except OSError as exc:
-            raise _Refused(f"{_os_error(exc)} (ROOT's own {name} is kept, so it is read)") from None
+            why = exc.strerror or str(exc)
+            raise _Refused(f"{path}: cannot read the tree's own {name}: {why}") from None
     return found
 
 
