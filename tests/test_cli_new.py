@@ -10,6 +10,8 @@ Hypothesis drives both sides at the command-line level.
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
 import os
 import subprocess
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from support.phone_facts import (
     SIP_MODELS,
@@ -807,3 +809,59 @@ def test_dnsmasq_serves_the_tree_with_the_written_snippet(tmp_path: Path) -> Non
         for name in fetched:
             assert (tmp_path / f"got-{mac}" / name).read_bytes() == (root / name).read_bytes()
         assert report["errors"] is False
+
+
+def inventory_text(fleet: list[dict[str, Any]]) -> str:
+    """A CSV inventory of descriptions, written by the csv module (quotes, line breaks and all)."""
+    count = max(len(facts["lines"]) for facts in fleet)
+    header = ["mac", "model", "proxy", "label", "firmware", "timezone", "ntp"]
+    header += [f"line{n}_{part}" for n in range(1, count + 1) for part in _LINE_PARTS]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for facts in fleet:
+        row = [facts.get(name) or "" for name in header[:7]]
+        for n in range(count):
+            line = facts["lines"][n] if n < len(facts["lines"]) else ("", "", "")
+            row.extend(line)
+        writer.writerow(row)
+    return out.getvalue()
+
+
+_LINE_PARTS = ("user", "password", "display_name")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    fleet=st.lists(descriptions(), min_size=1, max_size=4),
+    case=broken_descriptions(),
+    at=st.integers(0, 4),
+)
+def test_any_fleet_with_a_bad_row_writes_nothing(
+    fleet: list[dict[str, Any]],
+    case: tuple[dict[str, Any], str],
+    at: int,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    broken, how = case
+    # A CSV cell drops blanks at its start, and an empty firmware cell means the default.
+    assume(broken.get("firmware") != "")
+    assume(not any(str(cell).startswith(" ") for line in broken["lines"] for cell in line))
+    at = min(at, len(fleet))
+    macs = [normalize_mac(facts["mac"]) for facts in fleet]
+    assume(len(set(macs)) == len(macs))
+    fleet = [*fleet[:at], broken, *fleet[at:]]
+    folder = tmp_path_factory.mktemp("fleet")
+    inventory = folder / "phones.csv"
+    inventory.write_text(inventory_text(fleet), encoding="utf-8", newline="")
+    root = folder / "tftproot"
+    status, out, err = run("new", str(root), "--csv", str(inventory))
+    if status == 0:
+        # A broken MAC or model text may still spell a real one ("7940G", "00-00-...").
+        assert how in ("mac", "model"), (how, broken)
+        return
+    assert (status, out) == (2, ""), err
+    if "is also on row" not in err:  # else a broken MAC spelled another row's
+        assert err.startswith(f"ciscocfg: {inventory}: row {at + 2}, column "), err
+    assert err.count("\n") == 1
+    assert not root.exists()
