@@ -8,8 +8,6 @@ produces no files.
 
 from __future__ import annotations
 
-import re
-import string
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,9 +16,16 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.phone_facts import (
+    SIP_MODELS,
+    broken_descriptions,
+    descriptions,
+    read_pjsip,
+    round_trips,
+)
 from support.tftp_peers import peer_binary
 
-from ciscocfg import CiscoCfgError, Diagnostic, cnf, dialplan, firmware, os79xx, sepxml
+from ciscocfg import CiscoCfgError, Diagnostic, cnf, dialplan, firmware, sepxml
 from ciscocfg._phones import MODELS
 from ciscocfg.generate import (
     DIALPLAN,
@@ -43,9 +48,6 @@ from ciscocfg.generate import (
 )
 from ciscocfg.provision import check
 
-#: Every model of the phone table, all of which run SIP.
-SIP_MODELS = sorted(MODELS)
-
 
 def write_tree(root: Path, files: Mapping[str, bytes]) -> None:
     for name, data in files.items():
@@ -67,19 +69,6 @@ def kitchen(model: str = "7940", **changes: Any) -> PhoneSpec:
     }
     facts.update(changes)
     return PhoneSpec.create(**facts)
-
-
-def round_trips(name: str, data: bytes) -> bool:
-    text = data.decode("utf-8", "surrogateescape")
-    if name.endswith(".cnf"):
-        return cnf.loads(text).dumps().encode("utf-8", "surrogateescape") == data
-    if name.endswith(".cnf.xml"):
-        return sepxml.loads(data).dumps().encode("utf-8") == data
-    if name == DIALPLAN:
-        return dialplan.loads(data).dumps().encode("utf-8") == data
-    if name == OS79XX:
-        return os79xx.loads(text).dumps().encode("ascii") == data
-    raise AssertionError(name)
 
 
 # -- every model -----------------------------------------------------------------------------
@@ -453,22 +442,6 @@ def test_dnsmasq_refuses_what_it_cannot_take(server: str, root: str, field: str)
     assert caught.value.field == field
 
 
-def read_pjsip(text: str) -> list[tuple[str, dict[str, str]]]:
-    """Sections of a pjsip.conf read by Asterisk's rules: ``;`` starts a comment unless written
-    ``\\;``, blanks around names and values are dropped, a section name may repeat."""
-    sections: list[tuple[str, dict[str, str]]] = []
-    for raw in text.splitlines():
-        line = re.sub(r"(?<!\\);.*", "", raw).replace("\\;", ";").strip()
-        if not line:
-            continue
-        if line.startswith("["):
-            sections.append((line[1 : line.index("]")], {}))
-            continue
-        key, _, value = line.partition("=")
-        sections[-1][1][key.strip().lstrip(">").strip()] = value.strip()
-    return sections
-
-
 def test_pjsip_sections_match_the_generated_credentials() -> None:
     phones = [
         kitchen(lines=["201:pa;ss:Kitchen", "211:x#y"]),
@@ -508,51 +481,6 @@ def test_pjsip_refuses_what_asterisk_cannot_hold(phones: list[PhoneSpec], field:
 
 # -- Hypothesis: any valid description boots, any invalid one raises our error -----------------
 
-_HEX = st.text(alphabet="0123456789abcdefABCDEF", min_size=12, max_size=12)
-
-
-@st.composite
-def spelled_macs(draw: st.DrawFn) -> str:
-    digits = draw(_HEX)
-    style = draw(st.sampled_from(["plain", "colon", "dot", "dash"]))
-    if style == "colon":
-        return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
-    if style == "dot":
-        return ".".join(digits[i : i + 4] for i in range(0, 12, 4))
-    if style == "dash":
-        return "-".join(digits[i : i + 2] for i in range(0, 12, 2))
-    return digits
-
-
-_USERS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._~+-]{0,15}", fullmatch=True)
-# Printable ASCII and a few letters beyond it; no double quote (a .cnf value cannot hold one)
-# and no blanks at the ends.
-_CHARS = st.sampled_from([c for c in string.printable[:95] if c != '"'] + list("éßü€"))
-_WORDS = st.text(_CHARS, min_size=1, max_size=24).filter(lambda s: s == s.strip())
-_HOSTS = st.one_of(
-    st.from_regex(r"[a-z][a-z0-9-]{0,10}[a-z0-9](\.[a-z][a-z0-9]{0,8}){0,2}", fullmatch=True),
-    st.tuples(*[st.integers(0, 255)] * 4).map(lambda t: ".".join(map(str, t))),
-)
-
-
-@st.composite
-def descriptions(draw: st.DrawFn) -> dict[str, Any]:
-    model = draw(st.sampled_from(SIP_MODELS))
-    count = draw(st.integers(1, min(MODELS[model].line_keys, 4)))
-    users = draw(st.lists(_USERS, min_size=count, max_size=count, unique=True))
-    lines = [(u, draw(_WORDS), draw(st.one_of(st.just(""), _WORDS))) for u in users]
-    host = draw(_HOSTS)
-    port = draw(st.one_of(st.none(), st.integers(1, 65535)))
-    return {
-        "model": model,
-        "mac": draw(spelled_macs()),
-        "proxy": host if port is None else f"{host}:{port}",
-        "lines": lines,
-        "label": draw(st.one_of(st.none(), _WORDS)),
-        "timezone": draw(st.one_of(st.none(), st.sampled_from(["GMT", "cet", "EST", "JST"]))),
-        "ntp": draw(st.one_of(st.none(), _HOSTS)),
-    }
-
 
 @settings(max_examples=40)
 @given(facts=descriptions())
@@ -566,42 +494,6 @@ def test_any_valid_description_gives_a_tree_that_boots(
     assert boot_errors(root, phone) == []
     for name, data in result.files.items():
         assert round_trips(name, data), name
-
-
-_BREAKERS = st.sampled_from(['"', "\n", "\r", "\r\n", "\x00", "\x1b", " "])
-
-
-@st.composite
-def broken_descriptions(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
-    facts = draw(descriptions())
-    how = draw(st.sampled_from(["mac", "model", "lines", "value", "proxy", "firmware", "no line"]))
-    if how == "mac":
-        facts["mac"] = draw(st.text(max_size=14).filter(lambda s: len(s.strip(" :.-")) != 12))
-    elif how == "model":
-        facts["model"] = draw(st.text(max_size=8).filter(lambda s: s.strip() not in MODELS))
-    elif how == "lines":
-        keys = MODELS[facts["model"]].line_keys
-        facts["lines"] = [(f"u{n}", "pw", "") for n in range(keys + 1)]
-    elif how == "no line":
-        facts["lines"] = []
-    elif how == "value":
-        user, password, name = facts["lines"][0]
-        breaker = draw(_BREAKERS)
-        if breaker == '"' and MODELS[facts["model"]].is_79x1:
-            breaker = "\n"  # XML holds a quote; nothing holds a line break here
-        where = draw(st.sampled_from(["password", "name", "user"]))
-        # A blank inside a value is fine (quoted in a .cnf); only one at either end breaks it.
-        shapes = ["{}x", "x{}"] if breaker == " " else ["{}x", "x{}", "x{}y"]
-        broken = draw(st.sampled_from(shapes)).format(breaker)
-        line = {"user": (broken, password, name), "password": (user, broken, name)}.get(
-            where, (user, password, broken)
-        )
-        facts["lines"] = [line, *facts["lines"][1:]]
-    elif how == "proxy":
-        facts["proxy"] = draw(st.sampled_from(["", ":5060", "pbx:", "pbx:99999", "a b", "[::1]"]))
-    else:
-        facts["firmware"] = draw(st.sampled_from(["", "P0S3", "SCCP41.9-4-2SR3-1S", "bogus"]))
-    return facts, how
 
 
 @settings(max_examples=200)
@@ -628,3 +520,29 @@ def test_check_no_longer_asks_for_the_running_image(tmp_path: Path) -> None:
     write_tree(tmp_path, render(phone).files)
     found = check(tmp_path, running=phone.firmware.name, model="7940")
     assert [d for d in found if d.severity == "error"] == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "hint"),
+    [
+        ({"mac": "00:1b:d4:12:34:5O"}, "did you mean '00:1b:d4:12:34:50'?"),
+        ({"mac": "001bd4l23456"}, "did you mean '001bd4123456'?"),
+        ({"model": "7490"}, "did you mean '7940'?"),
+        ({"model": "CP-7690G"}, "did you mean '7960'?"),
+        ({"model": "7961x"}, "did you mean '7961'?"),
+    ],
+)
+def test_a_slip_in_a_mac_or_a_model_gets_a_suggestion(changes: dict[str, Any], hint: str) -> None:
+    with pytest.raises(PhoneSpecError) as caught:
+        kitchen(**changes)
+    assert str(caught.value).endswith(hint)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"mac": "00:1b:d4:12:34"}, {"mac": "zz1bd4123456"}, {"model": "794"}, {"model": "8841"}],
+)
+def test_no_suggestion_where_no_single_slip_explains_it(changes: dict[str, Any]) -> None:
+    with pytest.raises(PhoneSpecError) as caught:
+        kitchen(**changes)
+    assert "did you mean" not in str(caught.value)

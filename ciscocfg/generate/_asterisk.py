@@ -55,14 +55,16 @@ def pjsip_conf(phones: Iterable[PhoneSpec], *, context: str = "phones") -> bytes
         for n, line in enumerate(phone.lines, 1):
             if line.user in owners:
                 raise PhoneSpecError(
-                    f"user {line.user!r} is also a line of {owners[line.user]}",
+                    f"user {line.user!r} of the phone {phone.mac} is also a line of "
+                    f"{owners[line.user]}",
                     field=f"line{n}_user",
                 )
             owners[line.user] = f"the phone {phone.mac}"
             bad = next((ch for ch in line.display_name if ch in '"\\<>'), None)
             if bad is not None:
                 raise PhoneSpecError(
-                    f"{line.display_name!r}: Asterisk's callerid cannot hold {bad!r}",
+                    f"{line.display_name!r} of the phone {phone.mac}: Asterisk's callerid "
+                    f"cannot hold {bad!r}",
                     field=f"line{n}_display_name",
                 )
             user = line.user

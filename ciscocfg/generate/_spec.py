@@ -153,11 +153,11 @@ class PhoneSpec:
         try:
             found = phone_model(model)
         except ValueError as exc:
-            raise PhoneSpecError(str(exc), field="model") from None
+            raise PhoneSpecError(str(exc) + _model_hint(model), field="model") from None
         try:
             address = normalize_mac(mac)
         except ValueError as exc:
-            raise PhoneSpecError(str(exc), field="mac") from None
+            raise PhoneSpecError(str(exc) + _mac_hint(mac), field="mac") from None
         registrar = proxy if isinstance(proxy, Proxy) else parse_proxy(proxy)
         _check_host(registrar.host, "proxy", "proxy1_address")
         if not 1 <= registrar.port <= 65535:
@@ -186,6 +186,50 @@ class PhoneSpec:
         )
         object.__setattr__(spec, "_checked", True)
         return spec
+
+
+# Letters typed for the digits they look like, in a MAC copied from a label by hand.
+_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"})
+
+
+def _mac_hint(text: str) -> str:
+    """``; did you mean '...'?`` when replacing look-alike letters makes ``text`` a MAC."""
+    guess = text.strip().translate(_LOOKALIKES)
+    if guess == text.strip():
+        return ""
+    try:
+        normalize_mac(guess)
+    except ValueError:
+        return ""
+    return f"; did you mean {guess!r}?"
+
+
+def _model_hint(text: str) -> str:
+    """``; did you mean '7940'?`` for a model number one slip (a digit wrong, missing, extra,
+    or two swapped) away from known ones."""
+    from ciscocfg._phones import MODELS
+
+    key = text.strip().upper().removeprefix("CP-").removesuffix("G")
+    close = [name for name in MODELS if _one_slip(key, name)]
+    if not close or len(close) > 3:
+        return ""
+    return "; did you mean " + " or ".join(map(repr, close)) + "?"
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """True when ``a`` becomes ``b`` by one typing slip (and is not ``b`` already)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        wrong = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(wrong) == 1 or (
+            len(wrong) == 2
+            and wrong[1] == wrong[0] + 1
+            and a[wrong[0]] == b[wrong[1]]
+            and a[wrong[1]] == b[wrong[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def parse_proxy(text: str) -> Proxy:
