@@ -37,7 +37,9 @@ def test_the_story_staged_from_the_command_line(
     assert stage(root, bundles, "SCCP 3.x", "P0S3-08-2-00") == 0
     out = capsys.readouterr().out
     assert "step 1 of 3: P0S3-06-3-00" in out
-    assert "the phone: After a reboot its loader reads OS79XX.TXT, fetches P0S3-06-3-00.bin" in out
+    assert (
+        "the phone: After a reboot its loader reads OS79XX.TXT and fetches P0S3-06-3-00.bin;" in out
+    )
     assert (
         f"after it reboots: ciscocfg firmware stage {root} --running P0S3-06-3-00 "
         f"--target P0S3-08-2-00 --from {bundles}"

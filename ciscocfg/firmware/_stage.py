@@ -220,6 +220,7 @@ def stage(
         tuple(settings),
         verdict,
         tuple(findings),
+        dry_run=dry_run,
     )
     if dry_run or staging.blocked:
         return staging

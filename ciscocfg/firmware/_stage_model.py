@@ -98,6 +98,8 @@ class Staging:
     diagnostics: tuple[Diagnostic, ...] = ()
     #: The files written, relative to the root (empty for a dry run or a blocked staging).
     written: tuple[str, ...] = ()
+    #: True when nothing was to be written, only looked at.
+    dry_run: bool = False
 
     @property
     def image(self) -> FirmwareImage | None:
@@ -200,5 +202,6 @@ class Staging:
             "shows": self.shows(),
             "next": self.next_command(),
             "written": list(self.written),
+            "dry_run": self.dry_run,
             "diagnostics": [attrs.asdict(d) for d in self.diagnostics],
         }

@@ -8,6 +8,9 @@ from ciscocfg.firmware._stage_config import shown
 from ciscocfg.firmware._stage_model import StagedFile, Staging
 from ciscocfg.firmware._upgrade import (
     OS79XX,
+    SIPDEFAULT,
+    SIPMAC,
+    UpgradeStep,
     _release,
     upgrade_path,
 )
@@ -19,6 +22,42 @@ def _boots(image: FirmwareImage) -> str:
     if image.role is Role.LOADER:
         return f"the universal application loader {image.name}"
     return f"{_release(image)} ({image.name})"
+
+
+def _listed(names: list[str]) -> str:
+    if len(names) < 2:
+        return "".join(names) or "the files named"
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _setting(step: UpgradeStep) -> str:
+    """The setting that names the step, in the file the planner names first."""
+    return "image_version" if step.named_in[0] in (SIPMAC, SIPDEFAULT) else "loadInformation"
+
+
+def _boot_story(staging: Staging, fetched: list[str]) -> str:
+    """The phone's next boot, file by file, in the order it asks for them."""
+    first, goal = staging.steps[0], staging.steps[-1]
+    image = goal.image
+    verdict = staging.verdict
+    path = list(verdict.path) if verdict is not None and verdict.path else [image]
+    it = "it" if len(fetched) == 1 else "them"
+    if first.named_in != (OS79XX,):
+        return (
+            f"After a reboot it finds {_setting(goal)} naming {image.name} in "
+            f"{' or '.join(goal.named_in)}, fetches {_listed(fetched)}, writes {it} to its flash "
+            f"memory and boots {_boots(path[-1])}."
+        )
+    head, rest = fetched[:1], fetched[1:]
+    story = f"After a reboot its loader reads OS79XX.TXT and fetches {_listed(head)}"
+    if first.image.role is Role.LOADER:
+        story += (
+            f", then boots {_boots(first.image)}, which looks for the configuration, finds "
+            f"{_setting(goal)} naming {image.name} and fetches {_listed(rest)}"
+        )
+    elif rest:
+        story += f", then {_listed(rest)}"
+    return f"{story}; it writes {it} to its flash memory and boots {_boots(path[-1])}."
 
 
 def shows(staging: Staging) -> str:
@@ -38,18 +77,7 @@ def shows(staging: Staging) -> str:
         for name in (verdict.asked if verdict is not None else ())
         if any(f.name == name and f.status not in ("missing", "ambiguous") for f in staging.files)
     ]
-    path = list(verdict.path) if verdict is not None and verdict.path else [image]
-    first = staging.steps[0]
-    reads = (
-        "its loader reads OS79XX.TXT, "
-        if first.named_in == (OS79XX,)
-        else f"it reads {first.setting} ({' or '.join(first.named_in)}), "
-    )
-    sentences = [
-        f"After a reboot {reads}fetches {', '.join(fetched) or 'the files named'}, writes "
-        f"{'it' if len(fetched) == 1 else 'them'} to its flash memory and boots "
-        f"{', then '.join(_boots(p) for p in path)}."
-    ]
+    sentences = [_boot_story(staging, fetched)]
     if image.family == "7940/7960":
         sentences.append(
             f"Settings > Status > Firmware Versions then shows {image.name} as the application."
@@ -60,7 +88,9 @@ def shows(staging: Staging) -> str:
         sentences.append(
             "'Protocol Application Invalid' means it did not get every file of the package."
         )
-    if first.named_in == (OS79XX,) and any(f.name.endswith(".sbn") for f in staging.files):
+    if staging.steps[0].named_in == (OS79XX,) and any(
+        f.name.endswith(".sbn") for f in staging.files
+    ):
         sentences.append(
             "'Image Authentication Failed' means the signed image it got is not one its loader "
             "accepts."
@@ -95,6 +125,8 @@ def _file_line(f: StagedFile, selector: FirmwareImage | None) -> str:
     )
     if f.name == OS79XX and f.status in ("new", "replace"):
         state = f"written: names {selector}" + (f" (was {f.previous})" if f.previous else "")
+    elif f.name == OS79XX and f.status == "differs":
+        state = f"NOT rewritten: it names {f.previous or 'no image'} (use --force)"
     return f"{state} — {f.why}"
 
 
@@ -127,6 +159,11 @@ def report(staging: Staging) -> str:
         out.append(f"written: {', '.join(staging.written)}")
     elif staging.blocked:
         out.append(f"nothing written to {staging.root}")
+    elif staging.dry_run and staging.steps:
+        out.append(f"nothing written to {staging.root}: a dry run")
     out.append(f"the phone: {staging.shows()}")
-    out.append(f"after it reboots: {staging.next_command()}")
+    if staging.blocked:
+        out.append(f"once that is put right, run again: {staging.next_command()}")
+    else:
+        out.append(f"after it reboots: {staging.next_command()}")
     return "\n".join(out) + "\n"
