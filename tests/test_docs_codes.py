@@ -1,5 +1,5 @@
-"""The code tables of the documentation list exactly the codes the code emits: PRV, MIG, GEN, and
-the codes every validator shares (TXT for content that is not text, TPL for templates)."""
+"""The code tables of the documentation list exactly the codes the code emits: PRV, MIG, GEN,
+STG, and the codes every validator shares (TXT for content that is not text, TPL for templates)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def _documented(page: str, prefix: str) -> set[str]:
     ("page", "prefix"),
     [
         ("provisioning-tree.md", "PRV"),
+        ("firmware.md", "STG"),
         ("migration.md", "MIG"),
         ("../reference/generate.md", "GEN"),
         ("index.md", "TXT"),
