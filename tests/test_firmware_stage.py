@@ -476,3 +476,81 @@ def test_any_file_missing_blocks_exactly_when_the_phone_would_miss_it(
         assert staging.verdict is not None
         assert staging.verdict.boots
         assert set(staging.written) == needs | {"OS79XX.TXT"}
+
+
+def test_the_phone_file_in_tftp_cfg_dir_is_the_one_read(tmp_path: Path) -> None:
+    bundles = lay_bundles(tmp_path / "bundles", "P0S3-08-12-00")
+    root = sip_tree(tmp_path / "root", named="P0S3-08-12-00")
+    default = root / "SIPDefault.cnf"
+    default.write_text(default.read_text() + "tftp_cfg_dir: phones/\n")
+    (root / "phones").mkdir()
+    (root / "phones" / f"SIP{MAC}.cnf").write_text("image_version: P0S3-08-2-00\n")
+    staging = firmware.stage(root, bundles, running="P0S3-08-2-00", target="P0S3-08-12-00")
+    [finding] = [d for d in staging.diagnostics if d.code == "STG012"]
+    assert (finding.source, finding.line) == (f"phones/SIP{MAC}.cnf", 1)
+
+
+_POOL_79X0 = [
+    "P00303020214",
+    "P00305000000",
+    "P0S3-04-2-00",
+    "P0S3-06-3-00",
+    "P0S3-08-2-00",
+    "P0S3-08-12-00",
+    "P00308010100",
+    "P00308010200",
+]
+_POOL_79X1 = ["SIP41.8-3-1S", "SIP41.8-5-2S", "SIP41.9-4-2SR3-1S", "SCCP41.8-5-2S"]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    pair=st.one_of(
+        st.tuples(st.sampled_from(_POOL_79X0), st.sampled_from(_POOL_79X0)),
+        st.tuples(st.sampled_from(_POOL_79X1), st.sampled_from(_POOL_79X1)),
+    )
+)
+def test_staging_agrees_with_the_planner_and_reach_on_any_pair(
+    tmp_path_factory: pytest.TempPathFactory, pair: tuple[str, str]
+) -> None:
+    """From full bundles, a staging is the planner's next step (or its refusal, or nothing); it
+    is blocked exactly when ``reach``, given every file of the root and the bundles, says the
+    phone misses one (a file no bundle has), and otherwise its verdict is what ``reach`` says
+    of the root as written."""
+    running, target = pair
+    tmp = tmp_path_factory.mktemp("pair")
+    pool = _POOL_79X0 if running in _POOL_79X0 else _POOL_79X1
+    bundles = lay_bundles(tmp / "bundles", *pool)
+    kind = "sip" if firmware.parse(target).protocol is firmware.Protocol.SIP else "xml"
+    root = make_root(tmp / "root", "sip" if kind == "sip" and pool is _POOL_79X0 else "xml", target)
+    before = snapshot(root)
+    plan = firmware.upgrade_path(running, target)
+    staging = firmware.stage(root, bundles, running=running, target=target)
+    if plan.refused or not plan.steps:
+        assert staging.written == ()
+        assert snapshot(root) == before
+        assert [d.code for d in staging.diagnostics] == (["STG030"] if plan.refused else [])
+        return
+    assert staging.steps == plan.steps[: len(staging.steps)]
+    image = staging.image
+    assert image is not None
+    config = "xml" if staging.steps[-1].named_in[0] in SEP_FILES else "sip"
+    from_bundles = {p.name: p.read_bytes() for p in bundles.rglob("*") if p.is_file()}
+    everything = {**root_files(root), **from_bundles}
+    ideal = firmware.reach(running, image, everything, selector=staging.selector, config=config)
+    if staging.blocked:
+        assert ideal.outcome is Outcome.MISSING, ideal.reason
+        assert set(ideal.missing) <= {d.source for d in staging.blocking}
+        assert snapshot(root) == before
+        return
+    assert ideal.outcome is not Outcome.MISSING
+    assert staging.written
+    verdict = firmware.reach(
+        running, image, root_files(root), selector=selector(root), config=config
+    )
+    assert staging.verdict is not None
+    assert verdict.outcome is staging.verdict.outcome
+    assert verdict.outcome in (Outcome.REACHED, Outcome.UNKNOWN), verdict.reason
+    assert (root / "OS79XX.TXT").exists() == (pool is _POOL_79X0)

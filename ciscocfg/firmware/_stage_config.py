@@ -42,10 +42,18 @@ def read_config(root: Root, step: UpgradeStep) -> list[ConfigSetting]:
         SIPMAC: "sip_cnf",
         SEP: "sep_xml",
     }
+    from ciscocfg.provision._read import cfg_dir
+
     found: list[ConfigSetting] = []
-    names = root.names()
+    # The SIP application reads its own file in tftp_cfg_dir; the loader, at the top.
+    folder = cfg_dir(root.get(SIPDEFAULT))
+    names = root.names() + (root.names(folder) if folder else [])
     per_phone = {
-        kind: [n for n in names if (m := classify(n)) is not None and m.exact and m.kind == kind]
+        kind: [
+            n
+            for n in names
+            if (m := classify(n.rsplit("/", 1)[-1])) is not None and m.exact and m.kind == kind
+        ]
         for kind in kinds.values()
     }
     own_values: list[str | None] = []

@@ -17,6 +17,7 @@ from ciscocfg.firmware._upgrade import (
     OS79XX,
     UpgradeStep,
     _release,
+    _universal,
 )
 
 __all__ = ["Bundles", "Needs", "Root", "collect", "selector_file"]
@@ -79,10 +80,13 @@ class Root:
             self._cache[name] = data
         return self._cache[name]
 
-    def names(self) -> list[str]:
-        """The names of the files at the top of the root."""
+    def names(self, folder: str = "") -> list[str]:
+        """The names of the files at the top of the root, or in its sub-folder ``folder``
+        (``"dir/"``), as the phone asks for them."""
+        if ".." in Path(folder).parts:
+            return []  # what a phone asks for never leaves the root
         try:
-            return sorted(p.name for p in self.folder.iterdir() if p.is_file())
+            return sorted(folder + p.name for p in (self.folder / folder).iterdir() if p.is_file())
         except OSError:
             return []
 
@@ -215,10 +219,11 @@ def collect(
             if image.role is Role.APPLICATION and _ships_loads(image):
                 # The loader of a .loads-era image goes on to fetch its package.
                 needs.package(image, f"the package of {image}")
-        elif _ships_loads(image):
+        elif _ships_loads(image) or (image.family == "7940/7960" and _universal(before)):
+            # The universal loader asks for <image>.loads whatever the image's era.
             parts = needs.package(image, f"the package of {image}, named by the configuration")
             if number == 0 and image.family == "7940/7960":
-                selector = _loader_of(image, parts)
+                selector = _loader_of(image, parts) if _ships_loads(image) else image
         elif image.family == "7940/7960":
             needs.one_file(image, before, f"{image}, named by image_version")
             if number == 0:
