@@ -117,13 +117,17 @@ def write_files(
     within: PathLike | None = None,
     in_place: bool = False,
     make_folders: bool = False,
+    replace: Iterable[PathLike] = (),
 ) -> list[Path]:
     """Write every file or none, by the rules of this module; returns where they went.
 
     ``make_folders`` creates missing folders (inside ``within`` when given); folders created
-    for a write that then fails are removed again.
+    for a write that then fails are removed again. ``replace`` names the targets the command's
+    job is to rewrite even without ``force`` (the selector file a staged upgrade moves on); every
+    other rule still holds for them, and any other existing target still needs ``force``.
     """
     sources = list(inputs)
+    replaceable = {_where(name) for name in replace}
     targets: list[tuple[Path, bytes]] = []
     seen: set[Path] = set()
     for name, data in files.items():
@@ -131,7 +135,13 @@ def write_files(
         if not make_folders and not parent.is_dir():
             raise WriteRefused(name, f"no folder {os.fspath(parent)!r} to write into")
         # A missing folder's real path is worked out from the part that exists, links and all.
-        path = check_writable(name, force=force, inputs=sources, within=within, in_place=in_place)
+        path = check_writable(
+            name,
+            force=force or _where(name) in replaceable,
+            inputs=sources,
+            within=within,
+            in_place=in_place,
+        )
         if path in seen:
             raise WriteRefused(name, "named twice")
         seen.add(path)
@@ -143,7 +153,7 @@ def write_files(
             made.extend(_make_folders(path.parent))
         for path, data in targets:
             staged.append((path, _stage(path, data)))
-        _place_all(staged, replace=force or in_place)
+        _place_all(staged, replace=force or in_place, replaceable=replaceable)
     except BaseException:
         for _, temp in staged:
             with contextlib.suppress(OSError):
@@ -153,6 +163,12 @@ def write_files(
                 folder.rmdir()
         raise
     return [path for path, _ in targets]
+
+
+def _where(target: PathLike) -> Path:
+    """``target`` with its folder's links resolved and its own name kept (as checked)."""
+    given = Path(target)
+    return Path(os.path.realpath(given.parent if str(given.parent) else ".")) / given.name
 
 
 def _make_folders(folder: Path) -> list[Path]:
@@ -201,13 +217,19 @@ def _stage(path: Path, data: bytes) -> Path:
     return temp
 
 
-def _place_all(staged: list[tuple[Path, Path]], *, replace: bool) -> None:
-    """Rename every staged file into place; on a failure, put back what was there."""
+def _place_all(
+    staged: list[tuple[Path, Path]], *, replace: bool, replaceable: set[Path] | None = None
+) -> None:
+    """Rename every staged file into place; on a failure, put back what was there.
+
+    An existing file is replaced only when ``replace`` holds or it is one of ``replaceable``;
+    any other file that appeared since the check makes the whole write fail."""
     # (target, the old file kept under another name, whether there was an old file)
     placed: list[tuple[Path, Path | None, bool]] = []
+    others = replaceable or set()
     try:
         for path, temp in staged:
-            if replace and os.path.lexists(path):
+            if (replace or path in others) and os.path.lexists(path):
                 backup: Path | None = _temporary_name(path, "old")
                 try:
                     os.link(path, backup, follow_symlinks=False)  # type: ignore[arg-type]

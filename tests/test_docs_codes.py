@@ -1,5 +1,6 @@
 """The code tables of the documentation list exactly the codes the code emits: PRV, MIG, GEN,
-DPL, and the codes every validator shares (TXT for content that is not text, TPL for templates).
+DPL, STG, and the codes every validator shares (TXT for content that is not text, TPL for
+templates).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def _documented(page: str, prefix: str) -> set[str]:
     ("page", "prefix"),
     [
         ("provisioning-tree.md", "PRV"),
+        ("firmware.md", "STG"),
         ("migration.md", "MIG"),
         ("../reference/generate.md", "GEN"),
         ("index.md", "TXT"),

@@ -138,6 +138,56 @@ def test_all_or_nothing_when_one_target_is_refused(tmp_path: Path) -> None:
     assert (tmp_path / "b").read_bytes() == b"old b"
 
 
+def test_replace_lets_one_named_file_be_rewritten_and_no_other(tmp_path: Path) -> None:
+    (tmp_path / "selector").write_bytes(b"old selector")
+    (tmp_path / "image").write_bytes(b"old image")
+    # The named file alone may go; the other existing one stops the whole write.
+    with pytest.raises(WriteRefused, match="already exists"):
+        write_files(
+            {tmp_path / "selector": b"new selector", tmp_path / "image": b"new image"},
+            replace=[tmp_path / "selector"],
+        )
+    assert (tmp_path / "selector").read_bytes() == b"old selector"
+    write_files(
+        {tmp_path / "selector": b"new selector", tmp_path / "new": b"n"},
+        replace=[tmp_path / "selector"],
+    )
+    assert (tmp_path / "selector").read_bytes() == b"new selector"
+    assert (tmp_path / "image").read_bytes() == b"old image"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["image", "new", "selector"]
+
+
+def test_replace_never_lets_a_file_appear_since_the_check_be_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ciscocfg._writing as writing
+
+    real_stage = writing._stage
+
+    def racing_stage(path: Path, data: bytes) -> Path:
+        if path.name == "b":  # another process creates b after the check
+            (tmp_path / "b").write_bytes(b"theirs")
+        return real_stage(path, data)
+
+    (tmp_path / "a").write_bytes(b"old a")
+    monkeypatch.setattr(writing, "_stage", racing_stage)
+    with pytest.raises(FileExistsError):
+        write_files({tmp_path / "a": b"new a", tmp_path / "b": b"new b"}, replace=[tmp_path / "a"])
+    assert (tmp_path / "b").read_bytes() == b"theirs"
+    assert (tmp_path / "a").read_bytes() == b"old a"
+
+
+def test_replace_does_not_open_a_link_out_of_the_destination(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "away").symlink_to(outside)
+    with pytest.raises(WriteRefused, match="leads out of"):
+        write_files({root / "away" / "x": b"x"}, within=root, replace=[root / "away" / "x"])
+    assert list(outside.iterdir()) == []
+
+
 def test_a_failure_while_placing_puts_back_what_was_there(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

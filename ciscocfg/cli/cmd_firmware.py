@@ -3,7 +3,9 @@
 * ``ciscocfg firmware NAME...`` prints a table of the decoded names;
 * ``ciscocfg firmware --upgrade FROM TO [--family F] [--direct]`` prints the upgrade plan;
 * ``ciscocfg firmware --loads FILE [--root DIR]`` lists the files of a ``.loads`` descriptor
-  and, with a TFTP root, those missing from it.
+  and, with a TFTP root, those missing from it;
+* ``ciscocfg firmware stage ROOT --running IMAGE --target IMAGE --from DIR`` stages the next
+  step of an upgrade (``ciscocfg/cli/_stage.py``).
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--loads", metavar="FILE", help="list the files a .loads file names")
     parser.add_argument("--root", metavar="DIR", help="with --loads: report files missing here")
     parser.set_defaults(handler=run)
+    from ciscocfg.cli._stage import attach
+
+    attach(parser)  # ciscocfg firmware stage ...
 
 
 def _table(rows: list[list[str]]) -> str:

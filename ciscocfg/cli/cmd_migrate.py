@@ -52,6 +52,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="PATH",
         help=f"where to write the report (default: DST_TREE/{REPORT_NAME})",
     )
+    parser.add_argument(
+        "--mac-map",
+        action="append",
+        default=[],
+        metavar="OLD=NEW|FILE.csv",
+        help="the MAC of the new phone that replaces an old one, whose file is then named for "
+        "it; repeat it, or give a CSV file of old,new pairs",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -65,15 +73,28 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("ciscocfg: --jobs must be at least 1", file=sys.stderr)
         return 2
-    result = migrate_tree(
-        args.src,
-        args.dst,
-        model=args.model,
-        force=args.force,
-        fix=args.fix,
-        jobs=args.jobs,
-        load=args.load,
-    )
+    from ciscocfg._errors import CiscoCfgError
+    from ciscocfg.migrate import MacMapError, mac_map
+
+    try:
+        renames = mac_map(args.mac_map)
+    except CiscoCfgError as exc:  # a pair or a CSV row that is not two MACs
+        print(f"ciscocfg: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = migrate_tree(
+            args.src,
+            args.dst,
+            model=args.model,
+            force=args.force,
+            fix=args.fix,
+            jobs=args.jobs,
+            load=args.load,
+            mac_map=renames,
+        )
+    except MacMapError as exc:  # a map that does not fit the tree: nothing is written
+        print(f"ciscocfg: {exc}", file=sys.stderr)
+        return 2
     report = result.report()
     path = args.report or os.path.join(args.dst, REPORT_NAME)
     with open(path, "w", encoding="utf-8", errors="surrogateescape") as handle:

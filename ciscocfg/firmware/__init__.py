@@ -7,6 +7,8 @@
 * :func:`reach` follows a phone from the image it runs to the one its configuration names,
   with the files a TFTP root holds, by the planner's rules: what it ends up running, what it
   shows, which file it misses.
+* :func:`stage` copies the files of the next step of an upgrade from unpacked Cisco bundles
+  into a TFTP root and writes ``OS79XX.TXT`` for it.
 * :func:`parse_loads` lists the files a signed ``.loads`` descriptor names.
 * :func:`newest_image` names the newest image the library knows for a model
   (:data:`KNOWN_IMAGES`).
@@ -25,6 +27,7 @@ from ciscocfg.firmware._names import (
 )
 from ciscocfg.firmware._reach import BootVerdict, Outcome, reach
 from ciscocfg.firmware._releases import KNOWN_IMAGES, newest_image
+from ciscocfg.firmware._stage import ConfigSetting, StagedFile, Staging, stage
 from ciscocfg.firmware._upgrade import (
     UpgradePlan,
     UpgradeRefused,
@@ -38,12 +41,15 @@ __all__ = [
     "EXTENSIONS",
     "KNOWN_IMAGES",
     "BootVerdict",
+    "ConfigSetting",
     "FirmwareImage",
     "FirmwareNameError",
     "LoadsManifest",
     "Outcome",
     "Protocol",
     "Role",
+    "StagedFile",
+    "Staging",
     "UpgradePlan",
     "UpgradeRefused",
     "UpgradeStep",
@@ -54,5 +60,6 @@ __all__ = [
     "reach",
     "read_loads",
     "resolve",
+    "stage",
     "upgrade_path",
 ]

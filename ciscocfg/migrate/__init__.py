@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING
 from ciscocfg._diagnostic import Diagnostic
 from ciscocfg._errors import ValidationError
 from ciscocfg._phones import MODELS, PhoneModel, phone_model
+from ciscocfg.migrate._bulk import TreeResult, migrate_tree
 from ciscocfg.migrate._forward import Entry, convert, date_template, normalize_phone_label
+from ciscocfg.migrate._macmap import MacMapError, check_mac_map, mac_map, parse_mac_csv
 from ciscocfg.migrate._node import Node
 from ciscocfg.migrate._reverse import revert
 
@@ -32,14 +34,20 @@ if TYPE_CHECKING:
 __all__ = [
     "MODELS",
     "Entry",
+    "MacMapError",
     "Node",
     "PhoneModel",
+    "TreeResult",
+    "check_mac_map",
     "cnf_entries",
     "cnf_to_sepxml",
     "convert",
     "date_template",
+    "mac_map",
+    "migrate_tree",
     "node_from_element",
     "normalize_phone_label",
+    "parse_mac_csv",
     "phone_model",
     "revert",
     "sepxml_to_cnf",

@@ -8,7 +8,7 @@ saves.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -33,6 +33,8 @@ class PhoneResult:
     findings: tuple[Diagnostic, ...]
     #: ``"written"``, ``"exists"`` (not overwritten without force) or ``"failed"``.
     status: str
+    #: The MAC of the phone that takes over (``None``: the same phone, ``mac``).
+    new_mac: str | None = None
 
 
 @attrs.frozen
@@ -62,7 +64,8 @@ class TreeResult:
             "",
         ]
         for phone in self.phones:
-            out.append(f"{phone.source} -> {phone.target}: {phone.status}")
+            renamed = f" (MAC {phone.mac} → {phone.new_mac})" if phone.new_mac else ""
+            out.append(f"{phone.source} -> {phone.target}{renamed}: {phone.status}")
             out.extend(f"  {d}" for d in phone.findings)
             out.append("")
         return "\n".join(out)
@@ -81,17 +84,17 @@ def find_phone_files(root: Path) -> Iterator[tuple[str, Path]]:
 
 
 def _convert_one(
-    job: tuple[str, str, str | None, str, str, bool, bool, str, str | None],
+    job: tuple[str, str, str | None, str, str, bool, bool, str, str | None, str | None],
 ) -> PhoneResult:
     from ciscocfg import cnf
     from ciscocfg.migrate import cnf_to_sepxml
 
-    mac, src, default_path, target, model, force, fix, root, load = job
+    mac, src, default_path, target, model, force, fix, root, load, new_mac = job
     rel = os.path.relpath(src, root)
     if os.path.exists(target) and not force:
         message = f"{target} exists; not overwritten (use --force)"
         found = (Diagnostic("MIG030", "error", message, source=rel),)
-        return PhoneResult(mac, rel, target, found, "exists")
+        return PhoneResult(mac, rel, target, found, "exists", new_mac)
     try:
         phone = cnf.load(src, strict=False)
         phone.source = rel
@@ -102,10 +105,10 @@ def _convert_one(
         config, findings = cnf_to_sepxml(phone, default, model=model, fix=fix, load=load)
     except (OSError, CiscoCfgError) as exc:
         found = (Diagnostic("MIG031", "error", f"cannot convert: {exc}", source=rel),)
-        return PhoneResult(mac, rel, target, found, "failed")
+        return PhoneResult(mac, rel, target, found, "failed", new_mac)
     with open(target, "wb") as handle:
         handle.write(config.dumps().encode("utf-8", "surrogateescape"))
-    return PhoneResult(mac, rel, target, tuple(findings), "written")
+    return PhoneResult(mac, rel, target, tuple(findings), "written", new_mac)
 
 
 def migrate_tree(
@@ -117,6 +120,7 @@ def migrate_tree(
     fix: bool = False,
     jobs: int | None = None,
     load: str | None = None,
+    mac_map: Mapping[str, str] | None = None,
 ) -> TreeResult:
     """Convert every ``SIP<MAC>.cnf`` under ``src`` into ``dst/SEP<MAC>.cnf.xml``.
 
@@ -124,14 +128,23 @@ def migrate_tree(
     does. An existing target is left alone unless ``force``. ``jobs`` caps the worker
     processes (default: every core); fleets under :data:`PARALLEL_THRESHOLD` phones are
     converted in this process. ``load`` is written as every phone's ``loadInformation``.
+
+    ``mac_map`` maps the MAC of an old phone to the MAC of the new phone that replaces it (any
+    spelling of either): that phone's file is written as ``SEP<new MAC>.cnf.xml``. It is checked
+    before anything is written (:func:`~ciscocfg.migrate.check_mac_map`): an old MAC that is no
+    phone of ``src``, two old MACs mapped to one new one, or a new MAC that is another phone's
+    raise :class:`~ciscocfg.migrate.MacMapError` (a :class:`~ciscocfg.ValidationError`).
     """
     from ciscocfg.migrate import _check_load, _model
+    from ciscocfg.migrate._macmap import check_mac_map
 
     target_model = _model(model)
     if load is not None:
         _check_load(load, target_model)
     root = Path(src)
     out = Path(dst)
+    phones = list(find_phone_files(root))
+    renames = check_mac_map(mac_map or {}, (mac for mac, _ in phones))
     out.mkdir(parents=True, exist_ok=True)
     default = root / "SIPDefault.cnf"
     default_path = str(default) if default.is_file() else None
@@ -140,14 +153,15 @@ def migrate_tree(
             mac,
             str(path),
             default_path,
-            str(out / f"SEP{mac}.cnf.xml"),
+            str(out / f"SEP{renames.get(mac, mac)}.cnf.xml"),
             target_model.name,
             force,
             fix,
             str(root),
             load,
+            renames.get(mac),
         )
-        for mac, path in find_phone_files(root)
+        for mac, path in phones
     ]
     workers = min(jobs or os.cpu_count() or 1, len(work))
     if workers > 1 and len(work) >= PARALLEL_THRESHOLD:

@@ -30,7 +30,7 @@ def package(name: str) -> dict[str, bytes]:
         files = {f"{stem}.loads": container(f"{stem}.loads", b"# load\r\n" + body)}
         files.update({part: container(part, b"\0" * 32) for part in parts})
         return files
-    if not _universal(image):
+    if not boots_by_loads(image):
         return {f"{stem}{ext}": container(f"{stem}{ext}", b"\0" * 32) for ext in (".bin", ".sbn")}
     # SIP and MGCP packages carry the hyphenated universal loader; SCCP ones a loader of the
     # application's own name (CME flash listings: P00308000100.sbn beside its .loads and .sb2).
@@ -45,7 +45,7 @@ def package(name: str) -> dict[str, bytes]:
     }
 
 
-def _universal(image: firmware.FirmwareImage) -> bool:
+def boots_by_loads(image: firmware.FirmwareImage) -> bool:
     if image.scheme == "79x0-legacy":
         return False
     if image.protocol is firmware.Protocol.SIP:
