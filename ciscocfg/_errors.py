@@ -6,6 +6,8 @@ one class around any call into the library.
 
 from __future__ import annotations
 
+import os
+
 __all__ = [
     "CiscoCfgError",
     "EmitError",
@@ -15,6 +17,7 @@ __all__ = [
     "RemoteProtocolError",
     "TftpError",
     "ValidationError",
+    "WriteRefused",
 ]
 
 
@@ -78,6 +81,21 @@ class ValidationError(CiscoCfgError, ValueError):
 
 class EmitError(CiscoCfgError, ValueError):
     """A model that cannot be written back as text."""
+
+
+class WriteRefused(CiscoCfgError):
+    """A write that would lose a file, refused before anything was written: it would replace
+    an existing file without ``force``, land on one of the command's inputs, go through a
+    symbolic link out of the destination, or has no folder to go into. ``path`` is the target,
+    ``reason`` says why; ``str(err)`` reads ``PATH: reason``."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        self.path = os.fspath(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.path, self.reason))
 
 
 class TftpError(CiscoCfgError):

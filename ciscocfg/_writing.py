@@ -6,7 +6,8 @@ Every command that writes goes through :func:`write_files`:
 * a file the command read (``inputs``) is never written onto, forced or not, unless the
   command's job is to rewrite it in place (``in_place``);
 * nothing is written through a symbolic link that leads out of the destination (``within``);
-  a link in the way is replaced by the file when forced, never followed;
+  a link in the way is replaced by the file when forced, never followed (a command that
+  rewrites a file in place, or a library ``dump`` to a path, rewrites the file a link names);
 * each file is written beside its target under a temporary name, flushed to the disk and
   renamed into place, so an interrupted or failed write leaves the old file whole;
 * a set of files is written all or nothing: every target is checked before the first byte is
@@ -23,7 +24,7 @@ import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from ciscocfg._errors import CiscoCfgError
+from ciscocfg._errors import WriteRefused
 
 __all__ = [
     "WriteRefused",
@@ -37,16 +38,6 @@ __all__ = [
 PathLike = str | os.PathLike[str]
 
 
-class WriteRefused(CiscoCfgError):
-    """A write that would lose a file: replace one without ``force``, land on one of the
-    command's inputs, or go through a link out of the destination. ``path`` is the target."""
-
-    def __init__(self, path: PathLike, reason: str) -> None:
-        self.path = os.fspath(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
-
-
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return os.path.samefile(a, b)
@@ -58,6 +49,10 @@ def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
+#: Why a file is not replaced without ``force`` (the words every command uses).
+EXISTS = "exists; not replaced (use --force)"
+
+
 def check_writable(
     target: PathLike,
     *,
@@ -65,20 +60,29 @@ def check_writable(
     inputs: Iterable[PathLike] = (),
     within: PathLike | None = None,
     in_place: bool = False,
+    make_folders: bool = False,
 ) -> Path:
     """Raise :class:`WriteRefused` unless ``target`` may be written by these rules; returns it
-    as an absolute :class:`~pathlib.Path` (its folder's links resolved, its own name kept)."""
+    as an absolute :class:`~pathlib.Path` (its folder's links resolved, its own name kept; with
+    ``in_place``, the file a link names). Without ``make_folders`` its folder must exist."""
     given = Path(target)
     if given.name in ("", ".", ".."):
         raise WriteRefused(given, "not a file name")
-    folder = Path(os.path.realpath(given.parent if str(given.parent) else "."))
-    path = folder / given.name
+    if in_place:
+        path = Path(os.path.realpath(given))
+        folder = path.parent
+    else:
+        folder = Path(os.path.realpath(given.parent if str(given.parent) else "."))
+        path = folder / given.name
+    existing = _existing_ancestor(folder)
+    if not existing.is_dir() or (existing != folder and not make_folders):
+        raise WriteRefused(given, "no such directory")
     if within is not None:
         root = os.path.realpath(within)
         lexical = os.path.abspath(given)
         if not _inside(lexical, os.path.abspath(within)) and not _inside(lexical, root):
             raise WriteRefused(given, f"outside the destination {os.fspath(within)}")
-        if not _inside(str(folder), root):
+        if not _inside(str(folder), root) or (in_place and not _inside(str(path), root)):
             raise WriteRefused(given, f"a symbolic link on the way leads out of {within}")
     try:
         info = os.lstat(path)
@@ -90,8 +94,16 @@ def check_writable(
         if _same_file(path, Path(source)) and not in_place:
             raise WriteRefused(given, "is one of the command's inputs; write elsewhere")
     if info is not None and not force and not in_place:
-        raise WriteRefused(given, "already exists; use --force to replace it")
+        raise WriteRefused(given, EXISTS)
     return path
+
+
+def _existing_ancestor(folder: Path) -> Path:
+    """``folder``, or the nearest folder above it that exists (or its nearest existing entry,
+    which may be a file)."""
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent
+    return folder
 
 
 def write_file(
@@ -120,22 +132,38 @@ def write_files(
 ) -> list[Path]:
     """Write every file or none, by the rules of this module; returns where they went.
 
-    ``make_folders`` creates missing folders (inside ``within`` when given); folders created
-    for a write that then fails are removed again.
+    Every target is checked first; when any is refused, :class:`WriteRefused` names the first
+    (and says how many more were) and nothing is written. ``make_folders`` creates missing
+    folders (inside ``within`` when given); folders created for a write that then fails are
+    removed again.
     """
     sources = list(inputs)
     targets: list[tuple[Path, bytes]] = []
+    refused: list[WriteRefused] = []
     seen: set[Path] = set()
     for name, data in files.items():
-        parent = Path(name).parent
-        if not make_folders and not parent.is_dir():
-            raise WriteRefused(name, f"no folder {os.fspath(parent)!r} to write into")
         # A missing folder's real path is worked out from the part that exists, links and all.
-        path = check_writable(name, force=force, inputs=sources, within=within, in_place=in_place)
-        if path in seen:
-            raise WriteRefused(name, "named twice")
+        try:
+            path = check_writable(
+                name,
+                force=force,
+                inputs=sources,
+                within=within,
+                in_place=in_place,
+                make_folders=make_folders,
+            )
+            if path in seen:
+                raise WriteRefused(name, "named twice")
+        except WriteRefused as exc:
+            refused.append(exc)
+            continue
         seen.add(path)
         targets.append((path, data))
+    if refused:
+        first = refused[0]
+        if len(refused) > 1:
+            raise WriteRefused(first.path, f"{first.reason}; {len(refused) - 1} more refused too")
+        raise first
     made: list[Path] = []
     staged: list[tuple[Path, Path]] = []
     try:
@@ -246,12 +274,15 @@ _NO_HARD_LINKS = frozenset(
 )
 
 
-def link_into_place(temp: Path, path: Path) -> None:
+def link_into_place(temp: PathLike, path: PathLike, *, dir_fd: int | None = None) -> None:
     """Give the file ``temp`` the name ``path`` unless something has that name already:
     ``link`` fails rather than replace, where ``rename`` would replace. ``temp`` is gone after.
+
+    With ``dir_fd`` both names are entries of that open folder, so no link on the way to it
+    is ever followed.
     """
     try:
-        os.link(temp, path)
+        os.link(temp, path, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
     except FileExistsError:
         raise
     except OSError as exc:
@@ -259,17 +290,23 @@ def link_into_place(temp: Path, path: Path) -> None:
             raise
         # No hard links here: rename after a last look (only a file that appears between the
         # two could be replaced).
-        if os.path.lexists(path):
-            raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
-        os.rename(temp, path)
+        try:
+            os.stat(path, dir_fd=dir_fd, follow_symlinks=False)
+        except FileNotFoundError:
+            pass
+        else:
+            raise FileExistsError(errno.EEXIST, "File exists", os.fspath(path)) from None
+        os.rename(temp, path, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     else:
-        temp.unlink()
+        os.unlink(temp, dir_fd=dir_fd)
 
 
-def sync_folder(folder: Path) -> None:
-    """Make the new names durable (best effort: not every system can sync a folder)."""
+def sync_folder(folder: PathLike, *, dir_fd: int | None = None) -> None:
+    """Make the new names of ``folder`` durable (best effort: not every system can sync a
+    folder). With ``dir_fd``, ``folder`` is taken relative to that open folder (``"."``: the
+    folder itself, whatever it was opened for)."""
     try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0), dir_fd=dir_fd)
     except OSError:
         return
     try:
