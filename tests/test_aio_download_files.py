@@ -78,7 +78,7 @@ def test_without_hard_links_the_file_is_renamed_into_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # FAT and some network file systems answer link() with EPERM.
-    def no_links(source: object, target: object) -> None:
+    def no_links(source: object, target: object, **where: object) -> None:
         raise OSError(errno.EPERM, "Operation not permitted")
 
     monkeypatch.setattr(os, "link", no_links)
