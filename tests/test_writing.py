@@ -322,8 +322,8 @@ def test_link_into_place_in_an_open_folder_never_follows_the_path(tmp_path: Path
         folder.rename(tmp_path / "moved")
         folder.symlink_to(elsewhere)
         link_into_place("temp", "name", dir_fd=fd)
+        os.close(os.open("again", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd))
         with pytest.raises(FileExistsError):
-            os.close(os.open("again", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd))
             link_into_place("again", "name", dir_fd=fd)
         sync_folder(".", dir_fd=fd)
     finally:

@@ -330,7 +330,7 @@ class ServedTree:
         path: a folder on the way swapped for a link afterwards changes nothing.
 
         No folder is created for a client. Raises as :meth:`open` does, and
-        :class:`IsADirectoryError` when the name comes to a folder.
+        :class:`IsADirectoryError` when the name comes to a folder (never replaced by a file).
         """
         try:
             found = self._walk(name, _CREATE)
@@ -392,8 +392,8 @@ class ServedTree:
                     target, part = self._stat_entry(here, part, requested, mode != _LOCATE)
                     if target is None:
                         path = os.path.join(self.path, *names, part)
-                        if mode == _CREATE:  # the folder stays open for the caller
-                            return (stack.pop() if stack else os.dup(self._fd)), path
+                        if mode == _CREATE:
+                            return self._keep_folder(stack, part), path
                         return path
                 links += 1
                 if links > MAX_LINKS:
@@ -418,6 +418,19 @@ class ServedTree:
         finally:
             for fd in stack:
                 os.close(fd)
+
+    def _keep_folder(self, stack: list[int], entry: str) -> int:
+        """The folder the walk is in, for the caller to keep (taken off ``stack``, which the
+        walk closes), once ``entry`` of it is known to be no folder."""
+        here = stack[-1] if stack else self._fd
+        try:
+            info = os.stat(entry, dir_fd=here, follow_symlinks=False)
+        except FileNotFoundError:
+            pass
+        else:
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), entry)
+        return stack.pop() if stack else os.dup(self._fd)
 
     def _step_outside(self, name: str, outside: list[str], part: str) -> list[str] | None:
         """One step of a link's target outside the root, taken by name only: it may only go

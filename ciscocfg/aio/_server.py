@@ -557,7 +557,11 @@ class TftpServer:
         while the upload runs cannot send it out of the root."""
         if not self.allow_write or self.root is None:
             raise PermissionError("writing is not enabled on this server")
-        folder, path = self._served_tree(filename).open_upload(filename)
+        try:
+            folder, path = self._served_tree(filename).open_upload(filename)
+        except IsADirectoryError:
+            # A folder is there: something exists under that name, and is never replaced.
+            raise FileExistsError(errno.EEXIST, "a folder of that name exists", filename) from None
         return AtomicFile(Path(path), overwrite=self.overwrite, dir_fd=folder)
 
     # --- bookkeeping -----------------------------------------------------------------------
