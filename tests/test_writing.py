@@ -304,6 +304,7 @@ def test_write_refused_is_a_public_library_error_that_pickles(tmp_path: Path) ->
 
     error = ciscocfg.WriteRefused(tmp_path / "a", "exists; not replaced (use --force)")
     copy = pickle.loads(pickle.dumps(error))
+    assert isinstance(copy, ciscocfg.WriteRefused)
     assert isinstance(copy, CiscoCfgError)
     assert (copy.path, copy.reason, str(copy)) == (error.path, error.reason, str(error))
     assert str(error) == f"{tmp_path / 'a'}: exists; not replaced (use --force)"
