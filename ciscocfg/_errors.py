@@ -86,16 +86,26 @@ class EmitError(CiscoCfgError, ValueError):
 class WriteRefused(CiscoCfgError):
     """A write that would lose a file, refused before anything was written: it would replace
     an existing file without ``force``, land on one of the command's inputs, go through a
-    symbolic link out of the destination, or has no folder to go into. ``path`` is the target,
-    ``reason`` says why; ``str(err)`` reads ``PATH: reason``."""
+    symbolic link out of the destination, or has no folder to go into. ``path`` is the (first)
+    target refused, ``reason`` says why, ``more`` counts the other targets of the same write
+    that were refused too; ``str(err)`` reads ``PATH: reason`` (``; N more refused too``)."""
 
-    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+    def __init__(self, path: str | os.PathLike[str], reason: str, more: int = 0) -> None:
         self.path = os.fspath(path)
         self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
+        self.more = more
+        tail = f"; {more} more refused too" if more else ""
+        super().__init__(f"{self.path}: {reason}{tail}")
+
+    @classmethod
+    def first_of(cls, refused: list[WriteRefused]) -> WriteRefused:
+        """One refusal for several: the first, counting the others."""
+        first = refused[0]
+        more = sum(1 + each.more for each in refused) - 1
+        return first if more == first.more else cls(first.path, first.reason, more)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.path, self.reason))
+        return (type(self), (self.path, self.reason, self.more))
 
 
 class TftpError(CiscoCfgError):

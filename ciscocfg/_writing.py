@@ -28,6 +28,7 @@ from ciscocfg._errors import WriteRefused
 
 __all__ = [
     "WriteRefused",
+    "check_files",
     "check_writable",
     "link_into_place",
     "sync_folder",
@@ -121,8 +122,8 @@ def write_file(
     )[0]
 
 
-def write_files(
-    files: Mapping[PathLike, bytes],
+def check_files(
+    targets: Iterable[PathLike],
     *,
     force: bool = False,
     inputs: Iterable[PathLike] = (),
@@ -130,18 +131,14 @@ def write_files(
     in_place: bool = False,
     make_folders: bool = False,
 ) -> list[Path]:
-    """Write every file or none, by the rules of this module; returns where they went.
-
-    Every target is checked first; when any is refused, :class:`WriteRefused` names the first
-    (and says how many more were) and nothing is written. ``make_folders`` creates missing
-    folders (inside ``within`` when given); folders created for a write that then fails are
-    removed again.
-    """
+    """Check every target by :func:`check_writable` (and that none is named twice); returns
+    them as that gives them. When any is refused, :class:`WriteRefused` names the first and
+    says how many more were."""
     sources = list(inputs)
-    targets: list[tuple[Path, bytes]] = []
+    paths: list[Path] = []
     refused: list[WriteRefused] = []
     seen: set[Path] = set()
-    for name, data in files.items():
+    for name in targets:
         # A missing folder's real path is worked out from the part that exists, links and all.
         try:
             path = check_writable(
@@ -158,12 +155,36 @@ def write_files(
             refused.append(exc)
             continue
         seen.add(path)
-        targets.append((path, data))
+        paths.append(path)
     if refused:
-        first = refused[0]
-        if len(refused) > 1:
-            raise WriteRefused(first.path, f"{first.reason}; {len(refused) - 1} more refused too")
-        raise first
+        raise WriteRefused.first_of(refused)
+    return paths
+
+
+def write_files(
+    files: Mapping[PathLike, bytes],
+    *,
+    force: bool = False,
+    inputs: Iterable[PathLike] = (),
+    within: PathLike | None = None,
+    in_place: bool = False,
+    make_folders: bool = False,
+) -> list[Path]:
+    """Write every file or none, by the rules of this module; returns where they went.
+
+    Every target is checked first (:func:`check_files`); when any is refused, nothing is
+    written. ``make_folders`` creates missing folders (inside ``within`` when given); folders
+    created for a write that then fails are removed again.
+    """
+    paths = check_files(
+        files,
+        force=force,
+        inputs=inputs,
+        within=within,
+        in_place=in_place,
+        make_folders=make_folders,
+    )
+    targets = list(zip(paths, files.values(), strict=True))
     made: list[Path] = []
     staged: list[tuple[Path, Path]] = []
     try:

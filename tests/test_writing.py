@@ -258,7 +258,8 @@ def test_several_refusals_are_counted_in_one_message(tmp_path: Path) -> None:
     with pytest.raises(WriteRefused) as caught:
         write_files({tmp_path / n: b"new" for n in "abcd"})
     assert caught.value.path == str(tmp_path / "a")
-    assert caught.value.reason == "exists; not replaced (use --force); 2 more refused too"
+    assert (caught.value.reason, caught.value.more) == ("exists; not replaced (use --force)", 2)
+    assert str(caught.value).endswith("exists; not replaced (use --force); 2 more refused too")
     assert not (tmp_path / "d").exists()
 
 
@@ -303,6 +304,9 @@ def test_write_refused_is_a_public_library_error_that_pickles(tmp_path: Path) ->
     import ciscocfg
 
     error = ciscocfg.WriteRefused(tmp_path / "a", "exists; not replaced (use --force)")
+    many = ciscocfg.WriteRefused.first_of([error, ciscocfg.WriteRefused("b", "x", 3)])
+    assert (many.path, many.reason, many.more) == (error.path, error.reason, 4)
+    assert pickle.loads(pickle.dumps(many)).more == 4
     copy = pickle.loads(pickle.dumps(error))
     assert isinstance(copy, ciscocfg.WriteRefused)
     assert isinstance(copy, CiscoCfgError)
