@@ -111,9 +111,14 @@ def _inside(path: str, folder: str) -> bool:
 
 def _refuse_writing_into(source: Path, where: str | os.PathLike[str], what: str) -> None:
     """A migration never writes into the tree it reads (a 79x0 that finds a
-    ``SEP<MAC>.cnf.xml`` beside its files boots SCCP from it)."""
+    ``SEP<MAC>.cnf.xml`` beside its files boots SCCP from it). ``where`` is the destination
+    folder, or (``what`` ``"report"``) the report's path."""
     tree = os.path.realpath(source)
-    place = os.path.realpath(where)
+    if what == "report":
+        given = Path(where)
+        place = os.path.join(os.path.realpath(given.parent), given.name)
+    else:
+        place = os.path.realpath(where)
     if place == tree:
         raise WriteRefused(where, f"is the tree being migrated; write the {what} elsewhere")
     if _inside(place, tree):
@@ -154,7 +159,7 @@ def migrate_tree(
     out = Path(dst)
     _refuse_writing_into(root, out, "new configs")
     if report is not None:
-        _refuse_writing_into(root, Path(report).parent, "report")
+        _refuse_writing_into(root, report, "report")
     default = root / "SIPDefault.cnf"
     default_path = str(default) if default.is_file() else None
     phones = list(find_phone_files(root))
