@@ -23,6 +23,7 @@ import secrets
 import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 from ciscocfg._errors import WriteRefused
 
@@ -37,13 +38,41 @@ __all__ = [
 ]
 
 PathLike = str | os.PathLike[str]
+#: The targets of :func:`write_files`: names of any one kind (``str``, :class:`~pathlib.Path` ...).
+Target = TypeVar("Target", bound=PathLike)
 
 
-def _same_file(a: Path, b: Path) -> bool:
+class _Inputs:
+    """The files a command read, known by identity (device and inode, links followed), or by
+    real path for one that is not there."""
+
+    def __init__(self, paths: Iterable[PathLike]) -> None:
+        self.ids: set[tuple[int, int]] = set()
+        self.names: set[str] = set()
+        for path in paths:
+            identity = _identity(path)
+            if identity is None:
+                self.names.add(os.path.realpath(path))
+            else:
+                self.ids.add(identity)
+
+    def holds(self, path: Path) -> bool:
+        """Whether ``path`` is (or leads to) one of the files."""
+        if not self.ids and not self.names:
+            return False
+        identity = _identity(path)
+        if identity is None:
+            return os.path.realpath(path) in self.names
+        return identity in self.ids
+
+
+def _identity(path: PathLike) -> tuple[int, int] | None:
+    """The device and inode of the file ``path`` leads to, or ``None`` if there is none."""
     try:
-        return os.path.samefile(a, b)
+        info = os.stat(path)
     except OSError:
-        return os.path.realpath(a) == os.path.realpath(b)
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -58,7 +87,7 @@ def check_writable(
     target: PathLike,
     *,
     force: bool = False,
-    inputs: Iterable[PathLike] = (),
+    inputs: Iterable[PathLike] | _Inputs = (),
     within: PathLike | None = None,
     in_place: bool = False,
     make_folders: bool = False,
@@ -91,9 +120,9 @@ def check_writable(
         info = None
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise WriteRefused(given, "is a directory")
-    for source in inputs:
-        if _same_file(path, Path(source)) and not in_place:
-            raise WriteRefused(given, "is one of the command's inputs; write elsewhere")
+    sources = inputs if isinstance(inputs, _Inputs) else _Inputs(inputs)
+    if not in_place and sources.holds(path):
+        raise WriteRefused(given, "is one of the command's inputs; write elsewhere")
     if info is not None and not force and not in_place:
         raise WriteRefused(given, EXISTS)
     return path
@@ -134,7 +163,7 @@ def check_files(
     """Check every target by :func:`check_writable` (and that none is named twice); returns
     them as that gives them. When any is refused, :class:`WriteRefused` names the first and
     says how many more were."""
-    sources = list(inputs)
+    sources = _Inputs(inputs)  # known once, not once per target
     paths: list[Path] = []
     refused: list[WriteRefused] = []
     seen: set[Path] = set()
@@ -162,7 +191,7 @@ def check_files(
 
 
 def write_files(
-    files: Mapping[PathLike, bytes],
+    files: Mapping[Target, bytes],
     *,
     force: bool = False,
     inputs: Iterable[PathLike] = (),
