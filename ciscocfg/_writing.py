@@ -32,6 +32,7 @@ __all__ = [
     "check_files",
     "check_writable",
     "link_into_place",
+    "named_error",
     "sync_folder",
     "write_file",
     "write_files",
@@ -254,17 +255,10 @@ def _stage(path: Path, data: bytes) -> Path:
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except OSError:
         mode = 0o666
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    flags |= getattr(os, "O_BINARY", 0)
-    for _ in range(100):
-        temp = _temporary_name(path, "part")
-        try:
-            fd = os.open(temp, flags, mode)
-        except FileExistsError:
-            continue
-        break
-    else:  # pragma: no cover - 100 collisions of 48 random bits
-        raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
+    try:
+        fd, temp = _create_temporary(path, mode)
+    except OSError as exc:
+        raise named_error(exc, path) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -272,19 +266,36 @@ def _stage(path: Path, data: bytes) -> Path:
             os.fsync(handle.fileno())
         if mode != 0o666:
             os.chmod(temp, mode)  # the umask applies only to new files
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             temp.unlink()
+        if isinstance(exc, OSError):
+            raise named_error(exc, path) from exc
         raise
     return temp
+
+
+def _create_temporary(path: Path, mode: int) -> tuple[int, Path]:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        temp = _temporary_name(path, "part")
+        try:
+            return os.open(temp, flags, mode), temp
+        except FileExistsError:
+            continue
+    # 100 collisions of 48 random bits
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
 
 
 def _place_all(staged: list[tuple[Path, Path]], *, replace: bool) -> None:
     """Rename every staged file into place; on a failure, put back what was there."""
     # (target, the old file kept under another name, whether there was an old file)
     placed: list[tuple[Path, Path | None, bool]] = []
+    current: Path | None = None
     try:
         for path, temp in staged:
+            current = path
             if replace and os.path.lexists(path):
                 backup: Path | None = _temporary_name(path, "old")
                 try:
@@ -302,13 +313,15 @@ def _place_all(staged: list[tuple[Path, Path]], *, replace: bool) -> None:
             else:
                 link_into_place(temp, path)
                 placed.append((path, None, False))
-    except BaseException:
+    except BaseException as exc:
         for path, backup, existed in reversed(placed):
             with contextlib.suppress(OSError):
                 if backup is not None:
                     os.replace(backup, path)
                 elif not existed:
                     path.unlink()
+        if isinstance(exc, OSError) and current is not None:
+            raise named_error(exc, current) from exc
         raise
     for folder in {path.parent for path, _ in staged}:
         sync_folder(folder)
@@ -316,6 +329,15 @@ def _place_all(staged: list[tuple[Path, Path]], *, replace: bool) -> None:
         if backup is not None:
             with contextlib.suppress(OSError):
                 backup.unlink()
+
+
+def named_error(exc: OSError, path: PathLike) -> OSError:
+    """``exc`` naming the file it is about, as the user knows it: ``fsync`` and the like name
+    no file, and a failure on a temporary file names that, where the target is meant."""
+    given = exc.filename
+    if given is not None and not os.path.basename(os.fsdecode(given)).startswith("."):
+        return exc
+    return OSError(exc.errno, exc.strerror or str(exc), os.fspath(path))
 
 
 #: What ``link`` answers on a file system without hard links (FAT, some network file systems).

@@ -180,8 +180,9 @@ def test_a_failed_write_leaves_the_old_file_whole(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", no_space)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(OSError, match="No space") as caught:
         write_file(target, b"new", force=True)
+    assert caught.value.filename == str(target)  # the file the user named, not a temporary one
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a"]
 

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable
 from pathlib import Path
 from typing import IO, Protocol, TypeAlias, runtime_checkable
 
-from ciscocfg._writing import link_into_place, sync_folder
+from ciscocfg._writing import link_into_place, named_error, sync_folder
 from ciscocfg.tftp import NetasciiDecoder, NetasciiEncoder, encoded_size
 
 __all__ = [
@@ -361,6 +361,9 @@ class AtomicFile:
                 link_into_place(temp, self._name, dir_fd=folder)
             self._temp = None
             sync_folder(".", dir_fd=folder)
+        except OSError as exc:
+            self._discard()
+            raise named_error(exc, self.path) from exc
         except BaseException:
             self._discard()
             raise
