@@ -4,6 +4,9 @@
   floor of only reading the two files (``cnf.loads``) and writing XML text from them.
 * A fleet: ``migrate_tree`` over 400 phones, in this process against worker processes on every
   core (what ``ciscocfg migrate`` does for large fleets).
+* What writing costs: the fleet's 400 XML files written the way every command writes
+  (``write_files``: checked first, each flushed to the disk and renamed into place, all or
+  nothing), against plain ``open``/``write`` of the same files.
 * The tree check: ``check_tree`` over roots of 1 and 100 phones.
 
 Run:
@@ -26,6 +29,7 @@ from support.trees import SIP_DEFAULT, SIP_PHONE, build_tree  # noqa: E402
 
 from benchmarks._harness import Case, compare, markdown_table  # noqa: E402
 from ciscocfg import cnf  # noqa: E402
+from ciscocfg._writing import write_files  # noqa: E402
 from ciscocfg.migrate import cnf_to_sepxml  # noqa: E402
 from ciscocfg.migrate._bulk import migrate_tree  # noqa: E402
 from ciscocfg.provision import check_tree  # noqa: E402
@@ -53,6 +57,12 @@ def _floor() -> None:
 
 def _one() -> None:
     cnf_to_sepxml(cnf.loads(PHONE), cnf.loads(DEFAULT), model="7961")
+
+
+def _plain_writes(files: dict[Path, bytes]) -> None:
+    for path, data in files.items():
+        with open(path, "wb") as handle:
+            handle.write(data)
 
 
 def _fleet(root: Path, count: int) -> Path:
@@ -94,6 +104,21 @@ def main() -> None:
             min_time=0.0,
         )
         print(markdown_table(f"A fleet of {count} phones (ciscocfg migrate)", fleet, "phones"))
+        files = {path: path.read_bytes() for path in sorted(out.glob("SEP*.cnf.xml"))}
+        writes = compare(
+            [
+                Case("open + write (floor)", lambda: _plain_writes(files), len(files)),
+                Case(
+                    "write_files (fsync + rename, all or nothing)",
+                    lambda: write_files(files, force=True, within=out),
+                    len(files),
+                ),
+            ],
+            baseline="open + write (floor)",
+            repeats=5,
+            min_time=0.0,
+        )
+        print(markdown_table(f"Writing the fleet's {len(files)} files", writes, "files"))
         small = build_tree(Path(tmp) / "one")
         big = build_tree(Path(tmp) / "hundred")
         phone = (big / "SIP0012D9A1B2C3.cnf").read_bytes()

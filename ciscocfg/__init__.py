@@ -22,6 +22,7 @@ from ciscocfg._errors import (
     RemoteProtocolError,
     TftpError,
     ValidationError,
+    WriteRefused,
 )
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ __all__ = [
     "RemoteProtocolError",
     "TftpError",
     "ValidationError",
+    "WriteRefused",
     "__version__",
 ]
 

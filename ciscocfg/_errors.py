@@ -6,6 +6,8 @@ one class around any call into the library.
 
 from __future__ import annotations
 
+import os
+
 __all__ = [
     "CiscoCfgError",
     "EmitError",
@@ -15,6 +17,7 @@ __all__ = [
     "RemoteProtocolError",
     "TftpError",
     "ValidationError",
+    "WriteRefused",
 ]
 
 
@@ -78,6 +81,31 @@ class ValidationError(CiscoCfgError, ValueError):
 
 class EmitError(CiscoCfgError, ValueError):
     """A model that cannot be written back as text."""
+
+
+class WriteRefused(CiscoCfgError):
+    """A write that would lose a file, refused before anything was written: it would replace
+    an existing file without ``force``, land on one of the command's inputs, go through a
+    symbolic link out of the destination, or has no folder to go into. ``path`` is the (first)
+    target refused, ``reason`` says why, ``more`` counts the other targets of the same write
+    that were refused too; ``str(err)`` reads ``PATH: reason`` (``; N more refused too``)."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str, more: int = 0) -> None:
+        self.path = os.fspath(path)
+        self.reason = reason
+        self.more = more
+        tail = f"; {more} more refused too" if more else ""
+        super().__init__(f"{self.path}: {reason}{tail}")
+
+    @classmethod
+    def first_of(cls, refused: list[WriteRefused]) -> WriteRefused:
+        """One refusal for several: the first, counting the others."""
+        first = refused[0]
+        more = sum(1 + each.more for each in refused) - 1
+        return first if more == first.more else cls(first.path, first.reason, more)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.path, self.reason, self.more))
 
 
 class TftpError(CiscoCfgError):

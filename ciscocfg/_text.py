@@ -70,9 +70,18 @@ def read_source(source: PathOrFile) -> tuple[bytes, str | None]:
 
 
 def write_target(target: PathOrFile, data: bytes) -> None:
-    """Write bytes to a path or a binary file."""
+    """Write bytes to a path or a binary file.
+
+    A path is replaced whole or not at all: the bytes go to a temporary file beside it, on the
+    disk, renamed over the old file (whose permissions the new one keeps). Naming the path is
+    asking for it to be replaced; a path that is a symbolic link replaces the file the link
+    names, as writing to it would. Raises :class:`~ciscocfg.WriteRefused` when the path is a
+    folder or its folder does not exist, :class:`OSError` when the write fails (the old file is
+    then as it was).
+    """
     if isinstance(target, (str, os.PathLike)):
-        with open(target, "wb") as handle:
-            handle.write(data)
+        from ciscocfg._writing import write_file
+
+        write_file(target, data, force=True, in_place=True)
     else:
         target.write(data)

@@ -427,7 +427,10 @@ def dumps(plan: DialPlan) -> str:
 
 
 def dump(plan: DialPlan, target: PathOrFile) -> None:
-    """Write the plan's bytes to a path or a binary file."""
+    """Write the plan's bytes to a path or a binary file.
+
+    A path is replaced whole or not at all (a temporary file renamed over it).
+    """
     write_target(target, encode_text(plan.dumps()))
 
 

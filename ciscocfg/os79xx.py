@@ -112,7 +112,10 @@ def load(source: PathOrFile, *, strict: bool = True) -> OsImage:
 
 
 def dump(doc: OsImage, target: PathOrFile) -> None:
-    """Write ``doc`` to a path or binary file, byte for byte."""
+    """Write ``doc`` to a path or binary file, byte for byte.
+
+    A path is replaced whole or not at all (a temporary file renamed over it).
+    """
     write_target(target, encode_text(doc.dumps()))
 
 

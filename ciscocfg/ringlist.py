@@ -206,7 +206,10 @@ def load(source: PathOrFile, *, strict: bool = True) -> RingList:
 
 
 def dump(ringlist: RingList, target: PathOrFile) -> None:
-    """Write ``ringlist`` to a path or binary file, byte for byte."""
+    """Write ``ringlist`` to a path or binary file, byte for byte.
+
+    A path is replaced whole or not at all (a temporary file renamed over it).
+    """
     write_target(target, encode_text(ringlist.dumps()))
 
 

@@ -128,7 +128,10 @@ def dumps(rings: RingList) -> str:
 
 
 def dump(rings: RingList, target: PathOrFile) -> None:
-    """Write the ring list's bytes to a path or a binary file."""
+    """Write the ring list's bytes to a path or a binary file.
+
+    A path is replaced whole or not at all (a temporary file renamed over it).
+    """
     write_target(target, encode_text(rings.dumps()))
 
 

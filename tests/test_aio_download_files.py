@@ -78,7 +78,7 @@ def test_without_hard_links_the_file_is_renamed_into_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # FAT and some network file systems answer link() with EPERM.
-    def no_links(source: object, target: object) -> None:
+    def no_links(source: object, target: object, **where: object) -> None:
         raise OSError(errno.EPERM, "Operation not permitted")
 
     monkeypatch.setattr(os, "link", no_links)
@@ -106,3 +106,29 @@ def test_a_failed_rename_leaves_no_temporary_file(tmp_path: Path) -> None:
     with pytest.raises(OSError, match=r"Directory not empty|Is a directory"):
         written.finish(True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t"]
+
+
+def test_an_open_folder_given_is_where_the_file_goes(tmp_path: Path) -> None:
+    # The file is created and named in the folder given open, whatever its path names by the
+    # time it is stored; the descriptor is the AtomicFile's to close.
+    folder = tmp_path / "up"
+    folder.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    written = AtomicFile(folder / "new.bin", overwrite=False, mode=0o644, dir_fd=fd)
+    folder.rename(tmp_path / "moved")
+    folder.symlink_to(elsewhere)
+    written.write(b"data")
+    written.finish(True)
+    assert (tmp_path / "moved" / "new.bin").read_bytes() == b"data"
+    assert list(elsewhere.iterdir()) == []
+    with pytest.raises(OSError, match="Bad file descriptor"):
+        os.fstat(fd)
+
+
+def test_a_file_never_stored_leaves_nothing_behind(tmp_path: Path) -> None:
+    written = AtomicFile(tmp_path / "new.bin", overwrite=False, mode=0o644)
+    written.write(b"data")
+    del written
+    assert list(tmp_path.iterdir()) == []

@@ -659,3 +659,46 @@ def test_server_finds_a_file_added_while_it_runs(tmp_path: Path) -> None:
         return got
 
     assert asyncio.run(asyncio.wait_for(main(), 30)) == [1, b"<device/>"]
+
+
+@given(
+    parts=st.lists(st.sampled_from(COMPONENTS), min_size=1, max_size=4),
+    leading_slash=st.booleans(),
+)
+def test_an_upload_opens_the_folder_of_the_path_it_locates(
+    tmp_path_factory: pytest.TempPathFactory, parts: list[str], leading_slash: bool
+) -> None:
+    # One walk again: `open_upload` opens the folder of the path `locate(upload=True)` names,
+    # and fails where it fails; a name that comes to a folder is no file to upload.
+    root = _linked_tree(tmp_path_factory.getbasetemp() / "links")
+    name = "/" * leading_slash + "/".join(parts)
+    with ServedTree(root) as tree:
+        try:
+            path = tree.locate(name, upload=True)
+        except (PathRejected, FileNotFoundError, PermissionError) as exc:
+            with pytest.raises(type(exc)):
+                os.close(tree.open_upload(name)[0])
+            return
+        if os.path.isdir(path) and not os.path.islink(path):
+            with pytest.raises((IsADirectoryError, FileExistsError)):
+                os.close(tree.open_upload(name)[0])
+            return
+        folder, located = tree.open_upload(name)
+        try:
+            info = os.fstat(folder)
+        finally:
+            os.close(folder)
+    assert located == path
+    real_root = os.path.realpath(root)
+    assert located.startswith(real_root + os.sep)
+    parent = os.stat(os.path.dirname(located))
+    assert (info.st_dev, info.st_ino) == (parent.st_dev, parent.st_ino)
+
+
+def test_an_upload_to_a_folder_is_refused(tree: Path) -> None:
+    with ServedTree(tree) as served:
+        with pytest.raises(IsADirectoryError):
+            served.open_upload("sub")
+        folder, path = served.open_upload("sub/new.bin")
+        os.close(folder)
+    assert path == os.path.join(os.path.realpath(tree), "sub", "new.bin")

@@ -180,3 +180,82 @@ def test_folder_on_the_path_swapped_for_a_link_out(
     place.mkdir()
     (place / "inner.txt").write_bytes(INSIDE)
     _race(base, "d/inner.txt", [str(place), str(base / "outdir")], caplog)
+
+
+# --- uploads --------------------------------------------------------------------------------
+
+UPLOAD = b"uploaded into the root\n"
+
+
+@dataclass
+class UploadOutcomes:
+    """What the uploading client heard: the final ACKs (stored) and the codes of ERRORs."""
+
+    stored: list[str] = field(default_factory=list)
+    errors: Counter[int] = field(default_factory=Counter)
+    silent: int = 0
+
+
+def _upload_repeatedly(port: int, folder: str, until: float) -> UploadOutcomes:
+    """Upload one-block files ``folder/u0``, ``folder/u1`` ... from fresh ports until ``until``."""
+    outcomes = UploadOutcomes()
+    count = 0
+    while time.monotonic() < until:
+        name = f"{folder}/u{count}"
+        count += 1
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.settimeout(2.0)
+            sock.sendto(b"\x00\x02" + name.encode() + b"\x00octet\x00", ("127.0.0.1", port))
+            try:
+                packet, peer = sock.recvfrom(65536)
+                if packet[:4] == b"\x00\x04\x00\x00":
+                    sock.sendto(b"\x00\x03\x00\x01" + UPLOAD, peer)
+                    packet, peer = sock.recvfrom(65536)
+            except TimeoutError:
+                outcomes.silent += 1
+                continue
+            if packet[:4] == b"\x00\x04\x00\x01":
+                outcomes.stored.append(name)
+            elif packet[:2] == b"\x00\x05":
+                outcomes.errors[int.from_bytes(packet[2:4], "big")] += 1
+    return outcomes
+
+
+def test_upload_folder_swapped_for_a_link_out(base: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # The folder an upload goes into flips between itself and a link out of the root while
+    # uploads run: the walk may find the real folder, and the file is then created and named
+    # in it, never in whatever the path names a moment later.
+    root = base / "root"
+    place = root / "up"
+    place.mkdir()
+    outside = base / "outdir"
+    before = sorted(p.name for p in outside.iterdir())
+    with (
+        _cpus_apart() as swapper_cpu,
+        caplog.at_level(logging.INFO),
+        background_server(root, max_per_client=100_000, allow_write=True) as served,
+    ):
+        argv = [
+            sys.executable, "-c", SWAPPER, str(place), str(outside), str(RACE_SECONDS),
+            *swapper_cpu,
+        ]  # fmt: skip
+        with subprocess.Popen(argv, stdout=subprocess.PIPE, text=True) as swapper:
+            assert swapper.stdout is not None
+            assert swapper.stdout.readline().strip() == "ready"
+            outcomes = _upload_repeatedly(served.port, "up", time.monotonic() + RACE_SECONDS)
+            swaps = int(swapper.stdout.read().split()[-1])
+        assert swapper.returncode == 0
+    assert sorted(p.name for p in outside.iterdir()) == before, "written outside the root"
+    # Every acknowledged upload is inside the root (in the folder, under either of its names),
+    # whole; nothing else was left behind (no temporary file).
+    # The swapper stops with the folder under either name, and the link under the other.
+    (real,) = [p for p in (place, root / "up.swap") if not p.is_symlink()]
+    inside = {p.name: p.read_bytes() for p in real.iterdir()}
+    assert {Path(n).name for n in outcomes.stored} == set(inside)
+    assert set(inside.values()) <= {UPLOAD}
+    assert set(outcomes.errors) <= {1, 2}, outcomes
+    problems = [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert not problems, [r.getMessage() for r in problems]
+    assert swaps > 100
+    assert outcomes.stored, outcomes
+    assert outcomes.errors[2] > 0, outcomes

@@ -195,6 +195,28 @@ def test_uploads_into_the_root_never_overwrite_by_default(tmp_path: Path) -> Non
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt", "new.txt"]
 
 
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_a_folder_is_never_replaced_by_an_upload(tmp_path: Path, overwrite: bool) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "to-sub").symlink_to("sub")
+
+    async def main() -> list[int]:
+        codes = []
+        async with TftpServer(
+            tmp_path, allow_write=True, overwrite=overwrite, host="127.0.0.1", port=0
+        ) as server:
+            for name in ("sub", "to-sub"):
+                with pytest.raises(TransferError) as caught:
+                    await upload("127.0.0.1", name, b"file", port=server.port)
+                codes.append(caught.value.code)
+        return codes
+
+    assert _run(main()) == [6, 6]
+    assert (tmp_path / "sub").is_dir()
+    assert list((tmp_path / "sub").iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sub", "to-sub"]
+
+
 def test_netascii_round_trip(tmp_path: Path) -> None:
     text = b"a\nb\r\nc\rd" + b"\n" * 600 + b"\r"
     (tmp_path / "t.txt").write_bytes(text)

@@ -69,8 +69,16 @@ def test_mac_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "not a MAC" in capsys.readouterr().err
 
 
-def test_bad_usage(tmp_path: Path) -> None:
+def test_bad_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(tmp_path / "missing")]) == 2
+    (tmp_path / "file").write_bytes(b"mine")
+    # A file where the saved files would go: refused before the server is asked anything (no
+    # server listens on port 9).
+    assert (
+        main(["check", "tftp://127.0.0.1:9", "--mac", MAC, "--save", str(tmp_path / "file")]) == 2
+    )
+    assert capsys.readouterr().err.endswith("file: not a directory to save into\n")
+    assert (tmp_path / "file").read_bytes() == b"mine"
     assert main(["check", "tftp://127.0.0.1:6969"]) == 2  # no --mac
     assert main(["check", "tftp://:69", "--mac", MAC]) == 2
 

@@ -49,18 +49,28 @@ def test_migrate_tree_writes_configs_and_report(
     assert "3 of 3 phone(s) written" in capsys.readouterr().out
 
 
-def test_existing_files_are_kept_without_force(tmp_path: Path) -> None:
+def test_existing_files_are_kept_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Refused as a whole, before anything is converted: no other phone's file, no report.
     macs = _tree(tmp_path / "src", 2)
     dst = tmp_path / "dst"
     dst.mkdir()
     target = dst / f"SEP{macs[0]}.cnf.xml"
     target.write_text("<device/>\n")
     args = ["migrate", str(tmp_path / "src"), str(dst), "--model", "7941"]
-    assert main(args) == 1
+    assert main(args) == 2
+    assert capsys.readouterr().err == f"ciscocfg: {target}: exists; not replaced (use --force)\n"
     assert target.read_text() == "<device/>\n"
-    assert "not overwritten (use --force)" in (dst / "migration-report.txt").read_text()
+    assert sorted(p.name for p in dst.iterdir()) == [target.name]
     assert main([*args, "--force"]) == 0
     assert sepxml.load(target).protocol == "SIP"
+    assert sorted(p.name for p in dst.iterdir()) == sorted(
+        [*(f"SEP{mac}.cnf.xml" for mac in macs), "migration-report.txt"]
+    )
+    # Run again, every file is there: one refusal says how many more there are.
+    assert main(args) == 2
+    assert "exists; not replaced (use --force); 2 more refused too" in capsys.readouterr().err
 
 
 def test_large_fleet_uses_worker_processes(tmp_path: Path) -> None:
@@ -104,3 +114,68 @@ def test_load_is_written_and_checked_against_the_model(tmp_path: Path) -> None:
     assert config.load_information == "SIP41.9-4-2SR3-1S"
     assert [d for d in sepxml.validate(config, model="7961") if d.severity == "error"] == []
     assert main(["migrate", src, dst, "--model", "7911", "--load", "SIP41.9-4-2SR3-1S"]) == 1
+
+
+def test_nothing_is_written_into_the_tree_being_migrated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A 7940 that finds SEP<MAC>.cnf.xml beside its SIP files boots SCCP from it.
+    _tree(tmp_path / "src", 2)
+    src = tmp_path / "src"
+    (src / "sub").mkdir()
+    (tmp_path / "alias").symlink_to(src)
+    before = sorted(p.name for p in src.rglob("*"))
+    for dst, words in (
+        (src, "is the tree being migrated"),
+        (tmp_path / "alias", "is the tree being migrated"),
+        (src / "sub", f"is inside the tree being migrated ({src})"),
+        (src / "new" / "deeper", f"is inside the tree being migrated ({src})"),
+    ):
+        for force in ([], ["--force"]):
+            assert main(["migrate", str(src), str(dst), "--model", "7961", *force]) == 2
+            assert (
+                capsys.readouterr().err
+                == f"ciscocfg: {dst}: {words}; write the new configs elsewhere\n"
+            )
+    report = src / "sub" / "report.txt"
+    args = ["migrate", str(src), str(tmp_path / "dst"), "--model", "7961", "--force"]
+    assert main([*args, "--report", str(report)]) == 2
+    assert "is inside the tree being migrated" in capsys.readouterr().err
+    assert sorted(p.name for p in src.rglob("*")) == before
+    assert not (tmp_path / "dst").exists()
+
+
+def test_a_tree_may_be_migrated_into_a_folder_that_holds_it(tmp_path: Path) -> None:
+    macs = _tree(tmp_path / "old", 1)
+    assert main(["migrate", str(tmp_path / "old"), str(tmp_path), "--model", "7961"]) == 0
+    assert (tmp_path / f"SEP{macs[0]}.cnf.xml").is_file()
+
+
+def test_the_report_goes_only_where_asked_and_never_over_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _tree(tmp_path / "src", 1)
+    args = ["migrate", str(tmp_path / "src"), str(tmp_path / "dst"), "--model", "7961"]
+    assert main([*args, "--report", str(tmp_path / "missing" / "r.txt")]) == 2
+    assert "no such directory" in capsys.readouterr().err
+    (tmp_path / "r.txt").write_text("notes\n")
+    assert main([*args, "--report", str(tmp_path / "r.txt")]) == 2
+    assert not (tmp_path / "dst").exists()
+    assert (tmp_path / "r.txt").read_text() == "notes\n"
+    assert main([*args, "--report", str(tmp_path / "r.txt"), "--force"]) == 0
+    assert (tmp_path / "r.txt").read_text().startswith("Migration to the Cisco 7961")
+    assert [p.name for p in (tmp_path / "dst").iterdir()] == ["SEP001122334400.cnf.xml"]
+
+
+def test_one_phone_in_two_files_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    macs = _tree(tmp_path / "src", 1)
+    (tmp_path / "src" / "sip_phone").mkdir()
+    (tmp_path / "src" / "sip_phone" / f"SIP{macs[0]}.cnf").write_text(_phone(7))
+    dst = tmp_path / "dst"
+    assert main(["migrate", str(tmp_path / "src"), str(dst), "--model", "7961", "--force"]) == 2
+    err = capsys.readouterr().err
+    assert f"SEP{macs[0]}.cnf.xml: would be written from both" in err
+    assert "migrate one of them" in err
+    assert not dst.exists()

@@ -331,7 +331,7 @@ def test_an_existing_file_is_replaced_only_with_force(tmp_path: Path) -> None:
     before = snapshot(root)
     status, out, err = run(*one_phone(root))
     assert (status, out) == (2, "")
-    assert err == f"ciscocfg: {own}: already exists; use --force to replace it\n"
+    assert err == f"ciscocfg: {own}: exists; not replaced (use --force)\n"
     assert snapshot(root) == before
     assert run(*one_phone(root), "--force")[0] == 0
     assert cnf.load(own)["line1_name"] == "201"
@@ -623,7 +623,7 @@ def test_a_fleet_is_written_all_or_nothing(tmp_path: Path) -> None:
         str(tmp_path / "conf"),
     )
     assert status == 2
-    assert "SEP001BD4000004.cnf.xml: already exists" in err
+    assert "SEP001BD4000004.cnf.xml: exists; not replaced" in err
     assert snapshot(tmp_path) == before  # not one phone's file, nor the peers' files
 
 

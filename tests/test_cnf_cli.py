@@ -92,6 +92,22 @@ def test_fmt_write_repairs_only_quotes_and_spaces(
     assert main(["fmt", "--check", str(path)]) == 0
 
 
+def test_fmt_write_through_a_link_repairs_the_file_it_names(tmp_path: Path) -> None:
+    # A tree whose SIPDefault.cnf is a link to a shared copy keeps the link; the copy is
+    # repaired, with its permissions, and nothing else is left beside it.
+    (tmp_path / "shared").mkdir()
+    shared = write(tmp_path / "shared", "SIPDefault.cnf", BROKEN)
+    shared.chmod(0o640)
+    tree = tmp_path / "tftp"
+    tree.mkdir()
+    (tree / "SIPDefault.cnf").symlink_to(shared)
+    assert main(["fmt", "--write", str(tree / "SIPDefault.cnf")]) == 0
+    assert (tree / "SIPDefault.cnf").is_symlink()
+    assert shared.read_bytes() == b'line1_name : "100"\r\nproxy1_port: 5060\r\n'
+    assert shared.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in shared.parent.iterdir()] == ["SIPDefault.cnf"]
+
+
 def test_fmt_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, "SIPDefault.cnf", BROKEN)
     assert main(["fmt", "--check", str(path)]) == 1

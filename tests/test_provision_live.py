@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from support.trees import BREAKERS, MAC, build_tree
 
+from ciscocfg import WriteRefused
 from ciscocfg.provision import check
-from ciscocfg.provision._live import FetchResult, check_tftp_async
+from ciscocfg.provision._live import FetchResult, _save, check_tftp_async
 
 
 def _server(root: Path, errors: dict[str, str] | None = None) -> tuple[list[str], object]:
@@ -65,6 +67,27 @@ def test_saved_files(tmp_path: Path) -> None:
         root / "SIPDefault.cnf"
     ).read_bytes()
     assert not (tmp_path / "got" / f"SEP{MAC}.cnf.xml").exists()
+
+
+def test_saved_files_replace_nothing_unasked_and_stay_in_their_folder(tmp_path: Path) -> None:
+    root = build_tree(tmp_path / "tftp")
+    got = tmp_path / "got"
+    got.mkdir()
+    (got / "SIPDefault.cnf").write_bytes(b"mine")
+    with pytest.raises(WriteRefused, match=r"SIPDefault.cnf: exists; not replaced"):
+        _run(root, save=got)
+    assert [p.name for p in got.iterdir()] == ["SIPDefault.cnf"]  # all or nothing
+    _run(root, save=got, force=True)
+    assert (got / "SIPDefault.cnf").read_bytes() == (root / "SIPDefault.cnf").read_bytes()
+    # Names as asked for, a leading slash dropped; one that climbs out is not saved.
+    cache: dict[str, FetchResult] = {
+        "/US/tones.xml": (b"tones", None),
+        "../../escaped": (b"x", None),
+        "missing.xml": (None, None),
+    }
+    saved = _save(tmp_path / "more", cache, force=False)
+    assert saved == [tmp_path / "more" / "US" / "tones.xml"]
+    assert not (tmp_path / "escaped").exists()
 
 
 def test_xml_phone_is_recognised(tmp_path: Path) -> None:

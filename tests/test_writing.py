@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ciscocfg import CiscoCfgError
-from ciscocfg._writing import WriteRefused, check_writable, write_file, write_files
+from ciscocfg._writing import (
+    WriteRefused,
+    check_writable,
+    link_into_place,
+    sync_folder,
+    write_file,
+    write_files,
+)
 
 
 def test_a_new_file_is_written(tmp_path: Path) -> None:
@@ -25,7 +32,7 @@ def test_a_new_file_is_written(tmp_path: Path) -> None:
 def test_an_existing_file_is_kept_without_force(tmp_path: Path) -> None:
     target = tmp_path / "a.cnf"
     target.write_bytes(b"old")
-    with pytest.raises(WriteRefused, match="already exists; use --force"):
+    with pytest.raises(WriteRefused, match=r"exists; not replaced \(use --force\)"):
         write_file(target, b"new")
     assert target.read_bytes() == b"old"
 
@@ -81,7 +88,7 @@ def test_a_dangling_link_is_not_followed(tmp_path: Path) -> None:
     dest.mkdir()
     (dest / "report.txt").symlink_to(outside / "report.txt")
     outside.mkdir()
-    with pytest.raises(WriteRefused, match="already exists"):
+    with pytest.raises(WriteRefused, match="exists; not replaced"):
         write_file(dest / "report.txt", b"x", within=dest)
     # Forced, the link itself is replaced by the file; nothing appears outside.
     write_file(dest / "report.txt", b"x", within=dest, force=True)
@@ -118,7 +125,7 @@ def test_a_folder_is_never_replaced(tmp_path: Path) -> None:
 
 
 def test_a_missing_folder_is_refused_unless_asked_to_make_it(tmp_path: Path) -> None:
-    with pytest.raises(WriteRefused, match="no folder"):
+    with pytest.raises(WriteRefused, match="no such directory"):
         write_file(tmp_path / "missing" / "a", b"x")
     write_files({tmp_path / "missing" / "a": b"x"}, make_folders=True)
     assert (tmp_path / "missing" / "a").read_bytes() == b"x"
@@ -142,7 +149,7 @@ def test_replace_lets_one_named_file_be_rewritten_and_no_other(tmp_path: Path) -
     (tmp_path / "selector").write_bytes(b"old selector")
     (tmp_path / "image").write_bytes(b"old image")
     # The named file alone may go; the other existing one stops the whole write.
-    with pytest.raises(WriteRefused, match="already exists"):
+    with pytest.raises(WriteRefused, match="exists; not replaced"):
         write_files(
             {tmp_path / "selector": b"new selector", tmp_path / "image": b"new image"},
             replace=[tmp_path / "selector"],
@@ -223,8 +230,9 @@ def test_a_failed_write_leaves_the_old_file_whole(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", no_space)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(OSError, match="No space") as caught:
         write_file(target, b"new", force=True)
+    assert caught.value.filename == str(target)  # the file the user named, not a temporary one
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a"]
 
@@ -293,3 +301,88 @@ def test_every_write_is_all_or_nothing(
     after = {p.name: p.read_bytes() for p in root.iterdir()}
     assert after == {**before, **wanted}
     assert force or not set(existing) & set(wanted)
+
+
+def test_several_refusals_are_counted_in_one_message(tmp_path: Path) -> None:
+    for name in "abc":
+        (tmp_path / name).write_bytes(b"old")
+    with pytest.raises(WriteRefused) as caught:
+        write_files({tmp_path / n: b"new" for n in "abcd"})
+    assert caught.value.path == str(tmp_path / "a")
+    assert (caught.value.reason, caught.value.more) == ("exists; not replaced (use --force)", 2)
+    assert str(caught.value).endswith("exists; not replaced (use --force); 2 more refused too")
+    assert not (tmp_path / "d").exists()
+
+
+def test_a_file_where_a_folder_should_be_is_no_folder(tmp_path: Path) -> None:
+    (tmp_path / "file").write_bytes(b"x")
+    for make_folders in (False, True):
+        with pytest.raises(WriteRefused, match="no such directory"):
+            write_files({tmp_path / "file" / "deeper" / "a": b"x"}, make_folders=make_folders)
+    assert (tmp_path / "file").read_bytes() == b"x"
+
+
+def test_in_place_rewrites_the_file_a_link_names(tmp_path: Path) -> None:
+    # Rewriting a file in place rewrites the file the user's link stands for: the link stays.
+    real = tmp_path / "shared" / "SIPDefault.cnf"
+    real.parent.mkdir()
+    real.write_bytes(b"old")
+    real.chmod(0o640)
+    link = tmp_path / "SIPDefault.cnf"
+    link.symlink_to(real)
+    assert write_file(link, b"new", inputs=[link], in_place=True) == real
+    assert link.is_symlink()
+    assert real.read_bytes() == b"new"
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert sorted(p.name for p in real.parent.iterdir()) == ["SIPDefault.cnf"]
+
+
+def test_in_place_within_a_destination_does_not_follow_a_link_out(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "a.cnf").write_bytes(b"keep")
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    (dest / "a.cnf").symlink_to(outside / "a.cnf")
+    with pytest.raises(WriteRefused, match="leads out of"):
+        write_file(dest / "a.cnf", b"x", in_place=True, within=dest)
+    assert (outside / "a.cnf").read_bytes() == b"keep"
+
+
+def test_write_refused_is_a_public_library_error_that_pickles(tmp_path: Path) -> None:
+    import pickle
+
+    import ciscocfg
+
+    error = ciscocfg.WriteRefused(tmp_path / "a", "exists; not replaced (use --force)")
+    many = ciscocfg.WriteRefused.first_of([error, ciscocfg.WriteRefused("b", "x", 3)])
+    assert (many.path, many.reason, many.more) == (error.path, error.reason, 4)
+    assert pickle.loads(pickle.dumps(many)).more == 4
+    copy = pickle.loads(pickle.dumps(error))
+    assert isinstance(copy, ciscocfg.WriteRefused)
+    assert isinstance(copy, CiscoCfgError)
+    assert (copy.path, copy.reason, str(copy)) == (error.path, error.reason, str(error))
+    assert str(error) == f"{tmp_path / 'a'}: exists; not replaced (use --force)"
+
+
+def test_link_into_place_in_an_open_folder_never_follows_the_path(tmp_path: Path) -> None:
+    # Named relative to the folder's descriptor, the file lands in that folder even after its
+    # path has been given to a link that leads elsewhere.
+    folder = tmp_path / "up"
+    folder.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.close(os.open("temp", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644, dir_fd=fd))
+        folder.rename(tmp_path / "moved")
+        folder.symlink_to(elsewhere)
+        link_into_place("temp", "name", dir_fd=fd)
+        os.close(os.open("again", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd))
+        with pytest.raises(FileExistsError):
+            link_into_place("again", "name", dir_fd=fd)
+        sync_folder(".", dir_fd=fd)
+    finally:
+        os.close(fd)
+    assert sorted(p.name for p in (tmp_path / "moved").iterdir()) == ["again", "name"]
+    assert list(elsewhere.iterdir()) == []

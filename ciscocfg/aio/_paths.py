@@ -162,7 +162,7 @@ _RACY_NS = 2_000_000_000
 _MAX_FOLDERS = 1024
 _MAX_INDEXED_NAMES = 2_000_000
 
-_OPEN, _LOCATE, _UPLOAD = range(3)
+_OPEN, _LOCATE, _UPLOAD, _CREATE = range(4)
 
 
 def refusal(name: str, exc: OSError | ValueError) -> Exception:
@@ -231,9 +231,10 @@ class _Listing:
 class ServedTree:
     """A root directory, opened once, and a safe way down to the names below it.
 
-    :meth:`open` opens the regular file a requested name comes to; :meth:`locate` gives the path
-    it comes to (for an upload, or :func:`resolve`). Both take the same walk from the root's
-    descriptor (see the module's documentation). The descriptor stays open until :meth:`close`
+    :meth:`open` opens the regular file a requested name comes to; :meth:`open_upload` opens the
+    folder an upload of a name is stored in; :meth:`locate` gives the path a name comes to (for
+    :func:`resolve`). All take the same walk from the root's descriptor (see the module's
+    documentation). The descriptor stays open until :meth:`close`
     (or until the object is collected): like a chroot, the tree served is the one that was
     there at the start, even if its path is later given to another folder.
 
@@ -321,10 +322,30 @@ class ServedTree:
         assert isinstance(path, str)
         return path
 
+    def open_upload(self, name: str) -> tuple[int, str]:
+        """The folder an upload of ``name`` is stored in, open (the caller closes the
+        descriptor), and the path of the file it comes to, whose last component is its name in
+        that folder (it need not exist; a link inside the root is followed to the name it
+        gives). The file is to be created and named relative to the descriptor, never by the
+        path: a folder on the way swapped for a link afterwards changes nothing.
+
+        No folder is created for a client. Raises as :meth:`open` does, and
+        :class:`IsADirectoryError` when the name comes to a folder (never replaced by a file).
+        """
+        try:
+            found = self._walk(name, _CREATE)
+        except (OSError, ValueError) as exc:
+            if isinstance(exc, IsADirectoryError):
+                raise
+            raise refusal(name, exc) from None
+        assert isinstance(found, tuple)
+        return found
+
     # --- the walk --------------------------------------------------------------------------
 
-    def _walk(self, name: str, mode: int) -> int | str:
-        """Walk ``name`` down from the root: an open descriptor (``_OPEN``) or a path."""
+    def _walk(self, name: str, mode: int) -> int | str | tuple[int, str]:
+        """Walk ``name`` down from the root: an open descriptor (``_OPEN``), a path, or the open
+        folder the last component is in and the path (``_CREATE``)."""
         parts = _components(name)
         count = len(parts)
         pending = list(reversed(parts))  # the steps still to take, the next one last
@@ -368,9 +389,12 @@ class ServedTree:
                     if target is None:
                         return fd
                 else:
-                    target, part = self._stat_entry(here, part, requested, mode == _UPLOAD)
+                    target, part = self._stat_entry(here, part, requested, mode != _LOCATE)
                     if target is None:
-                        return os.path.join(self.path, *names, part)
+                        path = os.path.join(self.path, *names, part)
+                        if mode == _CREATE:
+                            return self._keep_folder(stack, part), path
+                        return path
                 links += 1
                 if links > MAX_LINKS:
                     raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), name)
@@ -384,7 +408,7 @@ class ServedTree:
             # The walk ended on a folder (a link to `.`, to `..`, to the root's own path).
             if outside is not None:
                 raise PathRejected(name, "symbolic link leads out of the root")
-            if mode == _OPEN:
+            if mode in (_OPEN, _CREATE):
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), name)
             return os.path.join(self.path, *names)
         except (OSError, ValueError):
@@ -394,6 +418,19 @@ class ServedTree:
         finally:
             for fd in stack:
                 os.close(fd)
+
+    def _keep_folder(self, stack: list[int], entry: str) -> int:
+        """The folder the walk is in, for the caller to keep (taken off ``stack``, which the
+        walk closes), once ``entry`` of it is known to be no folder."""
+        here = stack[-1] if stack else self._fd
+        try:
+            info = os.stat(entry, dir_fd=here, follow_symlinks=False)
+        except FileNotFoundError:
+            pass
+        else:
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), entry)
+        return stack.pop() if stack else os.dup(self._fd)
 
     def _step_outside(self, name: str, outside: list[str], part: str) -> list[str] | None:
         """One step of a link's target outside the root, taken by name only: it may only go

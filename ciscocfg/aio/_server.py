@@ -19,7 +19,7 @@ from typing import IO, Any, TypeAlias
 import attrs
 
 from ciscocfg._errors import LocalProtocolError
-from ciscocfg.aio._paths import EXHAUSTED_ERRNOS, PathRejected, ServedTree, refusal, resolve_in
+from ciscocfg.aio._paths import EXHAUSTED_ERRNOS, PathRejected, ServedTree, refusal
 from ciscocfg.aio._pump import Deadlines, Pump, Readers, make_socket
 from ciscocfg.aio._records import TransferRecord, format_peer
 from ciscocfg.aio._sources import (
@@ -226,7 +226,6 @@ class TftpServer:
         if allow_write and root is None:
             raise ValueError("allow_write needs a root directory to write into")
         self.root = None if root is None else Path(root)
-        self._root_real: str | None = None
         self._tree: ServedTree | None = None
         self._local_host = ""
         self.handler = handler
@@ -511,13 +510,6 @@ class TftpServer:
 
     # --- resolving names -------------------------------------------------------------------
 
-    def _real_root(self) -> str:
-        """The root's real path, taken once (as a chroot would): not again for every request."""
-        if self._root_real is None:
-            assert self.root is not None
-            self._root_real = os.path.realpath(self.root)
-        return self._root_real
-
     async def open_read(self, request: TransferRequest) -> Content:
         """The content for a read request (handler first, then the root directory).
 
@@ -560,12 +552,17 @@ class TftpServer:
         return RawFile(fd), size
 
     def _create_in_root(self, filename: str) -> AtomicFile:
+        """A new file of the root for an upload: walked to as a read is, and created, named and
+        removed in the folder the walk opened, so that a folder on the way swapped for a link
+        while the upload runs cannot send it out of the root."""
         if not self.allow_write or self.root is None:
             raise PermissionError("writing is not enabled on this server")
-        path = resolve_in(
-            self._real_root(), filename, case_insensitive=self.case_insensitive, upload=True
-        )
-        return AtomicFile(Path(path), overwrite=self.overwrite)
+        try:
+            folder, path = self._served_tree(filename).open_upload(filename)
+        except IsADirectoryError:
+            # A folder is there: something exists under that name, and is never replaced.
+            raise FileExistsError(errno.EEXIST, "a folder of that name exists", filename) from None
+        return AtomicFile(Path(path), overwrite=self.overwrite, dir_fd=folder)
 
     # --- bookkeeping -----------------------------------------------------------------------
 

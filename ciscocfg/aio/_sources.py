@@ -10,12 +10,11 @@ import io
 import os
 import secrets
 import stat
-import tempfile
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from pathlib import Path
 from typing import IO, Protocol, TypeAlias, runtime_checkable
 
-from ciscocfg._writing import link_into_place, sync_folder
+from ciscocfg._writing import link_into_place, named_error, sync_folder
 from ciscocfg.tftp import NetasciiDecoder, NetasciiEncoder, encoded_size
 
 __all__ = [
@@ -286,27 +285,59 @@ class AtomicFile:
     temporary file. A failed or aborted write leaves nothing behind, and until the rename the
     old file (if any) is whole. With ``overwrite`` false an existing file, or a symbolic link,
     is never replaced (checked when opening, and by the link itself); with it, a link is
-    replaced by the file, never written through. ``mode`` ``None`` keeps the temporary file
-    private (0600); a number creates it with those permission bits less the process umask
-    (``0o666`` gives what ``open`` would).
+    replaced by the file, never written through; a folder is never replaced
+    (:class:`IsADirectoryError`). ``mode`` ``None`` keeps the temporary file private (0600); a
+    number creates it with those permission bits less the process umask (``0o666`` gives what
+    ``open`` would).
+
+    The folder is opened once, and the temporary file is created, named and removed in that
+    open folder, never by a path: once open, no link swapped in on the way to it can send the
+    file elsewhere. ``dir_fd`` gives that folder already open (the ``AtomicFile`` then owns the
+    descriptor and closes it); ``path`` is then the file's path for messages, and its last
+    component its name in the folder.
     """
 
-    def __init__(self, path: Path, *, overwrite: bool, mode: int | None = None) -> None:
-        if not overwrite and os.path.lexists(path):
-            raise FileExistsError(errno.EEXIST, "File exists", str(path))
+    def __init__(
+        self,
+        path: Path,
+        *,
+        overwrite: bool,
+        mode: int | None = None,
+        dir_fd: int | None = None,
+    ) -> None:
         self.path = path
         self.overwrite = overwrite
-        # Kept short enough that the temporary name fits wherever the target's name does.
-        prefix = f".{path.name[:64]}."
-        if mode is None:
-            fd, temp = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=path.parent)
-        else:
-            fd, temp = _create_beside(path.parent, prefix, mode)
-        self._temp = Path(temp)
-        self._file = os.fdopen(fd, "wb")
+        self._name = path.name
+        self._file: IO[bytes] | None = None
+        self._temp: str | None = None
+        if dir_fd is None:
+            try:
+                dir_fd = os.open(path.parent, _FOLDER_FLAGS)
+            except (NotADirectoryError, FileNotFoundError) as exc:
+                raise FileNotFoundError(
+                    errno.ENOENT, "No such directory", str(path.parent)
+                ) from exc
+        self._dir: int | None = dir_fd
+        try:
+            try:
+                info = os.stat(self._name, dir_fd=dir_fd, follow_symlinks=False)
+            except FileNotFoundError:
+                pass
+            else:
+                if not overwrite:
+                    raise FileExistsError(errno.EEXIST, "File exists", str(path))
+                if stat.S_ISDIR(info.st_mode):
+                    raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+            # Kept short enough that the temporary name fits wherever the target's name does.
+            fd, self._temp = _create_beside(dir_fd, f".{self._name[:64]}.", mode)
+            self._file = os.fdopen(fd, "wb")
+        except BaseException:
+            self._close_folder()
+            raise
 
     def write(self, data: bytes | memoryview, /) -> int:
         """Append bytes to the temporary file."""
+        assert self._file is not None, "written after finish"
         return self._file.write(data)
 
     def finish(self, ok: bool, /) -> None:
@@ -315,40 +346,67 @@ class AtomicFile:
         if not ok:
             self._discard()
             return
+        file, temp, folder = self._file, self._temp, self._dir
+        assert file is not None, "finished twice"
+        assert temp is not None
+        assert folder is not None
         try:
-            file = self._file
             file.flush()  # a full disk shows here, if not on an earlier write
             os.fsync(file.fileno())
             file.close()
             if self.overwrite:
-                os.replace(self._temp, self.path)
+                os.replace(temp, self._name, src_dir_fd=folder, dst_dir_fd=folder)
             else:
-                link_into_place(self._temp, self.path)  # never replaces: FileExistsError if taken
+                # Never replaces: FileExistsError if the name was taken meanwhile.
+                link_into_place(temp, self._name, dir_fd=folder)
+            self._temp = None
+            sync_folder(".", dir_fd=folder)
+        except OSError as exc:
+            self._discard()
+            raise named_error(exc, self.path) from exc
         except BaseException:
             self._discard()
             raise
-        if not self.overwrite:
-            with contextlib.suppress(OSError):
-                self._temp.unlink()
-        sync_folder(self.path.parent)
+        self._file = None
+        self._close_folder()
 
     def _discard(self) -> None:
         # Closing flushes what is buffered, which fails on a full disk: remove the file anyway.
-        with contextlib.suppress(OSError):
-            self._file.close()
-        with contextlib.suppress(OSError):
-            self._temp.unlink(missing_ok=True)
+        file, self._file = self._file, None
+        if file is not None:
+            with contextlib.suppress(OSError):
+                file.close()
+        temp, self._temp = self._temp, None
+        if temp is not None and self._dir is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp, dir_fd=self._dir)
+        self._close_folder()
+
+    def _close_folder(self) -> None:
+        folder, self._dir = self._dir, None
+        if folder is not None:
+            os.close(folder)
+
+    def __del__(self) -> None:
+        # Never finished (an error between opening and use): leave nothing behind.
+        if getattr(self, "_dir", None) is not None:
+            self._discard()
 
 
-def _create_beside(directory: Path, prefix: str, mode: int) -> tuple[int, str]:
-    """Create a new, unique ``prefix…part`` file in ``directory``; the kernel applies the umask
-    to ``mode`` (``mkstemp`` would make it 0600 whatever the umask)."""
+#: The folder a file is stored in, opened to create, name and remove entries in it (a link to
+#: it, given by the caller, is followed: it is the folder the caller named).
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _create_beside(folder: int, prefix: str, mode: int | None) -> tuple[int, str]:
+    """Create a new, unique ``prefix…part`` file in the open ``folder``; the kernel applies the
+    umask to ``mode`` (``None``: 0600, private, as ``mkstemp`` makes it)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    flags |= getattr(os, "O_BINARY", 0)
+    flags |= getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
     for _ in range(100):
-        name = os.path.join(directory, f"{prefix}{secrets.token_hex(6)}.part")
+        name = f"{prefix}{secrets.token_hex(6)}.part"
         try:
-            return os.open(name, flags, mode), name
+            return os.open(name, flags, 0o600 if mode is None else mode, dir_fd=folder), name
         except FileExistsError:
             continue
-    raise FileExistsError(errno.EEXIST, "no free temporary name", str(directory))
+    raise FileExistsError(errno.EEXIST, "no free temporary name", prefix)

@@ -5,7 +5,8 @@ Each subcommand lives in its own module in this package, named ``cmd_<name>.py``
 parsed arguments and returning the exit status. Subcommand modules import their codecs inside
 the handler, so ``ciscocfg --version`` stays fast.
 
-Exit status: 0 on success, 1 when findings of severity error were reported, 2 on bad usage.
+Exit status: 0 on success, 1 when findings of severity error were reported, 2 on bad usage
+and on a write refused because it would lose a file (``ciscocfg: PATH: reason``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 from collections.abc import Sequence
 
 from ciscocfg import __version__
-from ciscocfg._errors import CiscoCfgError
+from ciscocfg._errors import CiscoCfgError, WriteRefused
 
 __all__ = ["build_parser", "main"]
 
@@ -51,6 +52,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         status: int = handler(args)
+    except WriteRefused as exc:
+        from ciscocfg._terminal import escape_for_terminal
+
+        # Nothing was written: the command cannot do what it was asked without losing a file.
+        print(f"ciscocfg: {escape_for_terminal(str(exc), 1000)}", file=sys.stderr)
+        return EXIT_USAGE
     except CiscoCfgError as exc:
         print(f"ciscocfg: {exc}", file=sys.stderr)
         return EXIT_FINDINGS

@@ -52,7 +52,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=2,
         help="retransmissions before a live server counts as silent (default: 2)",
     )
-    parser.add_argument("--save", metavar="DIR", help="keep the files a live server sent here")
+    parser.add_argument(
+        "--save",
+        metavar="DIR",
+        help="keep the files a live server sent here, under the names asked for (all or "
+        "nothing; an existing file is replaced only with --force)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="with --save: replace files already in DIR (a link is replaced, not followed)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -156,6 +166,7 @@ def render_text(report: TreeReport) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Check the tree or the server; print the report; 1 on errors."""
+    from ciscocfg._errors import WriteRefused
     from ciscocfg.provision import check_tree
     from ciscocfg.provision._live import check_tftp_async
 
@@ -171,6 +182,13 @@ def run(args: argparse.Namespace) -> int:
                     "ciscocfg: a live server is checked for one phone: give --mac", file=sys.stderr
                 )
                 return 2
+            if (
+                args.save is not None
+                and os.path.lexists(args.save)
+                and not os.path.isdir(args.save)
+            ):
+                # Found before the server is asked anything.
+                raise WriteRefused(args.save, "not a directory to save into")
             import asyncio
 
             host, port = live
@@ -183,6 +201,7 @@ def run(args: argparse.Namespace) -> int:
                     model=args.model,
                     retries=args.retries,
                     save=args.save,
+                    force=args.force,
                 )
             )
         else:

@@ -25,7 +25,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "with --write. A file that is not text (a binary, UTF-16) is left alone.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE")
-    parser.add_argument("--write", action="store_true", help="rewrite the files in place")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="rewrite the files in place (each one whole or not at all: a temporary file renamed "
+        "over it; a link's file is rewritten, the link kept)",
+    )
     parser.add_argument(
         "--check", action="store_true", help="exit 1 when a file would change (writes nothing)"
     )
@@ -37,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
     """Fix every file; with --check, 1 if any file would change."""
     from ciscocfg import cnf
     from ciscocfg._reads import unreadable
-    from ciscocfg._text import decode_bytes, encode_text, read_source, write_target
+    from ciscocfg._text import decode_bytes, encode_text, read_source
+    from ciscocfg._writing import write_file
 
     _tolerant_stdout()
     status = 0
@@ -61,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"would repair {path}")
             status = max(status, 1)
         elif args.write:
-            write_target(path, encode_text(after))
+            write_file(path, encode_text(after), inputs=[path], in_place=True)
             print(f"repaired {path}")
         else:
             diff = difflib.unified_diff(

@@ -135,8 +135,10 @@ def _usage_error(message: str) -> int:
 
 def _target(args: argparse.Namespace) -> tuple[str | None, str | None]:
     """Where the download goes (``None``: standard output), or the reason it cannot go
-    anywhere; checked before anything is sent."""
+    anywhere; checked before anything is sent (:class:`~ciscocfg.WriteRefused` for a target
+    that may not be written)."""
     from ciscocfg._terminal import escape_for_terminal
+    from ciscocfg._writing import check_writable
 
     output: str | None = args.output
     if output == "-":
@@ -153,13 +155,9 @@ def _target(args: argparse.Namespace) -> tuple[str | None, str | None]:
         target = name if output is None else os.path.join(output, name)
     else:
         target = output
-    directory = os.path.dirname(target) or "."
-    if not os.path.isdir(directory):
-        return None, f"{escape_for_terminal(directory)}: no such directory"
-    if os.path.isdir(target) and not os.path.islink(target):
-        return None, f"{escape_for_terminal(target)}: is a directory"
-    if os.path.lexists(target) and not args.force:
-        return None, f"{escape_for_terminal(target)}: exists; not replaced (use --force)"
+    # The rules every command writes by (raises WriteRefused): a file there is replaced only
+    # with --force, a link is replaced rather than written through, a folder never.
+    check_writable(target, force=args.force)
     return target, None
 
 

@@ -19,13 +19,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Convert every SIP<MAC>.cnf under SRC_TREE (merged over its SIPDefault.cnf, "
         "as the phone does) into DST_TREE/SEP<MAC>.cnf.xml for the given 79x1 model, and write "
         f"a report ({REPORT_NAME} in DST_TREE) naming every setting that was not carried over "
-        "and why. Existing files are never overwritten without --force. Exit status 1 when a "
-        "file was not written.",
+        "and why. DST_TREE may not be SRC_TREE or inside it (a 79x0 that finds a "
+        "SEP<MAC>.cnf.xml boots SCCP). Existing files are never replaced without --force, files "
+        "of SRC_TREE never; every target is checked before anything is written, and the files "
+        "are written all or nothing (exit status 2 when refused). Exit status 1 when a phone's "
+        "file could not be converted.",
     )
     parser.add_argument("src", metavar="SRC_TREE", help="the 79x0 TFTP root")
     parser.add_argument("dst", metavar="DST_TREE", help="where to write the XML configs")
     parser.add_argument("--model", required=True, help="target model, e.g. 7941, 7961, 7970")
-    parser.add_argument("--force", action="store_true", help="overwrite existing XML configs")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace existing XML configs and the report (a link is replaced, not followed)",
+    )
     parser.add_argument(
         "--fix",
         action="store_true",
@@ -50,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--report",
         metavar="PATH",
-        help=f"where to write the report (default: DST_TREE/{REPORT_NAME})",
+        help=f"where to write the report (default: DST_TREE/{REPORT_NAME}); never in SRC_TREE",
     )
     parser.add_argument(
         "--mac-map",
@@ -81,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     except CiscoCfgError as exc:  # a pair or a CSV row that is not two MACs
         print(f"ciscocfg: {exc}", file=sys.stderr)
         return 2
+    path = args.report or os.path.join(args.dst, REPORT_NAME)
     try:
         result = migrate_tree(
             args.src,
@@ -90,21 +98,15 @@ def run(args: argparse.Namespace) -> int:
             fix=args.fix,
             jobs=args.jobs,
             load=args.load,
+            report=path,
             mac_map=renames,
         )
     except MacMapError as exc:  # a map that does not fit the tree: nothing is written
         print(f"ciscocfg: {exc}", file=sys.stderr)
         return 2
-    report = result.report()
-    path = args.report or os.path.join(args.dst, REPORT_NAME)
-    with open(path, "w", encoding="utf-8", errors="surrogateescape") as handle:
-        handle.write(report)
     if not args.quiet:
-        sys.stdout.write(report)
-    kept = sum(1 for p in result.phones if p.status == "exists")
+        sys.stdout.write(result.report())
     print(
-        f"{result.written} of {len(result.phones)} phone(s) written to {args.dst}"
-        + (f", {kept} left as they were (use --force)" if kept else "")
-        + f"; report: {path}"
+        f"{result.written} of {len(result.phones)} phone(s) written to {args.dst}; report: {path}"
     )
     return 1 if result.failed else 0

@@ -1,7 +1,8 @@
 """``ciscocfg ringtone``: make ``.raw`` ring audio from a WAV file, or check a ring file.
 
 * ``ciscocfg ringtone SONG.wav -o Song.raw`` converts (8 kHz µ-law, at most 2 s, a multiple of
-  240 samples, faded ends);
+  240 samples, faded ends); an existing OUT is replaced only with ``--force``, and never when it
+  is the input;
 * ``ciscocfg ringtone Ring.raw`` checks an existing ring file and prints the findings.
 """
 
@@ -23,6 +24,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("input", metavar="FILE", help="a WAV file (with -o) or a .raw file")
     parser.add_argument("-o", "--output", metavar="OUT", help="write the .raw audio here")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace OUT if it exists (never the input; a link is replaced, not written through)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -30,12 +36,16 @@ def run(args: argparse.Namespace) -> int:
     """Convert or check; 1 when the checked file has errors."""
     from ciscocfg import ringtone
     from ciscocfg._diagnostic import has_errors
-    from ciscocfg._text import read_source, write_target
+    from ciscocfg._text import read_source
+    from ciscocfg._writing import check_writable, write_file
 
+    if args.output:
+        # Refused before anything is read or converted: the input, or a file there unasked.
+        check_writable(args.output, force=args.force, inputs=[args.input])
     data, name = read_source(args.input)
     if args.output:
         raw = ringtone.from_wav(data)
-        write_target(args.output, raw)
+        write_file(args.output, raw, force=args.force, inputs=[args.input])
         print(f"{args.output}: {len(raw)} samples ({len(raw) / ringtone.RATE:.2f} s)")
         return 0
     findings = ringtone.validate(data, source=name)

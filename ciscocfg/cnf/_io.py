@@ -43,5 +43,8 @@ def load(source: PathOrFile, *, strict: bool = True) -> Document:
 
 
 def dump(doc: Document, target: PathOrFile) -> None:
-    """Write ``doc`` to a path or a binary file object, byte for byte as it was read."""
+    """Write ``doc`` to a path or a binary file object, byte for byte as it was read.
+
+    A path is replaced whole or not at all (a temporary file renamed over it).
+    """
     write_target(target, encode_text(doc.dumps()))

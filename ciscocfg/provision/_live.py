@@ -125,13 +125,16 @@ async def check_tftp_async(
     model: str | None = None,
     retries: int = 2,
     save: str | os.PathLike[str] | None = None,
+    force: bool = False,
     fetch: Callable[[str], Awaitable[FetchResult]] | None = None,
 ) -> TreeReport:
     """Boot phone ``mac`` against the TFTP server at ``host:port`` and judge what it got.
 
     ``family`` (``"79x0"`` or ``"79x1"``) is found out when not given: a server with
     ``SIP<MAC>.cnf`` (or without ``SEP<MAC>.cnf.xml``) is serving a 79x0 on SIP. ``save`` keeps
-    the downloaded files in that folder (names as requested); ``model`` is as for
+    the files the server sent in that folder, under the names asked for, once the check is done:
+    all or nothing, an existing file replaced only with ``force``, nothing written through a
+    link out of the folder (:class:`~ciscocfg.WriteRefused`); ``model`` is as for
     :func:`~ciscocfg.provision.check_tree`. ``fetch`` replaces the TFTP
     client (for tests and other transports).
     """
@@ -156,13 +159,6 @@ async def check_tftp_async(
         if sip is not None and sip.data is None and sep is not None and sep.data is not None:
             chosen = FAMILY_79X1
             trace = await _drive(BootTrace(wanted, chosen), walk_for(wanted, chosen, known), cached)
-    if save is not None:
-        folder = Path(save)
-        for name, (data, _) in cache.items():
-            if data is not None and ".." not in Path(name).parts:
-                target = folder / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
     naming = await _misnamed(wanted, trace, cached)
     per_phone = {f.request.name for f in trace.fetches if wanted in f.request.name}
     per_phone |= {d.source for d in naming if d.source}
@@ -184,6 +180,8 @@ async def check_tftp_async(
             break
         for name in sorted(wanted_more):
             await cached(name)
+    if save is not None:
+        _save(save, cache, force=force)
     report = attrs.evolve(report, diagnostics=tuple(naming) + report.diagnostics)
     unique = {(d.code, d.source, d.line, d.message): d for d in shared}
     ordered = sorted(unique.values(), key=Diagnostic.sort_key)
@@ -211,3 +209,25 @@ def check_tftp(
         busy_poll=0,
     )
     return report.diagnostics
+
+
+def _save(
+    folder: str | os.PathLike[str], cache: dict[str, FetchResult], *, force: bool
+) -> list[Path]:
+    """Write what the server sent into ``folder``, under the names asked for (a leading ``/``
+    dropped, folders made inside ``folder``).
+
+    A name that climbs out (``..``, which a server's ``tftp_cfg_dir`` can ask for) is not saved;
+    everything else is written by the rules of :mod:`ciscocfg._writing` with ``within=folder``:
+    :class:`~ciscocfg.WriteRefused`, and nothing written, when a file is there and ``force`` is
+    not given or a folder on the way is a link out of ``folder``.
+    """
+    from ciscocfg._writing import write_files
+
+    files: dict[str | os.PathLike[str], bytes] = {}
+    for name, (data, _) in cache.items():
+        parts = [part for part in name.split("/") if part not in ("", ".")]
+        if data is None or not parts or ".." in parts:
+            continue
+        files[Path(folder, *parts)] = data
+    return write_files(files, force=force, within=folder, make_folders=True)

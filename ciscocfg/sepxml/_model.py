@@ -444,5 +444,8 @@ def dumps(config: DeviceConfig) -> str:
 
 
 def dump(config: DeviceConfig, target: PathOrFile) -> None:
-    """Write the config's bytes to a path or a binary file."""
+    """Write the config's bytes to a path or a binary file.
+
+    A path is replaced whole or not at all (a temporary file renamed over it).
+    """
     write_target(target, encode_text(config.dumps()))
