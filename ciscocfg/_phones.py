@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ciscocfg._phonefiles import PREFIXES
+
 __all__ = [
     "FAMILY_79X0",
     "FAMILY_79X1",
@@ -108,7 +110,7 @@ def normalize_mac(text: str) -> str:
     ``SEP``/``SIP`` prefix; raises ``ValueError`` for anything that is not 12 hex digits.
     """
     cleaned = _SEPARATORS.sub("", text.strip()).upper()
-    for prefix in ("CTLSEP", "SEP", "SIP", "MGC"):
+    for prefix in PREFIXES:
         if len(cleaned) == 12 + len(prefix) and cleaned.startswith(prefix):
             cleaned = cleaned[len(prefix) :]
             break

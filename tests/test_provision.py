@@ -332,3 +332,18 @@ def test_other_stray_seps(tmp_path: Path, body: str, words: str) -> None:
     (root / f"SEP{MAC}.cnf.xml").write_text(f"<device>{body}</device>\n")
     (flip,) = [d for d in check(root) if d.code == "PRV020"]
     assert words in flip.message
+
+
+@pytest.mark.parametrize("problem", ["MAC written as on the label", ".txt added by an editor"])
+def test_a_misnamed_phone_file_is_one_finding_with_the_right_name(
+    tmp_path: Path, problem: str
+) -> None:
+    breaker, _, source = BREAKERS[problem]
+    root = build_tree(tmp_path / "tftp")
+    breaker(root)
+    report = check_tree(root)
+    assert [p.mac for p in report.phones] == [MAC]  # still the phone it was meant for
+    about_name = [d for d in report.diagnostics if d.code in {"PRV012", "PRV014"}]
+    assert [(d.code, d.source, d.suggestion) for d in about_name] == [
+        ("PRV014", source, f"SIP{MAC}.cnf")
+    ]

@@ -70,7 +70,7 @@ class TreeResult:
 
 def find_phone_files(root: Path) -> Iterator[tuple[str, Path]]:
     """Every ``SIP<MAC>.cnf`` below ``root`` (names spelled in any case) with its MAC."""
-    from ciscocfg.provision._naming import classify
+    from ciscocfg._phonefiles import classify
 
     for path in sorted(root.rglob("*")):
         if not path.is_file():
@@ -125,6 +125,7 @@ def migrate_tree(
     processes (default: every core); fleets under :data:`PARALLEL_THRESHOLD` phones are
     converted in this process. ``load`` is written as every phone's ``loadInformation``.
     """
+    from ciscocfg._phonefiles import canonical_name
     from ciscocfg.migrate import _check_load, _model
 
     target_model = _model(model)
@@ -140,7 +141,7 @@ def migrate_tree(
             mac,
             str(path),
             default_path,
-            str(out / f"SEP{mac}.cnf.xml"),
+            str(out / canonical_name("sep_xml", mac)),
             target_model.name,
             force,
             fix,

@@ -9,16 +9,17 @@ findings are passed through with the file's path relative to the root as ``sourc
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ciscocfg._diagnostic import Diagnostic, Severity
 from ciscocfg._errors import CiscoCfgError
+from ciscocfg._phonefiles import classify, find_case_variant, misnamed
 from ciscocfg._placeholders import has_placeholder
 from ciscocfg._reads import unreadable, unreadable_finding
 from ciscocfg._text import decode_bytes
 from ciscocfg.provision._boot import BootTrace, Fetch, Request, Role
-from ciscocfg.provision._naming import classify, find_case_variant
 from ciscocfg.provision._read import XmlRefs, cnf_doc, cnf_view, xml_refs
 
 if TYPE_CHECKING:
@@ -178,6 +179,12 @@ class _TraceChecker:
         else:
             self.found.extend(self.files.get(kind, fetch.request.name, fetch.data))
 
+    def misnamed_as(self, name: str) -> bool:
+        """True when the tree holds ``name``, a per-phone file, under a name the phone does
+        not spell (with separators in its MAC, an added extension), in the same folder."""
+        assert self.listing is not None
+        return name in _loose_names(self.listing)
+
     def missing(self, fetch: Fetch, severity: Severity, what: str, code: str | None = None) -> None:
         name = fetch.request.name
         if fetch.error is not None:
@@ -185,6 +192,8 @@ class _TraceChecker:
         variant = find_case_variant(name, self.listing) if self.listing is not None else None
         if variant is not None and classify(variant.rsplit("/", 1)[-1]) is not None:
             return  # a misnamed per-phone file: reported once for the tree (PRV010/PRV011)
+        if self.listing is not None and self.misnamed_as(name):
+            return  # the same, with separators in its MAC or an added extension (PRV014)
         if variant is not None:
             self.add(
                 _diag(
@@ -677,6 +686,18 @@ _MISSING_CODES = {
     "sep_xml": "PRV080",
     "softkeys": "PRV051",
 }
+
+
+@functools.lru_cache(maxsize=4)
+def _loose_names(listing: frozenset[str]) -> frozenset[str]:
+    """The names the phone asks for that a tree holds only misnamed beyond letter case."""
+    wanted: set[str] = set()
+    for name in listing:
+        folder, slash, base = name.rpartition("/")
+        match = misnamed(base)
+        if match is not None and match.loose:
+            wanted.add(folder + slash + match.canonical)
+    return frozenset(wanted)
 
 
 def check_trace(

@@ -15,10 +15,10 @@ from pathlib import Path
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic
+from ciscocfg._phonefiles import PER_PHONE_KINDS, PhoneFileKind
 from ciscocfg._phones import FAMILY_79X0, FAMILY_79X1, Family, normalize_mac, phone_model
 from ciscocfg.provision._boot import BootTrace, Fetch, Walk
 from ciscocfg.provision._check import FileFindings
-from ciscocfg.provision._naming import PER_PHONE_KINDS, FileKind
 from ciscocfg.provision._tree import TreeReport, report_for, resolve_running, walk_for
 
 __all__ = ["FetchResult", "check_tftp", "check_tftp_async", "tftp_fetcher"]
@@ -85,7 +85,7 @@ async def _misnamed(
 ) -> list[Diagnostic]:
     """Ask for the usual misspellings of a per-phone file the server did not have."""
     found: list[Diagnostic] = []
-    wanted: FileKind = "sip_cnf" if trace.family == FAMILY_79X0 else "sep_xml"
+    wanted: PhoneFileKind = "sip_cnf" if trace.family == FAMILY_79X0 else "sep_xml"
     canonical = PER_PHONE_KINDS[wanted].format(mac=mac)
     fetched = trace.last(wanted)
     if fetched is None or fetched.data is not None:

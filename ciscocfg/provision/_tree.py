@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic, has_errors
+from ciscocfg._phonefiles import classify, misnamed, naming_finding
 from ciscocfg._phones import (
     FAMILY_79X0,
     FAMILY_79X1,
@@ -21,7 +22,6 @@ from ciscocfg._phones import (
 )
 from ciscocfg.provision._boot import BootTrace, Walk, run_walk, walk_79x0, walk_79x1
 from ciscocfg.provision._check import FileFindings, check_trace
-from ciscocfg.provision._naming import classify
 from ciscocfg.provision._read import keys_unknown, merged_values, xml_refs
 
 if TYPE_CHECKING:
@@ -132,34 +132,20 @@ def phones_in(listing: Iterable[str]) -> tuple[dict[str, Family], list[Diagnosti
     reads XML (a 79x1, or a 79x0 on SCCP). Files named so that the phone never finds them are
     reported (``PRV010`` lower-case MAC, ``PRV011`` wrong case of prefix or extension) and still
     count for the phone they were meant for.
+    Names with the MAC written with separators or with an extension an editor added are
+    reported too (``PRV014``), with the name the phone asks for.
     """
     phones: dict[str, Family] = {}
     findings: list[Diagnostic] = []
     for name in sorted(listing):
-        match = classify(name.rsplit("/", 1)[-1])
+        base = name.rsplit("/", 1)[-1]
+        match = classify(base) or misnamed(base)
         if match is None:
             continue
         if not match.exact:
-            folder = name[: len(name) - len(match.name)]
-            wanted = folder + match.canonical
+            wanted = name[: len(name) - len(base)] + match.canonical
             if wanted not in listing:
-                code = "PRV010" if match.mac_lower else "PRV011"
-                what = (
-                    "the MAC in lower case"
-                    if match.mac_lower and not match.spelling_wrong
-                    else "the wrong letter case"
-                )
-                findings.append(
-                    Diagnostic(
-                        code,
-                        "error",
-                        f"{name} is written with {what}; the phone asks for {wanted} and TFTP "
-                        "servers on Unix match names case-sensitively, so it never gets this "
-                        "file",
-                        source=name,
-                        suggestion=wanted,
-                    )
-                )
+                findings.append(naming_finding(name, match, wanted))
         if match.kind == "sip_cnf":
             phones[match.mac] = FAMILY_79X0
         elif match.kind == "sep_xml":
