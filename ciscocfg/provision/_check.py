@@ -13,14 +13,14 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from ciscocfg import kinds
 from ciscocfg._diagnostic import Diagnostic, Severity
 from ciscocfg._errors import CiscoCfgError
 from ciscocfg._phonefiles import classify, find_case_variant, misnamed
 from ciscocfg._placeholders import has_placeholder
-from ciscocfg._reads import unreadable, unreadable_finding
 from ciscocfg._text import decode_bytes
 from ciscocfg.provision._boot import BootTrace, Fetch, Request, Role
-from ciscocfg.provision._read import XmlRefs, cnf_doc, cnf_view, xml_refs
+from ciscocfg.provision._read import XmlRefs, cnf_view, xml_refs
 
 if TYPE_CHECKING:
     from ciscocfg.firmware import BootVerdict, FirmwareImage
@@ -60,88 +60,28 @@ class FileFindings:
         return self._cache[key]
 
 
-# What the phone does with a file it cannot read as text, by kind of file.
-_UNREADABLE = {
-    "sip_cnf": "the phone gets no settings of its own from it",
-    "sip_default": "the phone gets no shared settings from it",
-    "sep_xml": "the phone cannot read this XML config",
-    "sep_xml_79x0": "the phone cannot read this XML config",
-    "xml_default": "the phone cannot read this XML config",
-    "os79xx": "old loaders cannot read it",
-    "dial_template": "the phone ignores the whole dial plan",
-    "ringlist": "the phone shows no ring types",
-    "ringlist_xml": "the phone shows 'Ring List Unavailable'",
+# The kind of file (ciscocfg.kinds) each file of the boot is read as, by its role in the boot.
+_KINDS = {
+    "sip_cnf": "sip-phone",
+    "sip_default": "sip-default",
+    "sep_xml": "sep-xml",
+    "sep_xml_79x0": "sep-xml",
+    "xml_default": "xml-default",
+    "os79xx": "os79xx",
+    "dial_template": "dialplan",
+    "ringlist": "ringlist",
+    "ringlist_xml": "ringlist-xml",
+    "ring": "ring",
 }
-_XML_KINDS = {"sep_xml", "sep_xml_79x0", "xml_default", "dial_template", "ringlist_xml"}
 
 
 def _lint(kind: str, name: str, data: bytes, model: str | None) -> Iterable[Diagnostic]:
-    consequence = _UNREADABLE.get(kind)
-    problem = unreadable(data) if consequence is not None else None
-    # An XML file may declare UTF-16 itself: the XML reader judges its encoding.
-    if (
-        problem is not None
-        and consequence is not None
-        and not (kind in _XML_KINDS and problem.code == "TXT003")
-    ):
-        return [unreadable_finding(problem, name, consequence)]
-    if kind in {"sip_cnf", "sip_default"}:
-        from ciscocfg import cnf
-
-        doc = cnf_doc(data, source=name)
-        found = cnf.validate(doc, model=model, kind="phone" if kind == "sip_cnf" else "default")
-        return [d for d in found if d.code not in _REPLACED]
-    if kind in {"sep_xml", "sep_xml_79x0", "xml_default"}:
-        from ciscocfg import sepxml
-
-        if kind == "sep_xml_79x0" and model is None:
-            model = "7960"  # read by a 7940/7960, whose SIP lines come from SIP<MAC>.cnf
-        try:
-            return sepxml.validate(sepxml.loads(data, source=name), model=model)
-        except CiscoCfgError as exc:
-            return [_parse_failure(exc, name, "the phone cannot read this XML config")]
-    if kind == "os79xx":
-        from ciscocfg import os79xx
-
-        try:
-            image = os79xx.loads(decode_bytes(data), strict=False, source=name)
-        except CiscoCfgError as exc:
-            return [_parse_failure(exc, name, "old loaders cannot read it")]
-        return os79xx.validate(image, source=name)
-    if kind == "dial_template":
-        from ciscocfg import dialplan
-
-        try:
-            plan = dialplan.loads(data, source=name)
-        except CiscoCfgError as exc:
-            return [_parse_failure(exc, name, "the phone ignores the whole dial plan")]
-        return dialplan.validate(plan)
-    if kind == "ringlist":
-        from ciscocfg import ringlist
-
-        try:
-            rings = ringlist.loads(decode_bytes(data), strict=False, source=name)
-        except CiscoCfgError as exc:
-            return [_parse_failure(exc, name, "the phone shows no ring types")]
-        return ringlist.validate(rings, source=name, check_audio=False)
-    if kind == "ringlist_xml":
-        from ciscocfg import ringxml
-
-        try:
-            return ringxml.validate(ringxml.loads(data, source=name))
-        except CiscoCfgError as exc:
-            return [_parse_failure(exc, name, "the phone shows 'Ring List Unavailable'")]
-    if kind == "ring":
-        from ciscocfg import ringtone
-
-        return ringtone.validate(data, source=name)
-    return []
-
-
-def _parse_failure(exc: CiscoCfgError, name: str, consequence: str) -> Diagnostic:
-    line = getattr(exc, "line", None)
-    message = getattr(exc, "message", str(exc))
-    return _diag("PRV090", "error", f"{message}: {consequence}", name, line)
+    if kind not in _KINDS:
+        return []
+    if kind == "sep_xml_79x0" and model is None:
+        model = "7960"  # read by a 7940/7960, whose SIP lines come from SIP<MAC>.cnf
+    found = kinds.by_name(_KINDS[kind]).lint(data, source=name, model=model)
+    return [d for d in found if d.code not in _REPLACED]
 
 
 class _TraceChecker:
