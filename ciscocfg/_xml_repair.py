@@ -31,17 +31,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ciscocfg._errors import CiscoCfgError, ParseError
-from ciscocfg._reads import BOM, PASTE_DAMAGE, repair
+from ciscocfg._errors import ParseError
+from ciscocfg._reads import BOM, PASTE_DAMAGE, RepairRefused, repair
 from ciscocfg._text import decode_bytes, encode_text
 from ciscocfg._xml import Element, _decode, parse
 
 __all__ = ["RepairRefused", "repair_xml"]
-
-
-class RepairRefused(CiscoCfgError):
-    """Content that a repair must not touch: not text, in an encoding the phones cannot read,
-    or a repair that would change more than the pasted characters."""
 
 
 _DOUBLE = '"\u201c\u201d\u201e'

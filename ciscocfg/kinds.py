@@ -28,9 +28,8 @@ import attrs
 from ciscocfg._diagnostic import Diagnostic
 from ciscocfg._errors import CiscoCfgError
 from ciscocfg._phonefiles import classify, misnamed, naming_finding
-from ciscocfg._reads import repair, unreadable, unreadable_finding
+from ciscocfg._reads import RepairRefused, repair, unreadable, unreadable_finding
 from ciscocfg._text import decode_bytes, encode_text
-from ciscocfg._xml_repair import RepairRefused, repair_xml
 
 __all__ = [
     "KINDS",
@@ -107,6 +106,8 @@ class FileKind:
         if not self.text:
             raise RepairRefused(f"{self.title} is not text; there is nothing to repair")
         if self.xml:
+            from ciscocfg._xml_repair import repair_xml
+
             return repair_xml(data, source=source)
         problem = unreadable(data)
         if problem is not None:

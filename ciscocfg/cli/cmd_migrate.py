@@ -6,6 +6,14 @@ import argparse
 import os
 import sys
 
+from ciscocfg.cli._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_format_option,
+    print_json,
+)
+
 __all__ = ["register"]
 
 REPORT_NAME = "migration-report.txt"
@@ -52,6 +60,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="PATH",
         help=f"where to write the report (default: DST_TREE/{REPORT_NAME})",
     )
+    add_format_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -60,11 +69,11 @@ def run(args: argparse.Namespace) -> int:
     from ciscocfg.migrate._bulk import migrate_tree
 
     if not os.path.isdir(args.src):
-        print(f"ciscocfg: {args.src}: not a directory", file=sys.stderr)
-        return 2
+        print(f"ciscocfg migrate: {args.src}: not a directory", file=sys.stderr)
+        return EXIT_USAGE
     if args.jobs is not None and args.jobs < 1:
-        print("ciscocfg: --jobs must be at least 1", file=sys.stderr)
-        return 2
+        print("ciscocfg migrate: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
     result = migrate_tree(
         args.src,
         args.dst,
@@ -78,6 +87,29 @@ def run(args: argparse.Namespace) -> int:
     path = args.report or os.path.join(args.dst, REPORT_NAME)
     with open(path, "w", encoding="utf-8", errors="surrogateescape") as handle:
         handle.write(report)
+    if args.format == "json":
+        print_json(
+            {
+                "model": result.model,
+                "source": args.src,
+                "destination": args.dst,
+                "default": result.default,
+                "written": result.written,
+                "report": path,
+                "phones": [
+                    {
+                        "mac": phone.mac,
+                        "source": phone.source,
+                        "target": phone.target,
+                        "status": phone.status,
+                        "diagnostics": [d.to_json() for d in phone.findings],
+                    }
+                    for phone in result.phones
+                ],
+                "diagnostics": [d.to_json() for phone in result.phones for d in phone.findings],
+            }
+        )
+        return EXIT_FINDINGS if result.failed else EXIT_OK
     if not args.quiet:
         sys.stdout.write(report)
     kept = sum(1 for p in result.phones if p.status == "exists")
@@ -86,4 +118,4 @@ def run(args: argparse.Namespace) -> int:
         + (f", {kept} left as they were (use --force)" if kept else "")
         + f"; report: {path}"
     )
-    return 1 if result.failed else 0
+    return EXIT_FINDINGS if result.failed else EXIT_OK

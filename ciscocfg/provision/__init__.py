@@ -17,7 +17,7 @@ from ciscocfg._phonefiles import NameMatch, canonical_name, classify, find_case_
 from ciscocfg._phones import normalize_mac
 from ciscocfg.provision._boot import BootTrace, Fetch, Request, run_walk, walk_79x0, walk_79x1
 from ciscocfg.provision._check import NO_LINE_MESSAGE, check_trace
-from ciscocfg.provision._live import check_tftp, check_tftp_async
+from ciscocfg.provision._live import NoAnswer, check_tftp, check_tftp_async
 from ciscocfg.provision._tree import (
     PhoneReport,
     RequestOutcome,
@@ -32,6 +32,7 @@ __all__ = [
     "BootTrace",
     "Fetch",
     "NameMatch",
+    "NoAnswer",
     "PhoneReport",
     "Request",
     "RequestOutcome",

@@ -19,6 +19,7 @@ from ciscocfg._phones import (
     PhoneModel,
     normalize_mac,
     phone_model,
+    suggest_mac,
 )
 from ciscocfg.provision._boot import BootTrace, Walk, run_walk, walk_79x0, walk_79x1
 from ciscocfg.provision._check import FileFindings, check_trace
@@ -33,6 +34,7 @@ __all__ = [
     "TreeReport",
     "check",
     "check_tree",
+    "mac_asked",
     "outcome",
     "phones_in",
 ]
@@ -94,14 +96,17 @@ class TreeReport:
         return has_errors(self.diagnostics)
 
     def to_json(self) -> dict[str, Any]:
-        """The report as plain data for ``json.dumps``."""
+        """The report as plain data for ``json.dumps``: every finding once (``diagnostics``),
+        then the same findings grouped as the text report groups them (``shared``, and each
+        phone's own with its requests)."""
 
         def diag(d: Diagnostic) -> dict[str, Any]:
-            return attrs.asdict(d)
+            return d.to_json()
 
         return {
             "root": self.root,
             "errors": self.has_errors,
+            "diagnostics": [diag(d) for d in self.diagnostics],
             "shared": [diag(d) for d in self.shared],
             "phones": [
                 {
@@ -299,8 +304,20 @@ def check_tree(
     phones, naming = phones_in(listing)
     shared: list[Diagnostic] = []
     if mac is not None:
-        wanted = normalize_mac(mac)
+        wanted = mac_asked(mac, phones)
         family = phones.get(wanted)
+        if family is None and phones:
+            shared.append(
+                Diagnostic(
+                    "PRV002",
+                    "info",
+                    f"no file of the tree is named for the phone {wanted}; the tree provisions "
+                    + ", ".join(sorted(phones)[:6])
+                    + (" ..." if len(phones) > 6 else ""),
+                    source=".",
+                    suggestion=suggest_mac(wanted, phones),
+                )
+            )
         if family is None:
             has_sip = any(n.casefold() == "sipdefault.cnf" for n in listing)
             guess = FAMILY_79X0 if has_sip else FAMILY_79X1
@@ -333,6 +350,18 @@ def check_tree(
         unique.setdefault((diag.code, diag.source, diag.line, diag.column, diag.message), diag)
     ordered = sorted(unique.values(), key=Diagnostic.sort_key)
     return TreeReport(str(base), tuple(reports), tuple(ordered))
+
+
+def mac_asked(mac: str, known: Iterable[str] = ()) -> str:
+    """``mac`` as the phone writes it; raises ``ValueError`` for text that is no MAC, with the
+    MAC it most likely means among ``known`` (or with look-alike letters read as digits)."""
+    try:
+        return normalize_mac(mac)
+    except ValueError as exc:
+        hint = suggest_mac(mac, known)
+        if hint is None:
+            raise
+        raise ValueError(f"{exc}; did you mean {hint}?") from None
 
 
 def check(
