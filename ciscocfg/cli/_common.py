@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
+import shutil
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -24,6 +26,7 @@ __all__ = [
     "listen_port",
     "port_number",
     "print_json",
+    "program",
     "status_of",
     "summary",
     "tolerant_stdout",
@@ -98,6 +101,22 @@ def print_json(value: Any) -> None:
     what is not ASCII, so that no terminal or pipe can garble it)."""
     json.dump(value, sys.stdout, indent=2)
     sys.stdout.write("\n")
+
+
+def program() -> str:
+    """How to run this program again from where it was started, for a command a message
+    suggests: ``ciscocfg`` when that name finds this program, else the path it was started by
+    (``.venv/bin/ciscocfg``), or ``python -m ciscocfg`` with this Python."""
+    started = sys.argv[0] if sys.argv else ""
+    name = os.path.basename(started)
+    if name == "__main__.py":
+        return f"{shlex.quote(sys.executable)} -m ciscocfg"
+    if not name.startswith("ciscocfg"):
+        return "ciscocfg"  # called from Python: the name it is installed under
+    found = shutil.which("ciscocfg")
+    if found is not None and os.path.realpath(found) == os.path.realpath(started):
+        return "ciscocfg"
+    return shlex.quote(started)
 
 
 def tolerant_stdout() -> None:

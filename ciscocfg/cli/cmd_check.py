@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ciscocfg.cli._common import EXIT_USAGE, add_format_option, port_number, print_json, status_of
+from ciscocfg.cli._common import (
+    EXIT_USAGE,
+    add_format_option,
+    port_number,
+    print_json,
+    program,
+    status_of,
+)
 
 if TYPE_CHECKING:
     from ciscocfg._diagnostic import Diagnostic
@@ -158,7 +165,7 @@ def render_text(report: TreeReport, *, root: str | None = None) -> str:
         where = "" if root is not None else ", run in the server's TFTP root"
         out.append(
             "Typographic quotes, no-break spaces and byte order marks (text pasted from a web "
-            f"page, or saved by an editor) are repaired by{where}: ciscocfg fmt --write "
+            f"page, or saved by an editor) are repaired by{where}: {program()} fmt --write "
             + " ".join(shlex.quote(path) for path in paths)
         )
     out.append(
