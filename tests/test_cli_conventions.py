@@ -7,6 +7,7 @@ name a misnamed file should have.
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import math
@@ -159,7 +160,8 @@ def test_exit_status(work: Path, args: str, status: int) -> None:
 def test_every_help_ends_with_the_one_exit_table() -> None:
     parser = build_parser()
     assert parser.epilog == EXIT_STATUS_HELP
-    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    commands: dict[str, argparse.ArgumentParser] = action.choices
     assert len(commands) >= 10
     for name, command in commands.items():
         assert command.format_help().rstrip().endswith(EXIT_STATUS_HELP), name
