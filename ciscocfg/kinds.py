@@ -7,8 +7,9 @@ boot walk fetches), so that a file gets the same findings whichever way it is lo
 >>> from ciscocfg import kinds
 >>> kinds.kind_of("examples/tftproot/RINGLIST.DAT").name
 'ringlist'
->>> [d.code for d in kinds.lint_path("examples/tftproot/SIPDefault.cnf")[1]][:2]
-['CNF302', 'CNF302']
+>>> kind, findings = kinds.lint_path("examples/tftproot/SIPDefault.cnf")
+>>> kind.name, findings[1].code, findings[1].line
+('sip-default', 'CNF201', 2)
 
 A file's kind comes from its name (:func:`kind_of`; letter case ignored, and a phone's own file
 misnamed in the usual ways still counts as one), else from its content (the root element of an

@@ -189,3 +189,12 @@ def test_lint_and_repair_of_damaged_files_raise_only_refusals(data: st.DataObjec
     except kinds.RepairRefused:
         return
     assert kind.repair(repaired) == repaired  # nothing left to repair
+
+
+def test_the_module_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import doctest
+
+    monkeypatch.chdir(PROJECT_ROOT)  # the examples read examples/tftproot
+    result = doctest.testmod(kinds)
+    assert result.attempted >= 3
+    assert result.failed == 0
