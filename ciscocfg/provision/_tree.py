@@ -161,11 +161,15 @@ def phones_in(listing: Iterable[str]) -> tuple[dict[str, Family], list[Diagnosti
 def _reader(root: Path) -> Any:
     def fetch(name: str) -> tuple[bytes | None, str | None]:
         path = root / name
-        if ".." in Path(name).parts or not path.is_file():
+        if ".." in Path(name).parts:
             return None, None
         try:
+            if not path.is_file():
+                return None, None
             return path.read_bytes(), None
         except OSError as exc:
+            if exc.errno == errno.ENAMETOOLONG:
+                return None, None  # a name no file can have (a damaged ring list's line)
             return None, f"an error reading the file ({exc.strerror})"
 
     return fetch
