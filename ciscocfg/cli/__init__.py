@@ -27,13 +27,24 @@ from ciscocfg.cli._common import EXIT_FINDINGS, EXIT_OK, EXIT_STATUS_HELP, EXIT_
 __all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Descriptions wrapped to the terminal as usual; the exit status table kept as laid out."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        head, marker, table = text.partition(EXIT_STATUS_HELP)
+        if not marker:
+            return super()._fill_text(text, width, indent)
+        filled = super()._fill_text(head, width, indent) + "\n\n" if head.strip() else ""
+        return filled + "".join(indent + line for line in (marker + table).splitlines(True))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand module found in this package."""
     parser = argparse.ArgumentParser(
         prog="ciscocfg",
         description="Read, check, fix and serve Cisco 79xx provisioning files.",
         epilog=EXIT_STATUS_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"ciscocfg {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -46,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.epilog = (
             f"{command.epilog}\n\n{EXIT_STATUS_HELP}" if command.epilog else EXIT_STATUS_HELP
         )
-        command.formatter_class = argparse.RawDescriptionHelpFormatter
+        command.formatter_class = _HelpFormatter
     return parser
 
 
