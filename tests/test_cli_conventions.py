@@ -331,3 +331,13 @@ def test_dialplan_without_numbers_lints_the_plan(work: Path) -> None:
     assert result.stderr == f"{work / 'good' / 'dialplan.xml'}: no findings\n"
     broken = run("dialplan", str(work / "broken.xml"))
     assert "error PRV090" in broken.stdout
+
+
+def test_fmt_and_lint_go_on_after_a_file_they_cannot_read(work: Path, tmp_path: Path) -> None:
+    pasted = tmp_path / "SIPDefault.cnf"
+    pasted.write_text("proxy1_port:\u00a05060\n")
+    for command in ("lint", "fmt"):
+        result = run(command, str(work / "nowhere.cnf"), str(pasted))
+        assert result.returncode == 2
+        assert f"{work / 'nowhere.cnf'}: No such file or directory" in result.stderr
+        assert "SIPDefault.cnf" in result.stdout  # the readable file was done all the same

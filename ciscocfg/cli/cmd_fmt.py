@@ -53,7 +53,12 @@ def run(args: argparse.Namespace) -> int:
     for given in args.files:
         for path in files_under(given):
             in_folder = path != given
-            data, _ = read_source(path)
+            try:
+                data, _ = read_source(path)
+            except OSError as exc:
+                print(f"ciscocfg fmt: {path}: {exc.strerror or exc}", file=sys.stderr)
+                status = max(status, EXIT_USAGE)
+                continue
             kind = kinds.by_name(forced) if forced else kinds.kind_of(path, data)
             if kind is None or (in_folder and not kind.text):
                 if not in_folder:
