@@ -41,6 +41,20 @@ class Diagnostic:
             text += f" (did you mean {self.suggestion!r}?)"
         return text
 
+    def to_json(self) -> dict[str, str | int | None]:
+        """The finding as plain data for ``json.dumps``, the shape every command's
+        ``--format json`` prints: ``code``, ``severity``, ``message``, ``source``, ``line``,
+        ``column`` and ``suggestion`` (``null`` where unknown)."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "source": self.source,
+            "line": self.line,
+            "column": self.column,
+            "suggestion": self.suggestion,
+        }
+
     def sort_key(self) -> tuple[str, int, int, int, str]:
         """Order by file, position, then severity: the order a person reads a report in."""
         return (

@@ -10,9 +10,13 @@ for lines and speed dials on the phone itself (no expansion module).
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
+
+from ciscocfg._phonefiles import PREFIXES
 
 __all__ = [
     "FAMILY_79X0",
@@ -22,6 +26,7 @@ __all__ = [
     "PhoneModel",
     "normalize_mac",
     "phone_model",
+    "suggest_mac",
 ]
 
 Family = Literal["79x0", "79x1"]
@@ -108,10 +113,32 @@ def normalize_mac(text: str) -> str:
     ``SEP``/``SIP`` prefix; raises ``ValueError`` for anything that is not 12 hex digits.
     """
     cleaned = _SEPARATORS.sub("", text.strip()).upper()
-    for prefix in ("CTLSEP", "SEP", "SIP", "MGC"):
+    for prefix in PREFIXES:
         if len(cleaned) == 12 + len(prefix) and cleaned.startswith(prefix):
             cleaned = cleaned[len(prefix) :]
             break
     if not _MAC.fullmatch(cleaned):
         raise ValueError(f"{text!r} is not a MAC address (12 hexadecimal digits)")
     return cleaned
+
+
+# Letters people type for the digits they look like.
+_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"})
+
+
+def suggest_mac(text: str, known: Iterable[str] = ()) -> str | None:
+    """The MAC ``text`` most likely means, or None: among ``known`` (MACs as the phone writes
+    them) the one closest to it, else ``text`` with letters that look like digits read as
+    those digits (``0O12D9A1B2C3``)."""
+    cleaned = _SEPARATORS.sub("", text.strip()).upper()
+    known = sorted(set(known))
+    if cleaned in known:
+        return None
+    close = difflib.get_close_matches(cleaned, known, n=1, cutoff=0.75)
+    if close:
+        return close[0]
+    try:
+        fixed = normalize_mac(text.translate(_LOOKALIKES))
+    except ValueError:
+        return None
+    return fixed if fixed != cleaned else None

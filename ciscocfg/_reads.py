@@ -24,12 +24,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ciscocfg._diagnostic import Diagnostic
+from ciscocfg._errors import CiscoCfgError
 
 __all__ = [
     "BOM",
     "CODES",
     "PASTE_DAMAGE",
     "Damage",
+    "RepairRefused",
     "Unreadable",
     "meant",
     "repair",
@@ -299,6 +301,11 @@ PASTE_DAMAGE: dict[str, Damage] = dict(
 )
 
 _REPAIRS = str.maketrans({char: damage.repair for char, damage in PASTE_DAMAGE.items()})
+
+
+class RepairRefused(CiscoCfgError):
+    """Content that a repair must not touch: not text, in an encoding the phones cannot read,
+    or a repair that would change more than the pasted characters."""
 
 
 def repair(text: str) -> str:

@@ -26,10 +26,12 @@ __all__ = [
     "MAX_SAMPLES",
     "MIN_SAMPLES",
     "RATE",
+    "convert",
     "from_wav",
     "linear_to_ulaw",
     "ulaw_to_linear",
     "validate",
+    "wav_seconds",
 ]
 
 RATE = 8000
@@ -275,13 +277,61 @@ def _resample(samples: list[float], rate: int) -> list[float]:
     return out
 
 
-def from_wav(data: bytes) -> bytes:
+def from_wav(data: bytes, *, source: str | None = None) -> bytes:
     """Convert a WAV file to ``.raw`` ring audio that passes :func:`validate`.
 
     Longer input is cut at 16080 samples; the length is padded with silence to a multiple of
     240 (at least 240); both ends are faded so the file starts and ends at silence. Raises
-    :class:`~ciscocfg.ParseError` for data that is not a WAV file this reader understands.
+    :class:`~ciscocfg.ParseError` (naming ``source``) for data that is not a WAV file this
+    reader understands. :func:`convert` also says what was cut.
     """
+    try:
+        return _from_wav(data)
+    except ParseError as exc:
+        if source is None or exc.source is not None:
+            raise
+        raise ParseError(exc.message, offset=exc.offset, source=source) from None
+
+
+def convert(data: bytes, *, source: str | None = None) -> tuple[bytes, list[Diagnostic]]:
+    """:func:`from_wav`, and what the conversion did that a person should know: ``RT201``
+    (information) when the sound was longer than the phone plays and was cut."""
+    raw = from_wav(data, source=source)
+    notes: list[Diagnostic] = []
+    seconds = wav_seconds(data)
+    if seconds is not None and seconds * RATE > MAX_SAMPLES + 0.5:
+        notes.append(
+            Diagnostic(
+                "RT201",
+                "info",
+                f"the sound lasts {seconds:.2f} s; a ring plays at most {MAX_SAMPLES} samples "
+                f"({MAX_SAMPLES / RATE:.2f} s): cut after {MAX_SAMPLES / RATE:.2f} s",
+                source=source,
+            )
+        )
+    return raw, notes
+
+
+def wav_seconds(data: bytes) -> float | None:
+    """How long the sound of a WAV file lasts, by its header; ``None`` when it does not say."""
+    try:
+        chunks = _chunks(data)
+    except ParseError:
+        return None
+    if b"fmt " not in chunks or b"data" not in chunks:
+        return None
+    fstart, fend = chunks[b"fmt "]
+    if fend - fstart < 16:
+        return None
+    header: tuple[int, ...] = struct.unpack_from("<HHIIHH", data, fstart)
+    rate, block_align = header[2], header[4]
+    if not rate or not block_align:
+        return None
+    dstart, dend = chunks[b"data"]
+    return (dend - dstart) // block_align / rate
+
+
+def _from_wav(data: bytes) -> bytes:
     # Read only what two seconds of output need (plus one source sample for interpolation).
     probe_rate = _rate_hint(data)
     limit = math.ceil((MAX_SAMPLES + 1) * probe_rate / RATE) + 2

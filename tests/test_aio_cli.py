@@ -43,8 +43,9 @@ def test_serve_get_put_and_stop_on_ctrl_c(tmp_path: Path) -> None:
         assert (root / "upload.bin").read_bytes() == data
         too_big = tmp_path / "big.bin"
         too_big.write_bytes(b"x" * (2 * 1024 * 1024))
-        assert main(["put", "127.0.0.1", str(too_big), "--port", str(port), "-q"]) == 1
-        assert main(["get", "127.0.0.1", "../etc/passwd", "--port", str(port), "-q"]) == 1
+        # A transfer the server refuses is input the command cannot read or write: status 2.
+        assert main(["put", "127.0.0.1", str(too_big), "--port", str(port), "-q"]) == 2
+        assert main(["get", "127.0.0.1", "../etc/passwd", "--port", str(port), "-q"]) == 2
     finally:
         server.send_signal(signal.SIGINT)
         status = server.wait(10)
@@ -95,13 +96,13 @@ def test_serve_stops_on_sigterm_with_a_transfer_in_flight(tmp_path: Path) -> Non
     assert replies[-1] == b"\0\x05\0\0Server shutting down\0"
 
 
-def test_get_missing_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_get_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     port = free_udp_port()
     server = _serve(tmp_path, port, "-q", "--busy-poll", "0")
     try:
         wait_for_tftp("127.0.0.1", port)
         out = tmp_path / "nothing"
-        assert main(["get", "127.0.0.1", "nothing", "--port", str(port), "-o", str(out)]) == 1
+        assert main(["get", "127.0.0.1", "nothing", "--port", str(port), "-o", str(out)]) == 2
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(10)

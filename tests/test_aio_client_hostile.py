@@ -72,7 +72,7 @@ def test_a_stream_through_the_block_number_wrap_is_stopped_by_the_cli(
     argv = ["get", "127.0.0.1", "endless.bin", "-o", str(out), "-q"]
     argv += ["--blksize", "8", "--windowsize", "64", "--max-size", "600K"]
     with hostile_server(stream_forever(wrap_to=wrap_to)) as server:
-        assert main([*argv, "--port", str(server.port)]) == 1
+        assert main([*argv, "--port", str(server.port)]) == 2
         assert server.client_error.wait(5)
     assert server.blocks_sent > 65536
     assert server.blocks_sent <= 600 * 1024 // 8 + 64
@@ -87,7 +87,7 @@ def test_the_cli_refuses_an_announced_size_over_max_size(
     out = tmp_path / "big.bin"
     with hostile_server(announce_size(2048)) as server:
         argv = ["get", "127.0.0.1", "big.bin", "-o", str(out), "--max-size", "1K"]
-        assert main([*argv, "--port", str(server.port)]) == 1
+        assert main([*argv, "--port", str(server.port)]) == 2
         assert server.client_error.wait(5)
     assert server.received[1:] == [Error(3, "file of 2048 bytes exceeds the limit of 1024")]
     assert "exceeds the limit of 1024" in capsys.readouterr().err
@@ -110,7 +110,7 @@ def test_a_server_error_text_is_printed_escaped_on_one_line_and_cut(
 ) -> None:
     with hostile_server(refuse_with(1, HOSTILE_TEXT)) as server:
         argv = ["get", "127.0.0.1", "x", "-o", str(tmp_path / "x"), "--port", str(server.port)]
-        assert main(argv) == 1
+        assert main(argv) == 2  # a file the command cannot get: status 2, as for every command
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.endswith("\n")

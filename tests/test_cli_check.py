@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -55,11 +56,17 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert ("PRV038", "SIPDefault.cnf", 2) in codes
 
 
-def test_pasted_text_gets_a_repair_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = build_tree(tmp_path / "tftp")
+def test_pasted_text_gets_a_repair_hint_that_works_where_it_is_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = build_tree(tmp_path / "my tftp")
     BREAKERS["typographic quotes"][0](root)
-    main(["check", str(root)])
-    assert f"ciscocfg fmt --write SIP{MAC}.cnf" in capsys.readouterr().out
+    monkeypatch.chdir(tmp_path)
+    main(["check", "my tftp"])
+    hint = capsys.readouterr().out.split("are repaired by: ")[1].splitlines()[0]
+    assert hint == f"ciscocfg fmt --write 'my tftp/SIP{MAC}.cnf'"
+    assert main(shlex.split(hint)[1:]) == 0  # the command as printed, from where it was typed
+    assert main(["check", "my tftp"]) == 0
 
 
 def test_mac_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

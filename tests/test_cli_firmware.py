@@ -74,5 +74,8 @@ def test_ringtone_convert_and_check(tmp_path: Path, capsys: pytest.CaptureFixtur
     short = tmp_path / "short.raw"
     short.write_bytes(b"\xff" * 100)
     assert main(["ringtone", str(short)]) == 1
-    assert "RT101" in capsys.readouterr().err
-    assert main(["ringtone", str(short), "-o", str(tmp_path / "x.raw")]) == 1  # not a WAV
+    assert "RT101" in capsys.readouterr().out  # findings go where every command's go
+    # Not a WAV: input the command cannot read, named by its path.
+    assert main(["ringtone", str(short), "-o", str(tmp_path / "x.raw")]) == 2
+    assert f"{short}:byte 0: not a WAV file" in capsys.readouterr().err
+    assert not (tmp_path / "x.raw").exists()

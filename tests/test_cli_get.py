@@ -171,7 +171,7 @@ def test_a_failed_download_leaves_the_old_file_whole(
 ) -> None:
     out = tmp_path / "phone.xml"
     out.write_bytes(b"mine")
-    assert _get(server, "missing.xml", "-o", str(out), "--force") == 1
+    assert _get(server, "missing.xml", "-o", str(out), "--force") == 2
     assert out.read_bytes() == b"mine"
     assert _files(tmp_path) == ["phone.xml"]
 

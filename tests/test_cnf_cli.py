@@ -30,7 +30,9 @@ def test_lint_reports_and_exits_1_on_errors(
 def test_lint_clean_file_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, "SIPDefault.cnf", "proxy1_address: 10.0.0.5\nproxy1_port: 5060\n")
     assert main(["lint", str(path)]) == 0
-    assert capsys.readouterr().out == ""
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "1 file(s) linted: no findings\n"
 
 
 def test_lint_warnings_alone_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -52,18 +54,24 @@ def test_lint_kind_option_and_template_lines(
     assert "CNF401" in out
 
 
-def test_lint_unknown_file_kind_is_a_usage_error(
+def test_lint_tells_a_file_by_its_content_when_its_name_says_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write(tmp_path, "SEPBASE", "line1_name: 1\n")
-    assert main(["lint", str(path)]) == 2
+    assert main(["lint", str(path)]) == 0
+    prose = write(tmp_path, "notes", "Some prose, and nothing a phone reads.\n")
+    assert main(["lint", str(prose)]) == 2
     assert "unknown file kind" in capsys.readouterr().err
+    assert main(["lint", "--kind", "cnf", str(prose)]) == 1  # CNF001: not key: value
+    # The old spelling of the input kind still works, with a word about the new one.
     assert main(["lint", "--format", "cnf", str(path)]) == 0
+    assert "use --kind cnf" in capsys.readouterr().err
 
 
 def test_lint_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["lint", str(tmp_path / "SIPDefault.cnf")]) == 1
-    assert "No such file" in capsys.readouterr().err
+    # A file that is not there is input the command cannot read (2), not a finding (1).
+    assert main(["lint", str(tmp_path / "SIPDefault.cnf")]) == 2
+    assert f"{tmp_path / 'SIPDefault.cnf'}: No such file" in capsys.readouterr().err
 
 
 def test_fmt_prints_a_diff_and_leaves_the_file(

@@ -174,7 +174,11 @@ def stage_through(
         findings = [attrs.asdict(d) for d in check(root, running=current)]
         if capsys is not None:  # the command line says the same
             shown = cli_check_findings(root, current, capsys)
-            assert sorted(map(str, shown)) == sorted(map(str, findings))
+
+            def same(found: list[dict[str, object]]) -> list[str]:
+                return sorted(json.dumps(d, sort_keys=True) for d in found)
+
+            assert same(shown) == same(findings)
         for finding in findings:
             if finding["severity"] == "error":
                 assert finding["code"] not in {"PRV033", "PRV034", "PRV035"}, finding

@@ -109,7 +109,11 @@ def test_shared_file_findings_are_reported_once(tmp_path: Path) -> None:
 def test_mac_given_without_files(tmp_path: Path) -> None:
     root = build_tree(tmp_path / "tftp")
     found = check(root, mac="00:12:d9:a1:b2:ff")
-    assert [(d.code, d.source) for d in found] == [("PRV012", "SIP0012D9A1B2FF.cnf")]
+    # The phone's file is missing; the tree's own phone is what the MAC most likely meant.
+    assert [(d.code, d.source, d.suggestion) for d in found] == [
+        ("PRV002", ".", MAC),
+        ("PRV012", "SIP0012D9A1B2FF.cnf", None),
+    ]
 
 
 def test_empty_tree(tmp_path: Path) -> None:
@@ -332,3 +336,26 @@ def test_other_stray_seps(tmp_path: Path, body: str, words: str) -> None:
     (root / f"SEP{MAC}.cnf.xml").write_text(f"<device>{body}</device>\n")
     (flip,) = [d for d in check(root) if d.code == "PRV020"]
     assert words in flip.message
+
+
+@pytest.mark.parametrize("problem", ["MAC written as on the label", ".txt added by an editor"])
+def test_a_misnamed_phone_file_is_one_finding_with_the_right_name(
+    tmp_path: Path, problem: str
+) -> None:
+    breaker, _, source = BREAKERS[problem]
+    root = build_tree(tmp_path / "tftp")
+    breaker(root)
+    report = check_tree(root)
+    assert [p.mac for p in report.phones] == [MAC]  # still the phone it was meant for
+    about_name = [d for d in report.diagnostics if d.code in {"PRV012", "PRV014"}]
+    assert [(d.code, d.source, d.suggestion) for d in about_name] == [
+        ("PRV014", source, f"SIP{MAC}.cnf")
+    ]
+
+
+def test_a_name_too_long_for_any_file_is_a_file_not_there(tmp_path: Path) -> None:
+    # A damaged RINGLIST.DAT can name a ring file longer than any file system allows.
+    root = build_tree(tmp_path / "tftp")
+    (root / "RINGLIST.DAT").write_text("Long\t" + "x" * 5000 + ".raw\r\n")
+    found = check(root)
+    assert ("PRV061", "x" * 5000 + ".raw") in {(d.code, d.source) for d in found}

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ciscocfg._phonefiles import PER_PHONE_KINDS, misnamed, naming_finding
 from ciscocfg._phones import normalize_mac, phone_model
 from ciscocfg.provision import canonical_name, classify, find_case_variant
 
@@ -73,3 +74,51 @@ def test_phone_model_lookup(text: str, name: str) -> None:
 def test_phone_model_unknown() -> None:
     with pytest.raises(ValueError, match="known models"):
         phone_model("7999")
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical", "code"),
+    [
+        ("SIP00:1B:D4:12:34:56.cnf", "SIP001BD4123456.cnf", "PRV014"),
+        ("SIP001BD4123456.cnf.txt", "SIP001BD4123456.cnf", "PRV014"),
+        ("SEP001B.D412.3456.cnf.xml", "SEP001BD4123456.cnf.xml", "PRV014"),
+        ("sep00-1b-d4-12-34-56.cnf.xml.txt", "SEP001BD4123456.cnf.xml", "PRV014"),
+        ("SIP001bd4123456.cnf", "SIP001BD4123456.cnf", "PRV010"),
+        ("SIP001BD4123456.CNF", "SIP001BD4123456.cnf", "PRV011"),
+    ],
+)
+def test_misnamed_names_get_the_name_the_phone_asks_for(
+    name: str, canonical: str, code: str
+) -> None:
+    match = misnamed(name)
+    assert match is not None
+    assert match.canonical == canonical
+    assert match.mac == "001BD4123456"
+    finding = naming_finding(name, match)
+    assert (finding.code, finding.severity, finding.source) == (code, "error", name)
+    assert finding.suggestion == canonical
+    assert f"did you mean {canonical!r}?" in str(finding)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["SIP001BD4123456.cnf", "SIP001BD4123456.cnf.bak", "SIPDefault.cnf", "SIP001BD412345.cnf.txt"],
+)
+def test_names_that_are_not_near_misses(name: str) -> None:
+    assert misnamed(name) is None
+
+
+@given(st.from_regex(r"[0-9A-F]{12}", fullmatch=True), st.sampled_from([":", "-", ".", ""]))
+def test_a_mac_written_as_on_the_label_is_recognised(mac: str, separator: str) -> None:
+    label = separator.join(mac[i : i + 2] for i in range(0, 12, 2))
+    match = misnamed(f"SIP{label}.cnf.txt")
+    assert match is not None
+    assert match.canonical == f"SIP{mac}.cnf"
+
+
+def test_every_per_phone_spelling_is_known_to_the_mac_reader() -> None:
+    # normalize_mac strips the prefixes the naming table knows: one source for both.
+    for kind in PER_PHONE_KINDS:
+        assert normalize_mac(canonical_name(kind, "001BD4123456")[:-4].split(".")[0]) == (
+            "001BD4123456"
+        )

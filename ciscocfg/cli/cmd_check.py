@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+from ciscocfg.cli._common import (
+    EXIT_USAGE,
+    add_format_option,
+    port_number,
+    print_json,
+    program,
+    status_of,
+)
 
 if TYPE_CHECKING:
     from ciscocfg._diagnostic import Diagnostic
@@ -34,9 +43,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("target", metavar="ROOT|tftp://HOST[:PORT]")
     parser.add_argument("--mac", help="check only this phone (required for a live server)")
-    parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output (default: text)"
-    )
+    add_format_option(parser)
     parser.add_argument(
         "--running",
         metavar="IMAGE",
@@ -73,7 +80,13 @@ def parse_target(target: str) -> tuple[str, int] | None:
     parts = urlsplit(target)
     if not parts.hostname:
         raise ValueError(f"{target!r}: no host")
-    return parts.hostname, parts.port or 69
+    port = parts.netloc.rpartition("]")[2].rpartition(":")[2] if ":" in parts.netloc else ""
+    if not port:
+        return parts.hostname, 69
+    try:
+        return parts.hostname, port_number(port)
+    except argparse.ArgumentTypeError as exc:
+        raise ValueError(f"{target!r}: {exc}") from None
 
 
 #: Findings of one code in one file shown one by one up to this many; more are summed up.
@@ -134,8 +147,13 @@ def _repairable(diag: Diagnostic) -> bool:
     )
 
 
-def render_text(report: TreeReport) -> str:
-    """The report for a person: one block per phone, then the files they share."""
+def render_text(report: TreeReport, *, root: str | None = None) -> str:
+    """The report for a person: one block per phone, then the files they share.
+
+    ``root`` is the tree's folder as the person gave it: the repair command names the files
+    from there, so that it works where it is typed. Without it (a live server), the command
+    names them as the server's root holds them.
+    """
     out = [f"Checked {report.root}: {len(report.phones)} phone(s)", ""]
     for phone in report.phones:
         out.extend(_phone_block(phone))
@@ -153,9 +171,12 @@ def render_text(report: TreeReport) -> str:
     )
     pasted = sorted({d.source for d in every if _repairable(d) and d.source})
     if pasted:
+        paths = [os.path.join(root, name) if root is not None else name for name in pasted]
+        where = "" if root is not None else ", run in the server's TFTP root"
         out.append(
             "Typographic quotes, no-break spaces and byte order marks (text pasted from a web "
-            f"page, or saved by an editor) are repaired by: ciscocfg fmt --write {' '.join(pasted)}"
+            f"page, or saved by an editor) are repaired by{where}: {program()} fmt --write "
+            + " ".join(shlex.quote(path) for path in paths)
         )
     out.append(
         f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s): "
@@ -165,7 +186,8 @@ def render_text(report: TreeReport) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check the tree or the server; print the report; 1 on errors."""
+    """Check the tree or the server; print the report; 1 on errors, 2 when the tree or the
+    server cannot be read."""
     from ciscocfg._errors import WriteRefused
     from ciscocfg.provision import check_tree
     from ciscocfg.provision._live import check_tftp_async
@@ -173,15 +195,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         live = parse_target(args.target)
     except ValueError as exc:
-        print(f"ciscocfg: {exc}", file=sys.stderr)
-        return 2
+        print(f"ciscocfg check: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         if live is not None:
             if not args.mac:
                 print(
-                    "ciscocfg: a live server is checked for one phone: give --mac", file=sys.stderr
+                    "ciscocfg check: a live server is checked for one phone: give --mac",
+                    file=sys.stderr,
                 )
-                return 2
+                return EXIT_USAGE
             if (
                 args.save is not None
                 and os.path.lexists(args.save)
@@ -206,15 +229,14 @@ def run(args: argparse.Namespace) -> int:
             )
         else:
             if not os.path.isdir(args.target):
-                print(f"ciscocfg: {args.target}: not a directory", file=sys.stderr)
-                return 2
+                print(f"ciscocfg check: {args.target}: not a directory", file=sys.stderr)
+                return EXIT_USAGE
             report = check_tree(args.target, mac=args.mac, running=args.running, model=args.model)
     except ValueError as exc:  # a MAC, model or image name that is not one
-        print(f"ciscocfg: {exc}", file=sys.stderr)
-        return 2
+        print(f"ciscocfg check: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if args.format == "json":
-        json.dump(report.to_json(), sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        print_json(report.to_json())
     else:
-        sys.stdout.write(render_text(report))
-    return 1 if report.has_errors else 0
+        sys.stdout.write(render_text(report, root=None if live is not None else args.target))
+    return status_of(report.diagnostics)

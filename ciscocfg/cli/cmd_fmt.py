@@ -1,4 +1,4 @@
-"""``ciscocfg fmt FILE... [--write]``: repair what is safe to repair, and only that."""
+"""``ciscocfg fmt FILE|DIR... [--write]``: repair what is safe to repair, and only that."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import difflib
 import re
 import sys
 
-from ciscocfg.cli._files import format_of
+from ciscocfg.cli._common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, files_under, tolerant_stdout
+from ciscocfg.cli.cmd_lint import add_kind_option, chosen_kind
 
 __all__ = ["register"]
 
@@ -21,10 +22,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="repair pasted characters: typographic quotes, no-break spaces, a byte order mark",
         description="Repair what text pasted from web pages and word processors puts in "
         "(typographic quotes, no-break and other odd spaces, zero-width characters, a byte "
-        "order mark), nothing else, and print the change as a unified diff, or write it back "
-        "with --write. A file that is not text (a binary, UTF-16) is left alone.",
+        "order mark), nothing else, in every kind of text file the library reads, and print "
+        "the change as a unified diff, or write it back with --write. In XML files only text "
+        "and attribute values are repaired, and quotes and blanks of the markup that a word "
+        "processor turned typographic; comments stay as they are, a leading byte order mark "
+        "too, and the repaired document must read as the same tree. A file that is not text "
+        "(ring audio, a binary, UTF-16) is left alone; in a folder, files of no known kind "
+        "are passed over.",
     )
-    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("files", nargs="+", metavar="FILE|DIR")
     parser.add_argument(
         "--write",
         action="store_true",
@@ -34,62 +40,69 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--check", action="store_true", help="exit 1 when a file would change (writes nothing)"
     )
-    parser.add_argument("--format", choices=("cnf",), help="read every FILE as this format")
+    add_kind_option(parser)
+    # The input kind was once chosen with --format; kept, hidden, for old scripts.
+    parser.add_argument("--format", choices=("cnf",), help=argparse.SUPPRESS)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Fix every file; with --check, 1 if any file would change."""
-    from ciscocfg import cnf
-    from ciscocfg._reads import unreadable
+    """Repair every file: 2 if one cannot be read or repaired, else with --check 1 if one would
+    change, else 0."""
+    from ciscocfg import kinds
     from ciscocfg._text import decode_bytes, encode_text, read_source
     from ciscocfg._writing import write_file
 
-    _tolerant_stdout()
-    status = 0
-    for path in args.files:
-        if format_of(path, args.format) is None:
-            print(f"ciscocfg: {path}: unknown file kind; use --format", file=sys.stderr)
-            status = max(status, 2)
-            continue
-        data, _ = read_source(path)
-        problem = unreadable(data)
-        if problem is not None:
-            # Bytes of a binary may look like a no-break space: repairing them would damage it.
-            print(f"ciscocfg: {path}: {problem.message}; not repaired", file=sys.stderr)
-            status = max(status, 2)
-            continue
-        before = decode_bytes(data)
-        after = cnf.fix_text(before)
-        if after == before:
-            continue
-        if args.check:
-            print(f"would repair {path}")
-            status = max(status, 1)
-        elif args.write:
-            write_file(path, encode_text(after), inputs=[path], in_place=True)
-            print(f"repaired {path}")
-        else:
-            diff = difflib.unified_diff(
-                _physical_lines(before),
-                _physical_lines(after),
-                fromfile=path,
-                tofile=f"{path} (repaired)",
-            )
-            for line in diff:
-                # Undecodable bytes (kept as lone surrogates) are shown, not re-encoded.
-                shown = encode_text(line).decode("utf-8", "replace")
-                sys.stdout.write(shown if shown.endswith("\n") else shown + "\n")
+    tolerant_stdout()
+    forced = chosen_kind(args, "fmt")
+    status = EXIT_OK
+    for given in args.files:
+        for path in files_under(given):
+            in_folder = path != given
+            try:
+                data, _ = read_source(path)
+            except OSError as exc:
+                print(f"ciscocfg fmt: {path}: {exc.strerror or exc}", file=sys.stderr)
+                status = max(status, EXIT_USAGE)
+                continue
+            kind = kinds.by_name(forced) if forced else kinds.kind_of(path, data)
+            if kind is None or (in_folder and not kind.text):
+                if not in_folder:
+                    print(
+                        f"ciscocfg fmt: {path}: unknown file kind (neither its name nor its "
+                        "content says); name it with --kind",
+                        file=sys.stderr,
+                    )
+                    status = max(status, EXIT_USAGE)
+                continue
+            try:
+                repaired = kind.repair(data, source=path)
+            except kinds.RepairRefused as exc:
+                print(f"ciscocfg fmt: {path}: {exc}", file=sys.stderr)
+                status = max(status, EXIT_USAGE)
+                continue
+            if repaired == data:
+                continue
+            if args.check:
+                print(f"would repair {path}")
+                status = max(status, EXIT_FINDINGS)
+            elif args.write:
+                write_file(path, repaired, inputs=[path], in_place=True)
+                print(f"repaired {path}")
+            else:
+                diff = difflib.unified_diff(
+                    _physical_lines(decode_bytes(data)),
+                    _physical_lines(decode_bytes(repaired)),
+                    fromfile=path,
+                    tofile=f"{path} (repaired)",
+                )
+                for line in diff:
+                    # Undecodable bytes (kept as lone surrogates) are shown, not re-encoded.
+                    shown = encode_text(line).decode("utf-8", "replace")
+                    sys.stdout.write(shown if shown.endswith("\n") else shown + "\n")
     return status
 
 
 def _physical_lines(text: str) -> list[str]:
     """Lines as the phone splits them (CR, LF or CRLF), terminators kept."""
     return _LINE.findall(text)
-
-
-def _tolerant_stdout() -> None:
-    """Findings quote file content (typographic quotes ...): never fail on a narrow terminal."""
-    reconfigure = getattr(sys.stdout, "reconfigure", None)
-    if reconfigure is not None:
-        reconfigure(errors="backslashreplace")

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from ciscocfg.cli._common import EXIT_USAGE, port_number
 from ciscocfg.cli.cmd_serve import parse_size
 
 __all__ = ["add_transfer_options", "local_name", "port_number", "register", "transfer_keywords"]
@@ -15,17 +16,6 @@ __all__ = ["add_transfer_options", "local_name", "port_number", "register", "tra
 #: The default of ``--max-size``: ``ciscocfg.aio.DEFAULT_MAX_DOWNLOAD`` (kept as text here so
 #: that building the parser does not import the asyncio edge).
 _DEFAULT_MAX_SIZE = "32M"
-
-
-def port_number(text: str) -> int:
-    """A UDP port to send to, 1 to 65535 (an argument type: anything else is a usage error)."""
-    try:
-        port = int(text, 10)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"port {port} is not between 1 and 65535")
-    return port
 
 
 def _option_value(name: str) -> Callable[[str], int]:
@@ -130,7 +120,7 @@ def register(subparsers: Any) -> None:
 
 def _usage_error(message: str) -> int:
     print(f"ciscocfg get: {message}", file=sys.stderr)
-    return 2
+    return EXIT_USAGE
 
 
 def _target(args: argparse.Namespace) -> tuple[str | None, str | None]:
@@ -211,9 +201,11 @@ def _run(args: argparse.Namespace) -> int:
     try:
         result = asyncio.run(fetch())
     except TransferError as exc:
+        # The file asked for is the command's input: a transfer that fails is input it
+        # cannot read.
         bar.finish()
         print(f"ciscocfg get: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_USAGE
     except asyncio.CancelledError:
         bar.finish()
         signum = signals[0] if signals else signal.SIGINT

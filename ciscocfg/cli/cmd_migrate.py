@@ -6,6 +6,14 @@ import argparse
 import os
 import sys
 
+from ciscocfg.cli._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_format_option,
+    print_json,
+)
+
 __all__ = ["register"]
 
 REPORT_NAME = "migration-report.txt"
@@ -67,6 +75,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the MAC of the new phone that replaces an old one, whose file is then named for "
         "it; repeat it, or give a CSV file of old,new pairs",
     )
+    add_format_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -75,11 +84,11 @@ def run(args: argparse.Namespace) -> int:
     from ciscocfg.migrate._bulk import migrate_tree
 
     if not os.path.isdir(args.src):
-        print(f"ciscocfg: {args.src}: not a directory", file=sys.stderr)
-        return 2
+        print(f"ciscocfg migrate: {args.src}: not a directory", file=sys.stderr)
+        return EXIT_USAGE
     if args.jobs is not None and args.jobs < 1:
-        print("ciscocfg: --jobs must be at least 1", file=sys.stderr)
-        return 2
+        print("ciscocfg migrate: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
     from ciscocfg._errors import CiscoCfgError
     from ciscocfg.migrate import MacMapError, mac_map
 
@@ -87,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         renames = mac_map(args.mac_map)
     except CiscoCfgError as exc:  # a pair or a CSV row that is not two MACs
         print(f"ciscocfg: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     path = args.report or os.path.join(args.dst, REPORT_NAME)
     try:
         result = migrate_tree(
@@ -103,10 +112,34 @@ def run(args: argparse.Namespace) -> int:
         )
     except MacMapError as exc:  # a map that does not fit the tree: nothing is written
         print(f"ciscocfg: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    if args.format == "json":
+        print_json(
+            {
+                "model": result.model,
+                "source": args.src,
+                "destination": args.dst,
+                "default": result.default,
+                "written": result.written,
+                "report": path,
+                "phones": [
+                    {
+                        "mac": phone.mac,
+                        "new_mac": phone.new_mac,
+                        "source": phone.source,
+                        "target": phone.target,
+                        "status": phone.status,
+                        "diagnostics": [d.to_json() for d in phone.findings],
+                    }
+                    for phone in result.phones
+                ],
+                "diagnostics": [d.to_json() for phone in result.phones for d in phone.findings],
+            }
+        )
+        return EXIT_FINDINGS if result.failed else EXIT_OK
     if not args.quiet:
         sys.stdout.write(result.report())
     print(
         f"{result.written} of {len(result.phones)} phone(s) written to {args.dst}; report: {path}"
     )
-    return 1 if result.failed else 0
+    return EXIT_FINDINGS if result.failed else EXIT_OK

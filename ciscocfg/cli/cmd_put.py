@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ciscocfg.cli._common import EXIT_USAGE
 from ciscocfg.cli.cmd_get import add_transfer_options, transfer_keywords
 
 __all__ = ["register"]
@@ -56,6 +57,6 @@ def _run(args: argparse.Namespace) -> int:
     except TransferError as exc:
         bar.finish()
         print(f"ciscocfg put: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_USAGE
     bar.finish()
     return 0

@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
+
+from ciscocfg.cli._common import EXIT_OK, add_format_option, print_json, status_of
 
 __all__ = ["register"]
 
@@ -29,13 +30,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="replace OUT if it exists (never the input; a link is replaced, not written through)",
     )
+    add_format_option(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Convert or check; 1 when the checked file has errors."""
+    """Convert or check; 1 when the checked file has errors, 2 when the input is no WAV."""
     from ciscocfg import ringtone
-    from ciscocfg._diagnostic import has_errors
     from ciscocfg._text import read_source
     from ciscocfg._writing import check_writable, write_file
 
@@ -44,13 +45,37 @@ def run(args: argparse.Namespace) -> int:
         check_writable(args.output, force=args.force, inputs=[args.input])
     data, name = read_source(args.input)
     if args.output:
-        raw = ringtone.from_wav(data)
+        raw, notes = ringtone.convert(data, source=name)
         write_file(args.output, raw, force=args.force, inputs=[args.input])
-        print(f"{args.output}: {len(raw)} samples ({len(raw) / ringtone.RATE:.2f} s)")
-        return 0
+        seconds = len(raw) / ringtone.RATE
+        if args.format == "json":
+            print_json(
+                {
+                    "source": name,
+                    "output": args.output,
+                    "samples": len(raw),
+                    "seconds": round(seconds, 3),
+                    "diagnostics": [d.to_json() for d in notes],
+                }
+            )
+        else:
+            for note in notes:
+                print(note)
+            print(f"{args.output}: {len(raw)} samples ({seconds:.2f} s)")
+        return EXIT_OK
     findings = ringtone.validate(data, source=name)
-    for diag in findings:
-        print(diag, file=sys.stderr)
-    if not findings:
-        print(f"{name}: {len(data)} samples, valid ring audio")
-    return 1 if has_errors(findings) else 0
+    if args.format == "json":
+        print_json(
+            {
+                "source": name,
+                "samples": len(data),
+                "seconds": round(len(data) / ringtone.RATE, 3),
+                "diagnostics": [d.to_json() for d in findings],
+            }
+        )
+    else:
+        for diag in findings:
+            print(diag)
+        if not findings:
+            print(f"{name}: {len(data)} samples, valid ring audio")
+    return status_of(findings)

@@ -8,6 +8,8 @@ import logging
 import sys
 from typing import TYPE_CHECKING, Any
 
+from ciscocfg.cli._common import EXIT_USAGE, listen_port
+
 if TYPE_CHECKING:
     from ciscocfg.inventory import InventoryHandler
 
@@ -72,7 +74,10 @@ def register(subparsers: Any) -> None:
         "--host", default="127.0.0.1", help="address to listen on; '::' for every address, "
         "IPv6 and IPv4 (default: 127.0.0.1)",
     )  # fmt: skip
-    parser.add_argument("--port", type=int, default=6969, help="UDP port (default: 6969)")
+    parser.add_argument(
+        "--port", type=listen_port, default=6969,
+        help="UDP port, 0-65535; 0 takes any free port (default: 6969)",
+    )  # fmt: skip
     parser.add_argument(
         "--allow-write", action="store_true", help="accept uploads of new files into ROOT"
     )
@@ -132,6 +137,7 @@ def register(subparsers: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     import asyncio
+    import errno
     import os
     import signal
 
@@ -231,6 +237,18 @@ def _run(args: argparse.Namespace) -> int:
             closing.add(task)
             task.add_done_callback(closing.discard)
 
+        try:
+            await server.start()
+        except OSError as exc:
+            where = f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}"
+            print(
+                f"ciscocfg serve: cannot listen on {where}: {exc.strerror or exc}"
+                + (" (another server listens there?)" if exc.errno == errno.EADDRINUSE else ""),
+                file=sys.stderr,
+            )
+            if handler is not None:
+                await handler.source.close()
+            return EXIT_USAGE
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop)
         try:

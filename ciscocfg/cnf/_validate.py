@@ -16,6 +16,7 @@ from typing import Literal
 
 from ciscocfg import _placeholders, _reads
 from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._phonefiles import classify, misnamed
 from ciscocfg._placeholders import (
     Placeholders,
     has_alternatives,
@@ -72,7 +73,6 @@ Kind = Literal["default", "phone", "unknown"]
 TYPOGRAPHIC_QUOTES = "".join(c for c, d in PASTE_DAMAGE.items() if d.kind == "quote")
 NO_BREAK_SPACES = "".join(c for c, d in PASTE_DAMAGE.items() if d.kind == "no-break space")
 NO_BREAK_SPACE = "\u00a0"
-_PHONE_FILE = re.compile(r"SIP[0-9A-Fa-f]{12}\.cnf\Z")
 _LOOSE_LINE_KEY = re.compile(r"line\d+_", re.IGNORECASE)
 _CANONICAL_BY_FOLDED = {name.lower(): name for name in PARAMETERS}
 # Keys of line 1 stand for every line when a key for a line the model lacks is recognised.
@@ -89,7 +89,8 @@ def infer_kind(doc: Document) -> Kind:
         name = os.path.basename(doc.source)
         if name.lower().startswith("sipdefault"):
             return "default"
-        if _PHONE_FILE.match(name):
+        match = classify(name) or misnamed(name)
+        if match is not None and match.kind == "sip_cnf":
             return "phone"
     if any(_LOOSE_LINE_KEY.match(key) for key in doc):
         return "phone"

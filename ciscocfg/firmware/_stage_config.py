@@ -35,8 +35,8 @@ def read_config(root: Root, step: UpgradeStep) -> list[ConfigSetting]:
     the files; a ``SIPDefault.cnf`` value is marked unused when every phone's own file sets
     ``image_version``."""
     from ciscocfg import cnf, sepxml
+    from ciscocfg._phonefiles import classify
     from ciscocfg._text import decode_bytes
-    from ciscocfg.provision._naming import classify
 
     kinds = {
         SIPMAC: "sip_cnf",

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic
+from ciscocfg._phonefiles import canonical_name
 from ciscocfg._text import encode_text
 from ciscocfg._xml import escape_text
 from ciscocfg.cnf._validate import Kind
@@ -67,8 +68,8 @@ def file_names(spec: PhoneSpec) -> tuple[str, ...]:
 
 def _names(is_79x1: bool, mac: str) -> tuple[str, ...]:
     if is_79x1:
-        return (f"SEP{mac}.cnf.xml", DIALPLAN)
-    return (f"SIP{mac}.cnf", SIPDEFAULT, OS79XX, DIALPLAN)
+        return (canonical_name("sep_xml", mac), DIALPLAN)
+    return (canonical_name("sip_cnf", mac), SIPDEFAULT, OS79XX, DIALPLAN)
 
 
 def render_file(spec: PhoneSpec, name: str) -> bytes | None:
@@ -234,7 +235,9 @@ def _sip_cnf(spec: PhoneSpec) -> tuple[bytes, list[Diagnostic]]:
         f"# This {spec.model.name}'s own settings, written by ciscocfg. SIPDefault.cnf is read\n"
         "# first; every key here wins over it.\n"
     )
-    return _cnf_file(header, _phone_settings(spec), spec.model.name, f"SIP{spec.mac}.cnf")
+    return _cnf_file(
+        header, _phone_settings(spec), spec.model.name, canonical_name("sip_cnf", spec.mac)
+    )
 
 
 def os79xx_image(spec: PhoneSpec) -> str:

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import re
 from collections.abc import Hashable, Sequence
 
 from ciscocfg._errors import CiscoCfgError
+from ciscocfg._phonefiles import classify
 from ciscocfg._phones import phone_model
 from ciscocfg.aio import PathRejected, TransferRequest
 from ciscocfg.generate._inventory import _common_firmware, _phone
@@ -28,7 +28,8 @@ from ciscocfg.inventory._source import InventoryError, InventoryRow, InventorySo
 
 __all__ = ["InventoryHandler"]
 
-_OWN = re.compile(r"(?:SIP|SEP)([0-9A-F]{12})\.cnf(?:\.xml)?\Z", re.IGNORECASE)
+#: The phone's own files the inventory makes.
+_OWN_KINDS = frozenset({"sip_cnf", "sep_xml"})
 _SHARED_FOLDED = {name.casefold(): name for name in SHARED_FILES}
 # What makes two phones' shared files differ, for the log line that says so.
 _DIFFER_IN = {
@@ -96,10 +97,12 @@ class InventoryHandler:
         try:
             if shared is not None:
                 return await self._shared_file(name, shared)
-            match = _OWN.match(plain)
-            if match is None or (not self.case_insensitive and not match.group(1).isupper()):
+            match = classify(plain)
+            if match is None or match.kind not in _OWN_KINDS:
                 return None
-            return await self._own_file(name, plain, match.group(1).upper())
+            if not self.case_insensitive and match.mac_lower:
+                return None
+            return await self._own_file(name, plain, match.mac)
         except InventoryError as exc:
             raise PathRejected(name, f"inventory unavailable: {exc}") from None
 

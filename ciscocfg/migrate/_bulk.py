@@ -74,7 +74,7 @@ class TreeResult:
 
 def find_phone_files(root: Path) -> Iterator[tuple[str, Path]]:
     """Every ``SIP<MAC>.cnf`` below ``root`` (names spelled in any case) with its MAC."""
-    from ciscocfg.provision._naming import classify
+    from ciscocfg._phonefiles import classify
 
     for path in sorted(root.rglob("*")):
         if not path.is_file():
@@ -160,6 +160,7 @@ def migrate_tree(
     phone of ``src``, two old MACs mapped to one new one, or a new MAC that is another phone's
     raise :class:`~ciscocfg.migrate.MacMapError` (a :class:`~ciscocfg.ValidationError`).
     """
+    from ciscocfg._phonefiles import canonical_name
     from ciscocfg.migrate import _check_load, _model
     from ciscocfg.migrate._macmap import check_mac_map
 
@@ -176,7 +177,7 @@ def migrate_tree(
     phones = list(find_phone_files(root))
     renames = check_mac_map(mac_map or {}, (mac for mac, _ in phones))
     inputs = [path for _, path in phones] + ([default] if default_path else [])
-    targets = {mac: out / f"SEP{renames.get(mac, mac)}.cnf.xml" for mac, _ in phones}
+    targets = {mac: out / canonical_name("sep_xml", renames.get(mac, mac)) for mac, _ in phones}
     seen: dict[str, Path] = {}
     for mac, path in phones:
         if mac in seen:

@@ -13,11 +13,11 @@ TFTP server. ``docs/formats/provisioning-tree.md`` lists the ``PRVnnn`` codes.
 
 from __future__ import annotations
 
+from ciscocfg._phonefiles import NameMatch, canonical_name, classify, find_case_variant, misnamed
 from ciscocfg._phones import normalize_mac
 from ciscocfg.provision._boot import BootTrace, Fetch, Request, run_walk, walk_79x0, walk_79x1
 from ciscocfg.provision._check import NO_LINE_MESSAGE, check_trace
-from ciscocfg.provision._live import check_tftp, check_tftp_async
-from ciscocfg.provision._naming import NameMatch, canonical_name, classify, find_case_variant
+from ciscocfg.provision._live import NoAnswer, check_tftp, check_tftp_async
 from ciscocfg.provision._tree import (
     PhoneReport,
     RequestOutcome,
@@ -32,6 +32,7 @@ __all__ = [
     "BootTrace",
     "Fetch",
     "NameMatch",
+    "NoAnswer",
     "PhoneReport",
     "Request",
     "RequestOutcome",
@@ -44,6 +45,7 @@ __all__ = [
     "check_tree",
     "classify",
     "find_case_variant",
+    "misnamed",
     "normalize_mac",
     "phones_in",
     "run_walk",

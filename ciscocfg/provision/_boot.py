@@ -20,6 +20,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ciscocfg._phonefiles import canonical_name
 from ciscocfg._phones import Family
 from ciscocfg.provision import _read
 
@@ -112,17 +113,21 @@ def walk_79x0(mac: str) -> Walk:
     """The requests of a 7940/7960 with the universal loader, booting SIP."""
     asked: set[str] = set()
     yield Request("OS79XX.TXT", "os79xx", "image selector read by images older than 8.x")
-    yield Request(f"CTLSEP{mac}.tlv", "ctl", "certificate trust list (SCCP security)")
+    yield Request(canonical_name("ctl", mac), "ctl", "certificate trust list (SCCP security)")
     sep = yield Request(
-        f"SEP{mac}.cnf.xml", "sep_xml", "per-phone XML config; probed first, it picks the protocol"
+        canonical_name("sep_xml", mac),
+        "sep_xml",
+        "per-phone XML config; probed first, it picks the protocol",
     )
     if sep is not None:
         refs = _read.xml_refs(sep)
         if _read.named(refs.load):
             yield from _image(refs.load or "", "firmware named by SEP<MAC>.cnf.xml", asked)
-    sip = yield Request(f"SIP{mac}.cnf", "sip_cnf", "per-phone SIP config (loader stage)")
+    sip = yield Request(
+        canonical_name("sip_cnf", mac), "sip_cnf", "per-phone SIP config (loader stage)"
+    )
     if sip is None and sep is None:
-        yield Request(f"MGC{mac}.cnf", "mgc_cnf", "per-phone MGCP config probe")
+        yield Request(canonical_name("mgc_cnf", mac), "mgc_cnf", "per-phone MGCP config probe")
         yield Request("XMLDefault.cnf.xml", "xml_default", "default XML config probe")
     first_image = _read.named(_read.cnf_value(sip, "image_version")) if sip is not None else None
     if first_image:
@@ -130,7 +135,9 @@ def walk_79x0(mac: str) -> Walk:
     default = yield Request("SIPDefault.cnf", "sip_default", "settings shared by every SIP phone")
     cfg_dir = _read.cfg_dir(default)
     own = yield Request(
-        f"{cfg_dir}SIP{mac}.cnf", "sip_cnf", "per-phone SIP config (SIP application)"
+        cfg_dir + canonical_name("sip_cnf", mac),
+        "sip_cnf",
+        "per-phone SIP config (SIP application)",
     )
     merged = _read.merged_values(default, own)
     # Only blanks and tabs are trimmed: a no-break space is part of the name to the phone.
@@ -152,9 +159,9 @@ def walk_79x0(mac: str) -> Walk:
 def walk_79x1(mac: str, *, device_type: int | None = None) -> Walk:
     """The requests of a 7906/7911/794x/796x/797x (spec §1.3)."""
     asked: set[str] = set()
-    yield Request(f"CTLSEP{mac}.tlv", "ctl", "certificate trust list")
-    yield Request(f"ITLSEP{mac}.tlv", "itl", "identity trust list")
-    sep = yield Request(f"SEP{mac}.cnf.xml", "sep_xml", "per-phone XML config")
+    yield Request(canonical_name("ctl", mac), "ctl", "certificate trust list")
+    yield Request(canonical_name("itl", mac), "itl", "identity trust list")
+    sep = yield Request(canonical_name("sep_xml", mac), "sep_xml", "per-phone XML config")
     load: str | None = None
     refs = _read.xml_refs(sep) if sep is not None else None
     if sep is None:

@@ -9,17 +9,18 @@ findings are passed through with the file's path relative to the root as ``sourc
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from ciscocfg import kinds
 from ciscocfg._diagnostic import Diagnostic, Severity
 from ciscocfg._errors import CiscoCfgError
+from ciscocfg._phonefiles import classify, find_case_variant, misnamed
 from ciscocfg._placeholders import has_placeholder
-from ciscocfg._reads import unreadable, unreadable_finding
 from ciscocfg._text import decode_bytes
 from ciscocfg.provision._boot import BootTrace, Fetch, Request, Role
-from ciscocfg.provision._naming import classify, find_case_variant
-from ciscocfg.provision._read import XmlRefs, cnf_doc, cnf_view, xml_refs
+from ciscocfg.provision._read import XmlRefs, cnf_view, xml_refs
 
 if TYPE_CHECKING:
     from ciscocfg.firmware import BootVerdict, FirmwareImage
@@ -59,88 +60,28 @@ class FileFindings:
         return self._cache[key]
 
 
-# What the phone does with a file it cannot read as text, by kind of file.
-_UNREADABLE = {
-    "sip_cnf": "the phone gets no settings of its own from it",
-    "sip_default": "the phone gets no shared settings from it",
-    "sep_xml": "the phone cannot read this XML config",
-    "sep_xml_79x0": "the phone cannot read this XML config",
-    "xml_default": "the phone cannot read this XML config",
-    "os79xx": "old loaders cannot read it",
-    "dial_template": "the phone ignores the whole dial plan",
-    "ringlist": "the phone shows no ring types",
-    "ringlist_xml": "the phone shows 'Ring List Unavailable'",
+# The kind of file (ciscocfg.kinds) each file of the boot is read as, by its role in the boot.
+_KINDS = {
+    "sip_cnf": "sip-phone",
+    "sip_default": "sip-default",
+    "sep_xml": "sep-xml",
+    "sep_xml_79x0": "sep-xml",
+    "xml_default": "xml-default",
+    "os79xx": "os79xx",
+    "dial_template": "dialplan",
+    "ringlist": "ringlist",
+    "ringlist_xml": "ringlist-xml",
+    "ring": "ring",
 }
-_XML_KINDS = {"sep_xml", "sep_xml_79x0", "xml_default", "dial_template", "ringlist_xml"}
 
 
 def _lint(kind: str, name: str, data: bytes, model: str | None) -> Iterable[Diagnostic]:
-    consequence = _UNREADABLE.get(kind)
-    problem = unreadable(data) if consequence is not None else None
-    # An XML file may declare UTF-16 itself: the XML reader judges its encoding.
-    if (
-        problem is not None
-        and consequence is not None
-        and not (kind in _XML_KINDS and problem.code == "TXT003")
-    ):
-        return [unreadable_finding(problem, name, consequence)]
-    if kind in {"sip_cnf", "sip_default"}:
-        from ciscocfg import cnf
-
-        doc = cnf_doc(data, source=name)
-        found = cnf.validate(doc, model=model, kind="phone" if kind == "sip_cnf" else "default")
-        return [d for d in found if d.code not in _REPLACED]
-    if kind in {"sep_xml", "sep_xml_79x0", "xml_default"}:
-        from ciscocfg import sepxml
-
-        if kind == "sep_xml_79x0" and model is None:
-            model = "7960"  # read by a 7940/7960, whose SIP lines come from SIP<MAC>.cnf
-        try:
-            return sepxml.validate(sepxml.loads(data, source=name), model=model)
-        except CiscoCfgError as exc:
-            return [_parse_failure(exc, name, "the phone cannot read this XML config")]
-    if kind == "os79xx":
-        from ciscocfg import os79xx
-
-        try:
-            image = os79xx.loads(decode_bytes(data), strict=False, source=name)
-        except CiscoCfgError as exc:
-            return [_parse_failure(exc, name, "old loaders cannot read it")]
-        return os79xx.validate(image, source=name)
-    if kind == "dial_template":
-        from ciscocfg import dialplan
-
-        try:
-            plan = dialplan.loads(data, source=name)
-        except CiscoCfgError as exc:
-            return [_parse_failure(exc, name, "the phone ignores the whole dial plan")]
-        return dialplan.validate(plan)
-    if kind == "ringlist":
-        from ciscocfg import ringlist
-
-        try:
-            rings = ringlist.loads(decode_bytes(data), strict=False, source=name)
-        except CiscoCfgError as exc:
-            return [_parse_failure(exc, name, "the phone shows no ring types")]
-        return ringlist.validate(rings, source=name, check_audio=False)
-    if kind == "ringlist_xml":
-        from ciscocfg import ringxml
-
-        try:
-            return ringxml.validate(ringxml.loads(data, source=name))
-        except CiscoCfgError as exc:
-            return [_parse_failure(exc, name, "the phone shows 'Ring List Unavailable'")]
-    if kind == "ring":
-        from ciscocfg import ringtone
-
-        return ringtone.validate(data, source=name)
-    return []
-
-
-def _parse_failure(exc: CiscoCfgError, name: str, consequence: str) -> Diagnostic:
-    line = getattr(exc, "line", None)
-    message = getattr(exc, "message", str(exc))
-    return _diag("PRV090", "error", f"{message}: {consequence}", name, line)
+    if kind not in _KINDS:
+        return []
+    if kind == "sep_xml_79x0" and model is None:
+        model = "7960"  # read by a 7940/7960, whose SIP lines come from SIP<MAC>.cnf
+    found = kinds.by_name(_KINDS[kind]).lint(data, source=name, model=model)
+    return [d for d in found if d.code not in _REPLACED]
 
 
 class _TraceChecker:
@@ -178,6 +119,12 @@ class _TraceChecker:
         else:
             self.found.extend(self.files.get(kind, fetch.request.name, fetch.data))
 
+    def misnamed_as(self, name: str) -> bool:
+        """True when the tree holds ``name``, a per-phone file, under a name the phone does
+        not spell (with separators in its MAC, an added extension), in the same folder."""
+        assert self.listing is not None
+        return name in _loose_names(self.listing)
+
     def missing(self, fetch: Fetch, severity: Severity, what: str, code: str | None = None) -> None:
         name = fetch.request.name
         if fetch.error is not None:
@@ -185,6 +132,8 @@ class _TraceChecker:
         variant = find_case_variant(name, self.listing) if self.listing is not None else None
         if variant is not None and classify(variant.rsplit("/", 1)[-1]) is not None:
             return  # a misnamed per-phone file: reported once for the tree (PRV010/PRV011)
+        if self.listing is not None and self.misnamed_as(name):
+            return  # the same, with separators in its MAC or an added extension (PRV014)
         if variant is not None:
             self.add(
                 _diag(
@@ -677,6 +626,18 @@ _MISSING_CODES = {
     "sep_xml": "PRV080",
     "softkeys": "PRV051",
 }
+
+
+@functools.lru_cache(maxsize=4)
+def _loose_names(listing: frozenset[str]) -> frozenset[str]:
+    """The names the phone asks for that a tree holds only misnamed beyond letter case."""
+    wanted: set[str] = set()
+    for name in listing:
+        folder, slash, base = name.rpartition("/")
+        match = misnamed(base)
+        if match is not None and match.loose:
+            wanted.add(folder + slash + match.canonical)
+    return frozenset(wanted)
 
 
 def check_trace(

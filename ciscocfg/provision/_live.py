@@ -15,17 +15,45 @@ from pathlib import Path
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic
-from ciscocfg._phones import FAMILY_79X0, FAMILY_79X1, Family, normalize_mac, phone_model
+from ciscocfg._errors import CiscoCfgError
+from ciscocfg._phonefiles import PER_PHONE_KINDS, PhoneFileKind
+from ciscocfg._phones import FAMILY_79X0, FAMILY_79X1, Family, phone_model
 from ciscocfg.provision._boot import BootTrace, Fetch, Walk
 from ciscocfg.provision._check import FileFindings
-from ciscocfg.provision._naming import PER_PHONE_KINDS, FileKind
-from ciscocfg.provision._tree import TreeReport, report_for, resolve_running, walk_for
+from ciscocfg.provision._tree import (
+    TreeReport,
+    mac_asked,
+    report_for,
+    resolve_running,
+    walk_for,
+)
 
-__all__ = ["FetchResult", "check_tftp", "check_tftp_async", "tftp_fetcher"]
+__all__ = ["FetchResult", "NoAnswer", "check_tftp", "check_tftp_async", "tftp_fetcher"]
 
 #: What a fetch gives back: the bytes (or None) and a failure other than "file not found".
 FetchResult = tuple[bytes | None, str | None]
 _FILE_NOT_FOUND = 1
+
+
+class NoAnswer(CiscoCfgError, ConnectionError):
+    """Nothing answers at the address checked: no TFTP server there, or a firewall drops the
+    requests. ``host`` and ``port`` are where the requests went."""
+
+    def __init__(self, host: str, port: int, detail: str) -> None:
+        self.host = host
+        self.port = port
+        self.detail = detail
+        where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        super().__init__(
+            f"nothing answers at {where} ({detail}): no TFTP server there, or a firewall "
+            "drops the requests"
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.host, self.port, self.detail))
 
 
 def tftp_fetcher(
@@ -49,6 +77,8 @@ def tftp_fetcher(
             got = await aio.download(host, name, port=port, tsize=False, retry=policy)
         except aio.TransferError as exc:
             if exc.reason == "timeout" and not exc.by_peer:
+                if not state["answered"]:
+                    raise NoAnswer(host, port, "no reply to a read request") from None
                 state["silent"] = True
                 return None, "no answer from the server (timeout)"
             state["answered"] = True
@@ -58,6 +88,8 @@ def tftp_fetcher(
                 return None, f"TFTP error {exc.code} ({exc.message or 'no message'})"
             return None, f"no usable answer ({exc.reason}: {exc.message})"
         except OSError as exc:
+            if not state["answered"]:
+                raise NoAnswer(host, port, exc.strerror or str(exc)) from None
             state["silent"] = True
             return None, f"no answer from the server ({exc.strerror or exc})"
         state["answered"] = True
@@ -85,7 +117,7 @@ async def _misnamed(
 ) -> list[Diagnostic]:
     """Ask for the usual misspellings of a per-phone file the server did not have."""
     found: list[Diagnostic] = []
-    wanted: FileKind = "sip_cnf" if trace.family == FAMILY_79X0 else "sep_xml"
+    wanted: PhoneFileKind = "sip_cnf" if trace.family == FAMILY_79X0 else "sep_xml"
     canonical = PER_PHONE_KINDS[wanted].format(mac=mac)
     fetched = trace.last(wanted)
     if fetched is None or fetched.data is not None:
@@ -136,9 +168,10 @@ async def check_tftp_async(
     all or nothing, an existing file replaced only with ``force``, nothing written through a
     link out of the folder (:class:`~ciscocfg.WriteRefused`); ``model`` is as for
     :func:`~ciscocfg.provision.check_tree`. ``fetch`` replaces the TFTP
-    client (for tests and other transports).
+    client (for tests and other transports). Raises :class:`NoAnswer` when the server does
+    not answer the first request at all.
     """
-    wanted = normalize_mac(mac)
+    wanted = mac_asked(mac)
     known = phone_model(model) if model is not None else None
     image = resolve_running(running, known)
     if family is None and known is not None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic, has_errors
+from ciscocfg._phonefiles import classify, misnamed, naming_finding
 from ciscocfg._phones import (
     FAMILY_79X0,
     FAMILY_79X1,
@@ -18,10 +19,10 @@ from ciscocfg._phones import (
     PhoneModel,
     normalize_mac,
     phone_model,
+    suggest_mac,
 )
 from ciscocfg.provision._boot import BootTrace, Walk, run_walk, walk_79x0, walk_79x1
 from ciscocfg.provision._check import FileFindings, check_trace
-from ciscocfg.provision._naming import classify
 from ciscocfg.provision._read import keys_unknown, merged_values, xml_refs
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ __all__ = [
     "TreeReport",
     "check",
     "check_tree",
+    "mac_asked",
     "outcome",
     "phones_in",
 ]
@@ -94,14 +96,17 @@ class TreeReport:
         return has_errors(self.diagnostics)
 
     def to_json(self) -> dict[str, Any]:
-        """The report as plain data for ``json.dumps``."""
+        """The report as plain data for ``json.dumps``: every finding once (``diagnostics``),
+        then the same findings grouped as the text report groups them (``shared``, and each
+        phone's own with its requests)."""
 
         def diag(d: Diagnostic) -> dict[str, Any]:
-            return attrs.asdict(d)
+            return d.to_json()
 
         return {
             "root": self.root,
             "errors": self.has_errors,
+            "diagnostics": [diag(d) for d in self.diagnostics],
             "shared": [diag(d) for d in self.shared],
             "phones": [
                 {
@@ -132,34 +137,20 @@ def phones_in(listing: Iterable[str]) -> tuple[dict[str, Family], list[Diagnosti
     reads XML (a 79x1, or a 79x0 on SCCP). Files named so that the phone never finds them are
     reported (``PRV010`` lower-case MAC, ``PRV011`` wrong case of prefix or extension) and still
     count for the phone they were meant for.
+    Names with the MAC written with separators or with an extension an editor added are
+    reported too (``PRV014``), with the name the phone asks for.
     """
     phones: dict[str, Family] = {}
     findings: list[Diagnostic] = []
     for name in sorted(listing):
-        match = classify(name.rsplit("/", 1)[-1])
+        base = name.rsplit("/", 1)[-1]
+        match = classify(base) or misnamed(base)
         if match is None:
             continue
         if not match.exact:
-            folder = name[: len(name) - len(match.name)]
-            wanted = folder + match.canonical
+            wanted = name[: len(name) - len(base)] + match.canonical
             if wanted not in listing:
-                code = "PRV010" if match.mac_lower else "PRV011"
-                what = (
-                    "the MAC in lower case"
-                    if match.mac_lower and not match.spelling_wrong
-                    else "the wrong letter case"
-                )
-                findings.append(
-                    Diagnostic(
-                        code,
-                        "error",
-                        f"{name} is written with {what}; the phone asks for {wanted} and TFTP "
-                        "servers on Unix match names case-sensitively, so it never gets this "
-                        "file",
-                        source=name,
-                        suggestion=wanted,
-                    )
-                )
+                findings.append(naming_finding(name, match, wanted))
         if match.kind == "sip_cnf":
             phones[match.mac] = FAMILY_79X0
         elif match.kind == "sep_xml":
@@ -170,11 +161,15 @@ def phones_in(listing: Iterable[str]) -> tuple[dict[str, Family], list[Diagnosti
 def _reader(root: Path) -> Any:
     def fetch(name: str) -> tuple[bytes | None, str | None]:
         path = root / name
-        if ".." in Path(name).parts or not path.is_file():
+        if ".." in Path(name).parts:
             return None, None
         try:
+            if not path.is_file():
+                return None, None
             return path.read_bytes(), None
         except OSError as exc:
+            if exc.errno == errno.ENAMETOOLONG:
+                return None, None  # a name no file can have (a damaged ring list's line)
             return None, f"an error reading the file ({exc.strerror})"
 
     return fetch
@@ -313,8 +308,20 @@ def check_tree(
     phones, naming = phones_in(listing)
     shared: list[Diagnostic] = []
     if mac is not None:
-        wanted = normalize_mac(mac)
+        wanted = mac_asked(mac, phones)
         family = phones.get(wanted)
+        if family is None and phones:
+            shared.append(
+                Diagnostic(
+                    "PRV002",
+                    "info",
+                    f"no file of the tree is named for the phone {wanted}; the tree provisions "
+                    + ", ".join(sorted(phones)[:6])
+                    + (" ..." if len(phones) > 6 else ""),
+                    source=".",
+                    suggestion=suggest_mac(wanted, phones),
+                )
+            )
         if family is None:
             has_sip = any(n.casefold() == "sipdefault.cnf" for n in listing)
             guess = FAMILY_79X0 if has_sip else FAMILY_79X1
@@ -347,6 +354,18 @@ def check_tree(
         unique.setdefault((diag.code, diag.source, diag.line, diag.column, diag.message), diag)
     ordered = sorted(unique.values(), key=Diagnostic.sort_key)
     return TreeReport(str(base), tuple(reports), tuple(ordered))
+
+
+def mac_asked(mac: str, known: Iterable[str] = ()) -> str:
+    """``mac`` as the phone writes it; raises ``ValueError`` for text that is no MAC, with the
+    MAC it most likely means among ``known`` (or with look-alike letters read as digits)."""
+    try:
+        return normalize_mac(mac)
+    except ValueError as exc:
+        hint = suggest_mac(mac, known)
+        if hint is None:
+            raise
+        raise ValueError(f"{exc}; did you mean {hint}?") from None
 
 
 def check(

@@ -91,6 +91,18 @@ def break_lower_case_mac(root: Path) -> None:
     (root / f"SIP{MAC}.cnf").rename(root / f"SIP{MAC.lower()}.cnf")
 
 
+#: The MAC as the phone's label prints it.
+LABEL_MAC = ":".join(MAC[i : i + 2] for i in range(0, 12, 2))
+
+
+def break_label_mac(root: Path) -> None:
+    (root / f"SIP{MAC}.cnf").rename(root / f"SIP{LABEL_MAC}.cnf")
+
+
+def break_editor_extension(root: Path) -> None:
+    (root / f"SIP{MAC}.cnf").rename(root / f"SIP{MAC}.cnf.txt")
+
+
 def break_extension_case(root: Path) -> None:
     (root / f"SIP{MAC}.cnf").rename(root / f"SIP{MAC}.CNF")
 
@@ -176,6 +188,8 @@ def break_typographic_quotes(root: Path) -> None:
 BREAKERS: dict[str, tuple[Callable[[Path], None], str, str]] = {
     "lower-case MAC": (break_lower_case_mac, "PRV010", f"SIP{MAC.lower()}.cnf"),
     "wrong case of .cnf": (break_extension_case, "PRV011", f"SIP{MAC}.CNF"),
+    "MAC written as on the label": (break_label_mac, "PRV014", f"SIP{LABEL_MAC}.cnf"),
+    ".txt added by an editor": (break_editor_extension, "PRV014", f"SIP{MAC}.cnf.txt"),
     "stray SEP<MAC>.cnf.xml": (break_stray_sep, "PRV020", f"SEP{MAC}.cnf.xml"),
     "image named but absent": (break_image_absent, "PRV033", f"{IMAGE}.loads"),
     "file of the load absent": (break_loads_part_absent, "PRV034", f"{IMAGE}.sb2"),
