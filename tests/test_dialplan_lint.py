@@ -13,6 +13,7 @@ from support.paths import PROJECT_ROOT
 
 from ciscocfg import dialplan
 from ciscocfg._dialmatch import DIALABLE, automaton
+from ciscocfg._placeholders import has_placeholder
 from ciscocfg.dialplan import _reach
 
 Rule = tuple[str, int, int]  # MATCH, Timeout, Line (0: every line)
@@ -307,6 +308,8 @@ def test_every_rule_not_reported_dials_somewhere_in_both_modes(rules_: list[Rule
     undecided = {d.line for d in dialplan.validate(plan) if d.code == "DPL106"}
     assert not undecided  # small plans are always decided
     for k, template in enumerate(usable):
+        if has_placeholder(template.match):
+            continue  # a template's rule ("#X00" reads as a placeholder) is not judged: TPL001
         for pound in (False, True):
             witness = reach.wins.get((k, pound))
             if witness is None:
