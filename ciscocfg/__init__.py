@@ -14,6 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ciscocfg._errors import (
+    ArgumentTypeError,
     CiscoCfgError,
     EmitError,
     LocalProtocolError,
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "ArgumentTypeError",
     "CiscoCfgError",
     "Diagnostic",
     "EmitError",

@@ -27,6 +27,7 @@ from ciscocfg._dialmatch import IMMEDIATE as _IMMEDIATE
 from ciscocfg._dialmatch import KIND_NAMES as _KIND_NAMES
 from ciscocfg._dialmatch import MAX_GROUPS, choose, scan
 from ciscocfg._dialreach import Reach, completable, search
+from ciscocfg._errors import ValidationError
 from ciscocfg._placeholders import Placeholders, has_placeholder
 from ciscocfg._text import PathOrFile, encode_text, encoded_size, read_source, write_target
 from ciscocfg._xml import Element, XmlDocument, XmlText, escape_attribute, parse
@@ -351,7 +352,7 @@ class DialPlan(XmlDocument):
         parts = [f'{self._spelling("match")}="{escape_attribute(match, chr(34))}"']
         for key, value in attributes.items():
             if key.lower() not in _SPELLING or key.lower() == "match":
-                raise ValueError(f"not a TEMPLATE attribute: {key!r}")
+                raise ValidationError(f"not a TEMPLATE attribute: {key!r}")
             parts.append(f'{self._spelling(key.lower())}="{escape_attribute(str(value), chr(34))}"')
         self._add_markup(self.root, "<TEMPLATE " + " ".join(parts) + "/>")
 

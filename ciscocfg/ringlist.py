@@ -17,7 +17,7 @@ from pathlib import Path
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic, Severity
-from ciscocfg._errors import ParseError, ValidationError
+from ciscocfg._errors import EmitError, ParseError
 from ciscocfg._placeholders import Placeholders, has_placeholder, spans
 from ciscocfg._reads import unreadable_finding, unreadable_text
 from ciscocfg._text import PathOrFile, decode_bytes, encode_text, read_source, write_target
@@ -121,11 +121,11 @@ class RingList:
     def append(self, display_name: str, filename: str) -> Ring:
         """Add a ring after the last one, separated by one tab, with the file's line ending.
 
-        Raises :class:`~ciscocfg.ValidationError` for a name holding a tab or a line break.
+        Raises :class:`~ciscocfg.EmitError` for a name holding a tab or a line break.
         """
         for value in (display_name, filename):
             if re.search(r"[\t\r\n]", value) or not value.strip():
-                raise ValidationError(
+                raise EmitError(
                     f"a ring name cannot be empty or hold tabs or line breaks: {value!r}"
                 )
         newline = self.newline

@@ -223,6 +223,7 @@ PAGES = [
     PROJECT_ROOT / "docs" / "tutorial.md",
     *sorted((PROJECT_ROOT / "docs" / "howto").glob("*.md")),
     *sorted((PROJECT_ROOT / "docs" / "formats").glob("*.md")),
+    PROJECT_ROOT / "docs" / "reference" / "errors.md",
 ]
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
-from ciscocfg._errors import ParseError
+from ciscocfg._errors import ArgumentTypeError, ParseError
 
 __all__ = [
     "EXTENSIONS",
@@ -269,7 +269,7 @@ def _java_fields(m: re.Match[str]) -> tuple[tuple[int, ...], int | None, str | N
         build_parts.append(str(fields[3]))
         fields = fields[:3]
     if len(fields) < 3:
-        raise ValueError("too few version fields")
+        raise ParseError("too few version fields")  # not this scheme: the caller tries the next
     if m["tag"]:
         build_parts.append(m["tag"] + (f"-{m['build']}" if m["build"] else ""))
     elif m["build"]:
@@ -758,7 +758,7 @@ def parse(name: str, *, source: str | None = None) -> FirmwareImage:
     scheme; for a near miss its ``suggestion`` holds the corrected name.
     """
     if not isinstance(name, str):
-        raise TypeError(f"expected a str, got {type(name).__name__}")
+        raise ArgumentTypeError(f"expected a str, got {type(name).__name__}")
     image = _decode(name)
     if image is not None:
         return image

@@ -56,7 +56,8 @@ def newest_image(model: str, protocol: Protocol = Protocol.SIP) -> FirmwareImage
 
     ``model`` is a model (``"7940"``, ``"CP-7961G"``, ``"7941G-GE"``) or a family
     (``"7941/7961"``); ``protocol`` the one the image must speak. ``None`` when the library
-    knows no such image. Raises :class:`ValueError` for an unknown model.
+    knows no such image. Raises
+    :class:`~ciscocfg.ValidationError` for an unknown model.
     """
     return _newest(_family(model), protocol)
 

@@ -74,10 +74,7 @@ def cnf_entries(doc: cnf.Document) -> tuple[list[Entry], list[Diagnostic]]:
 
 
 def _model(model: str) -> PhoneModel:
-    try:
-        found = phone_model(model)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from None
+    found = phone_model(model)
     if not found.is_79x1:
         raise ValidationError(
             f"the {found.name} reads SIP<MAC>.cnf itself; migrate to a 79x1 model such as 7961"
