@@ -33,7 +33,8 @@ from support.trees import build_tree  # noqa: E402
 
 from benchmarks._harness import Case, compare, markdown_table  # noqa: E402
 from ciscocfg import Diagnostic, dialplan  # noqa: E402
-from ciscocfg.dialplan import _CUCM_SYNTAX, _decide, _Findings  # noqa: E402
+from ciscocfg._diagnostic import Findings  # noqa: E402
+from ciscocfg.dialplan import _CUCM_SYNTAX, _decide  # noqa: E402
 from ciscocfg.provision import check_tree  # noqa: E402
 
 BASELINE = "previous: sampled check (baseline)"
@@ -67,7 +68,7 @@ def _samples(pattern: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def sampled_check(plan: dialplan.DialPlan, found: _Findings) -> None:
+def sampled_check(plan: dialplan.DialPlan, found: Findings) -> None:
     """The previous release's DPL102/DPL103 check: each rule's samples against every rule."""
     seen: dict[tuple[str, int], dialplan.Template] = {}
     usable = [t for t in plan.templates if t.valid]

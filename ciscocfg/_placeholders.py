@@ -16,8 +16,10 @@ validator (``.cnf``, ``SEP<MAC>.cnf.xml``, dial plans, ``RINGLIST.DAT``, ``Ringl
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from ciscocfg._diagnostic import Diagnostic
+if TYPE_CHECKING:
+    from ciscocfg._diagnostic import Diagnostic
 
 __all__ = [
     "CODES",
@@ -137,6 +139,9 @@ class Placeholders:
         """The one info finding about every placeholder noted, or ``None`` when there is none."""
         if not self.spots:
             return None
+        # Imported here: the shared collector (ciscocfg._diagnostic) holds a Placeholders.
+        from ciscocfg._diagnostic import Diagnostic
+
         lines = sorted({line for line, _ in self.spots if line is not None})
         line, first = min(self.spots, key=lambda spot: spot[0] or 0)
         where = f" on {len(lines)} line{'s' if len(lines) != 1 else ''}" if lines else ""

@@ -22,13 +22,12 @@ from typing import Literal
 
 import attrs
 
-from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._diagnostic import Diagnostic, Findings
 from ciscocfg._dialmatch import IMMEDIATE as _IMMEDIATE
 from ciscocfg._dialmatch import KIND_NAMES as _KIND_NAMES
 from ciscocfg._dialmatch import MAX_GROUPS, choose, scan
 from ciscocfg._dialreach import Reach, completable, search
 from ciscocfg._errors import ValidationError
-from ciscocfg._placeholders import Placeholders, has_placeholder
 from ciscocfg._text import PathOrFile, encode_text, encoded_size, read_source, write_target
 from ciscocfg._xml import Element, XmlDocument, XmlText, escape_attribute, parse
 
@@ -446,33 +445,13 @@ _SEARCH_WORK_PER_CHARACTER = 200
 _MIN_SEARCH_WORK = 200_000
 
 
-class _Findings:
-    def __init__(self, plan: DialPlan) -> None:
-        self.plan = plan
-        self.items: list[Diagnostic] = []
-
-    def add(
-        self,
-        code: str,
-        severity: Severity,
-        message: str,
-        line: int | None,
-        suggestion: str | None = None,
-    ) -> None:
-        self.items.append(
-            Diagnostic(
-                code, severity, message, line=line, source=self.plan.source, suggestion=suggestion
-            )
-        )
-
-
 def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) -> list[Diagnostic]:
     """Lint a dial plan; findings are returned, never raised (codes ``DPLnnn``).
 
     Whether a rule can ever win is worked out with the matcher :meth:`DialPlan.match` uses,
     over every string a caller can dial, on every line and in both ``#`` modes.
     """
-    found = _Findings(plan)
+    found = Findings(plan.source)
     size = encoded_size(plan.dumps())
     if size > MAX_FILE_SIZE:
         found.add(
@@ -485,7 +464,7 @@ def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) ->
             f"root element <{plan.root_name}> is not <DIALTEMPLATE>; the phone finds no rules",
             plan._line(plan.root),
         )
-        return found.items
+        return found.result()
     for element in plan.root.iter():
         if element.name != "TEMPLATE" and element.name.upper() == "TEMPLATE":
             found.add(
@@ -503,13 +482,9 @@ def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) ->
     templates = plan.templates
     # A provisioning template's placeholders are filled in before a phone sees the plan: what
     # they stand for is not judged, and one TPL001 says so.
-    placeholders = Placeholders()
     templated_lines: set[int] = set()
     for t in templates:
-        held = {name.lower() for name, value in t.attributes if has_placeholder(value)}
-        for name, value in t.attributes:
-            if name.lower() in held:
-                placeholders.add(t.line, value)
+        held = {name.lower() for name, value in t.attributes if found.placeholder(value, t.line)}
         if held:
             templated_lines.add(t.line)
         _check_template(t, found, held)
@@ -517,10 +492,7 @@ def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) ->
     _check_reachability(plan, found)
     _check_emergency(plan, tuple(emergency), found)
     found.items[relations:] = [d for d in found.items[relations:] if d.line not in templated_lines]
-    template = placeholders.finding(plan.source)
-    if template is not None:
-        found.items.append(template)
-    return sorted(found.items, key=Diagnostic.sort_key)
+    return found.result()
 
 
 def lint(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) -> list[Diagnostic]:
@@ -538,12 +510,12 @@ _PROBLEM_ATTRIBUTES = {
 }
 
 
-def _check_template(t: Template, found: _Findings, held: set[str]) -> None:
+def _check_template(t: Template, found: Findings, held: set[str]) -> None:
     """The checks of one rule; ``held`` names its attributes that hold a placeholder."""
     # Why the phone drops the rule was found, with its code, when the rule was read; a problem
     # with an attribute a placeholder stands in is not judged.
     found.items.extend(
-        attrs.evolve(problem, source=found.plan.source)
+        attrs.evolve(problem, source=found.source)
         for problem in t.problems
         if _PROBLEM_ATTRIBUTES.get(problem.code) not in held
     )
@@ -605,7 +577,7 @@ def _rule_name(t: Template) -> str:
     return f'rule {t.index + 1} (MATCH="{t.match}", line {t.line})'
 
 
-def _check_reachability(plan: DialPlan, found: _Findings) -> None:
+def _check_reachability(plan: DialPlan, found: Findings) -> None:
     rules, reach = _reach(plan)
     seen: dict[tuple[str, int], Template] = {}
     undecided: list[Template] = []
@@ -673,7 +645,7 @@ def _check_reachability(plan: DialPlan, found: _Findings) -> None:
         )
 
 
-def _check_emergency(plan: DialPlan, numbers: tuple[str, ...], found: _Findings) -> None:
+def _check_emergency(plan: DialPlan, numbers: tuple[str, ...], found: Findings) -> None:
     swallowed: dict[int, tuple[Template, list[str]]] = {}
     lines = [line for line, _ in _line_groups([t for t in plan.templates if t.valid])] or [1]
     for number in numbers:

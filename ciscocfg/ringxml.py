@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import attrs
 
-from ciscocfg._diagnostic import Diagnostic, Severity
-from ciscocfg._placeholders import Placeholders, has_placeholder
+from ciscocfg._diagnostic import Diagnostic, Findings
+from ciscocfg._placeholders import has_placeholder
 from ciscocfg._text import PathOrFile, encode_text, read_source, write_target
 from ciscocfg._xml import Element, XmlDocument, escape_text, parse
 
@@ -137,56 +137,48 @@ def validate(rings: RingList, *, filename: str | None = None) -> list[Diagnostic
 
     The file name defaults to the base name of the source the list was loaded from.
     """
-    items: list[Diagnostic] = []
     source = rings.source
-
-    def add(
-        code: str, severity: Severity, message: str, line: int | None, hint: str | None = None
-    ) -> None:
-        items.append(Diagnostic(code, severity, message, line=line, source=source, suggestion=hint))
-
+    found = Findings(source)
     if filename is None and source is not None:
         filename = source.replace("\\", "/").rsplit("/", 1)[-1]
     proper = _proper_filename(filename) if filename is not None else None
     if proper is not None:
-        add(
+        found.add(
             "RXL005",
             "error",
             f"the phone asks for {proper!r}; a TFTP server that matches names exactly does "
             f"not serve {filename!r}",
-            None,
-            proper,
+            suggestion=proper,
         )
     root = rings.root
     if root.name != ROOT:
-        add(
+        found.add(
             "RXL001",
             "error",
             f"root element <{root.name}> is not <{ROOT}>: the phone shows 'Ring List Unavailable'",
             rings._line(root),
-            ROOT if root.name.lower() == ROOT.lower() else None,
+            suggestion=ROOT if root.name.lower() == ROOT.lower() else None,
         )
-        return items
+        return found.result()
     for element in root.children:
         if element.name != "Ring":
-            add("RXL008", "warning", f"<{element.name}> is not a <Ring> and is ignored", None)
+            found.add("RXL008", "warning", f"<{element.name}> is not a <Ring> and is ignored")
     entries = rings.rings
     if len(entries) > MAX_RINGS:
-        add(
+        found.add(
             "RXL004",
             "error",
             f"{len(entries)} rings; the phone takes at most {MAX_RINGS}",
             entries[MAX_RINGS].line,
         )
-    placeholders = Placeholders()
     for ring in entries:
         for label, value in (("DisplayName", ring.display_name), ("FileName", ring.filename)):
             if value is None or not value.strip():
-                add("RXL002", "error", f"<Ring> without a {label}", ring.line)
-            elif has_placeholder(value):
-                placeholders.add(ring.line, value)  # filled in before a phone sees it
+                found.add("RXL002", "error", f"<Ring> without a {label}", ring.line)
+            elif found.placeholder(value, ring.line):
+                continue  # filled in before a phone sees it
             elif len(value) > MAX_NAME:
-                add(
+                found.add(
                     "RXL003",
                     "warning",
                     f"{label} {value!r} has {len(value)} characters; the limit is {MAX_NAME}",
@@ -197,16 +189,13 @@ def validate(rings: RingList, *, filename: str | None = None) -> list[Diagnostic
             and not ring.filename.lower().endswith(_AUDIO_EXTENSIONS)
             and not has_placeholder(ring.filename)
         ):
-            add(
+            found.add(
                 "RXL006",
                 "info",
                 f"FileName {ring.filename!r}: Cisco documents raw audio files named .raw (.rwb)",
                 ring.line,
             )
-    template = placeholders.finding(source)
-    if template is not None:
-        items.append(template)
-    return items
+    return found.result()
 
 
 def _proper_filename(name: str) -> str | None:

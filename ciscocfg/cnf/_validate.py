@@ -11,13 +11,12 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Literal
 
 from ciscocfg import _placeholders, _reads
-from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._diagnostic import Diagnostic, Findings
 from ciscocfg._placeholders import (
-    Placeholders,
     has_alternatives,
     has_placeholder,
     without_placeholders,
@@ -120,9 +119,7 @@ def validate(
     if view.unreadable is not None:
         # One finding: every line of a binary or UTF-16 file would be another one.
         return [unreadable_finding(view.unreadable, doc.source)]
-    found = list(_Checker(doc, view, lines_for_model(model), kind or infer_kind(doc)).run())
-    found.sort(key=Diagnostic.sort_key)
-    return found
+    return _Checker(doc, view, lines_for_model(model), kind or infer_kind(doc)).run()
 
 
 def _templated(text: str) -> bool:
@@ -148,26 +145,15 @@ class _Checker:
         self.view = view
         self.lines = lines
         self.kind = kind
-        self.placeholders = Placeholders()
+        self.found = Findings(doc.source)
+        self.placeholders = self.found.placeholders
 
-    def diag(
-        self,
-        code: str,
-        severity: Severity,
-        message: str,
-        line: int | None = None,
-        column: int | None = None,
-        suggestion: str | None = None,
-    ) -> Diagnostic:
-        assert code in CODES, code
-        return Diagnostic(code, severity, message, line, column, self.doc.source, suggestion)
-
-    def run(self) -> Iterator[Diagnostic]:
-        yield from self.file_checks()
+    def run(self) -> list[Diagnostic]:
+        self.file_checks()
         first_seen: dict[str, int] = {}
         settings = iter(self.view.settings)
         for number, line in enumerate(self.doc.lines, 1):
-            yield from self.character_checks(number, line)
+            self.character_checks(number, line)
             if type(line) is InvalidLine:
                 if _templated(line.text):
                     self.placeholders.add(number, line.text)
@@ -178,7 +164,7 @@ class _Checker:
                     self.placeholders.add(number, line.text)
                     rest = without_placeholders(line.text)
                     reason, _, _ = explain(rest + line.newline)
-                    yield self.diag(
+                    self.found.add(
                         "CNF001",
                         "error",
                         f"not a 'key: value' line, whatever the template puts in: without its "
@@ -187,20 +173,18 @@ class _Checker:
                     )
                     continue
                 reason, column, _ = explain(line.text + line.newline)
-                yield self.diag(
+                self.found.add(
                     "CNF001", "error", f"not a 'key: value' line: {reason}", number, column + 1
                 )
             elif type(line) is Entry:
-                yield from self.entry_checks(next(settings), first_seen)
-        yield from self.document_checks()
-        template = self.placeholders.finding(self.doc.source)
-        if template is not None:
-            yield template
+                self.entry_checks(next(settings), first_seen)
+        self.document_checks()
+        return self.found.result()
 
-    def file_checks(self) -> Iterator[Diagnostic]:
+    def file_checks(self) -> None:
         size = encoded_size(self.doc.dumps())
         if size > MAX_FILE_BYTES:
-            yield self.diag(
+            self.found.add(
                 "CNF002",
                 "warning",
                 f"file is {size} bytes; the phone reads at most {MAX_FILE_BYTES}",
@@ -208,7 +192,7 @@ class _Checker:
         if self.doc.bom:
             first = self.view.settings[0] if self.view.settings else None
             if first is not None and first.line == 1:
-                yield self.diag(
+                self.found.add(
                     "CNF003",
                     "warning",
                     f"byte order mark: the phone reads it as part of the first line, so the key "
@@ -218,7 +202,7 @@ class _Checker:
                     1,
                 )
             else:
-                yield self.diag(
+                self.found.add(
                     "CNF003",
                     "info",
                     "byte order mark: the phone reads it as part of the first line, which then "
@@ -227,7 +211,7 @@ class _Checker:
                     1,
                 )
 
-    def character_checks(self, number: int, line: Line) -> Iterator[Diagnostic]:
+    def character_checks(self, number: int, line: Line) -> None:
         text = line.render()
         if text.isascii():
             return
@@ -254,7 +238,7 @@ class _Checker:
                 continue
             char = text[at]
             damage = PASTE_DAMAGE[char]
-            yield self.diag(
+            self.found.add(
                 code,
                 "warning" if at < live else "info",
                 what.format(char=char, name=damage.name),
@@ -272,7 +256,7 @@ class _Checker:
         )
         if other is not None:
             pasted = PASTE_DAMAGE.get(text[other])
-            yield self.diag(
+            self.found.add(
                 "CNF303",
                 "warning",
                 "character outside ASCII: the phone's files are ASCII, it may show garbage"
@@ -283,7 +267,7 @@ class _Checker:
                 other + 1,
             )
 
-    def entry_checks(self, setting: Setting, first_seen: dict[str, int]) -> Iterator[Diagnostic]:
+    def entry_checks(self, setting: Setting, first_seen: dict[str, int]) -> None:
         entry = setting.entry
         number = setting.line
         key_column = len(entry.indent) + 1
@@ -298,7 +282,7 @@ class _Checker:
         if templated_value:
             self.placeholders.add(number, entry.value)
         if key in first_seen:
-            yield self.diag(
+            self.found.add(
                 "CNF103",
                 "warning",
                 f"{key!r} is also set on line {first_seen[key]}; the last one wins",
@@ -312,11 +296,11 @@ class _Checker:
             if key != entry.key and entry.key in PARAMETERS:
                 pass  # only the byte order mark makes it another key: CNF003 says so
             else:
-                yield from self.unknown_key(number, key_column, entry.key)
+                self.unknown_key(number, key_column, entry.key)
         else:
             nth = line_number(key)
             if nth is not None and nth > self.lines:
-                yield self.diag(
+                self.found.add(
                     "CNF104",
                     "warning",
                     f"{key!r} is for line {nth}, but the phone has {self.lines} lines; ignored",
@@ -327,9 +311,9 @@ class _Checker:
                 problem = param.type.problem(entry.value, self.lines)
                 if problem is not None:
                     code, message = problem
-                    yield self.diag(code, "error", f"{key}: {message}", number, value_column)
+                    self.found.add(code, "error", f"{key}: {message}", number, value_column)
         if entry.quote and ";" in entry.value:
-            yield self.diag(
+            self.found.add(
                 "CNF208",
                 "warning",
                 "';' inside quotes: whether the phone keeps it or starts a comment is unknown",
@@ -343,7 +327,7 @@ class _Checker:
             and not entry.after_value
             and not entry.remark[0].isspace()
         ):
-            yield self.diag(
+            self.found.add(
                 "CNF207",
                 "warning",
                 f"';' ends the bare value: the phone reads {entry.value!r} and ignores "
@@ -353,11 +337,11 @@ class _Checker:
                 suggestion=f'"{entry.value};{entry.remark}"',
             )
 
-    def unknown_key(self, number: int, column: int, key: str) -> Iterator[Diagnostic]:
+    def unknown_key(self, number: int, column: int, key: str) -> None:
         cleaned = meant(key)
         canonical = _CANONICAL_BY_FOLDED.get(cleaned.lower())
         if canonical is not None and cleaned == key:
-            yield self.diag(
+            self.found.add(
                 "CNF102",
                 "warning",
                 f"{key!r} differs in case from the key the phone knows",
@@ -368,7 +352,7 @@ class _Checker:
             return
         shape = _LINE_KEY_SHAPE.match(key)
         if shape and f"{shape.group(1)}1_{shape.group(3)}" in PARAMETERS:
-            yield self.diag(
+            self.found.add(
                 "CNF104",
                 "warning",
                 f"{key!r} is for line {int(shape.group(2))}, but the phone has at most "
@@ -380,7 +364,7 @@ class _Checker:
         if canonical is None:
             close = difflib.get_close_matches(cleaned, PARAMETERS, n=1, cutoff=0.8)
             canonical = close[0] if close else None
-        yield self.diag(
+        self.found.add(
             "CNF101",
             "warning",
             f"unknown key {key!r}: the phone ignores it",
@@ -389,7 +373,7 @@ class _Checker:
             suggestion=canonical,
         )
 
-    def document_checks(self) -> Iterator[Diagnostic]:
+    def document_checks(self) -> None:
         values = self.view.values()
         # In a template whose keys are placeholders, line 1 may well be among them: unknown.
         if self.kind == "phone" and not self.view.keys_unknown:
@@ -401,7 +385,7 @@ class _Checker:
                         f"; there is a key {near[-1]!r}, which the phone reads as another key"
                     )
                 where = [s for s in self.view.settings if s.key == "line1_name"]
-                yield self.diag(
+                self.found.add(
                     "CNF401",
                     "error",
                     f"no usable line 1 ({problem}): the phone shows "
@@ -412,7 +396,7 @@ class _Checker:
         start, end = values.get("start_media_port", ""), values.get("end_media_port", "")
         if start.isdigit() and end.isdigit() and int(start) > int(end):
             last = [s for s in self.view.settings if s.key == "end_media_port"][-1]
-            yield self.diag(
+            self.found.add(
                 "CNF402",
                 "error",
                 f"end_media_port {end} is below start_media_port {start}: no RTP port is left",
