@@ -73,7 +73,7 @@ def sampled_check(plan: dialplan.DialPlan, found: Findings) -> None:
     seen: dict[tuple[str, int], dialplan.Template] = {}
     usable = [t for t in plan.templates if t.valid]
     for t in usable:
-        key = (t.match, t.line_number)
+        key = (t.match, t.phone_line)
         if key in seen:
             found.add("DPL102", "warning", f"MATCH {t.match!r} repeats a rule", t.line)
             continue
@@ -82,10 +82,10 @@ def sampled_check(plan: dialplan.DialPlan, found: Findings) -> None:
             continue
         winners: dict[int, dialplan.Template] = {}
         won = False
-        line = t.line_number or 1
+        line = t.phone_line or 1
         for sample in _samples(t.match):
             decision = _decide(
-                [u for u in usable if u.line_number in (0, line)], sample, pound=False
+                [u for u in usable if u.phone_line in (0, line)], sample, pound=False
             )
             if decision.template is t:
                 won = True

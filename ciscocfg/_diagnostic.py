@@ -88,9 +88,7 @@ class Findings:
     ) -> None:
         """Add one finding; ``source`` names another file than the check's own."""
         self.items.append(
-            Diagnostic(
-                code, severity, message, line, column, source or self.source, suggestion
-            )
+            Diagnostic(code, severity, message, line, column, source or self.source, suggestion)
         )
 
     def placeholder(self, text: str, line: int | None) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Literal
+from typing import Literal, overload
 
 import attrs
 
@@ -28,6 +28,7 @@ from ciscocfg._dialmatch import KIND_NAMES as _KIND_NAMES
 from ciscocfg._dialmatch import MAX_GROUPS, choose, scan
 from ciscocfg._dialreach import Reach, completable, search
 from ciscocfg._errors import ValidationError
+from ciscocfg._older import older_spelling
 from ciscocfg._text import PathOrFile, encode_text, encoded_size, read_source, write_target
 from ciscocfg._xml import Element, XmlDocument, XmlText, escape_attribute, parse
 
@@ -119,7 +120,8 @@ class Template:
     rewrite: str
     route: str
     tones: tuple[str, ...]
-    line_number: int
+    #: The phone line the rule is for (its ``Line`` attribute); 0 for every line.
+    phone_line: int
     #: Every attribute as written: (name, value) in document order.
     attributes: tuple[tuple[str, str], ...]
     problems: tuple[Diagnostic, ...]
@@ -129,6 +131,11 @@ class Template:
     def valid(self) -> bool:
         """True when the phone keeps this rule."""
         return not self.problems
+
+    @property
+    def line_number(self) -> int:
+        """The older name of :attr:`phone_line`."""
+        return self.phone_line
 
     @property
     def is_catch_all(self) -> bool:
@@ -247,13 +254,13 @@ def _read_template(element: Element, index: int, line: int) -> Template:
             drop("DPL004", f"Timeout {values['timeout']!r} is not a whole number of seconds ≥ 0")
         else:
             timeout = int(m.group(1))
-    line_number = 0
+    phone_line = 0
     if "line" in values:
         m = _STRTOL.match(values["line"])
         if m is None or not 0 <= int(m.group(1)) <= 255:
             drop("DPL009", f"Line {values['line']!r} is not a line number 0-255")
         else:
-            line_number = int(m.group(1))
+            phone_line = int(m.group(1))
     user = values.get("user")
     if user is not None and user.lower() not in ("phone", "ip"):
         drop("DPL005", f"User {user!r} is not Phone or IP")
@@ -269,7 +276,7 @@ def _read_template(element: Element, index: int, line: int) -> Template:
         rewrite=values.get("rewrite", ""),
         route=route,
         tones=tuple(tones),
-        line_number=line_number,
+        phone_line=phone_line,
         attributes=tuple((a.name, a.value) for a in element.attributes),
         problems=tuple(problems),
         line=line,
@@ -322,14 +329,29 @@ class DialPlan(XmlDocument):
                 return value
         return None
 
-    def match(self, digits: str, *, line: int = 1, pound_dials_now: bool = False) -> DialDecision:
-        """What the phone does after ``digits`` were dialled on ``line`` (see spec §5.3).
+    @overload
+    def match(
+        self, digits: str, *, phone_line: int = 1, pound_dials_now: bool = False
+    ) -> DialDecision: ...
+
+    @overload
+    def match(
+        self, digits: str, *, line: int, pound_dials_now: bool = False
+    ) -> DialDecision: ...  # the older spelling of phone_line
+
+    @older_spelling(renamed={"line": "phone_line"})
+    def match(
+        self, digits: str, *, phone_line: int = 1, pound_dials_now: bool = False
+    ) -> DialDecision:
+        """What the phone does after ``digits`` were dialled on phone line ``phone_line`` (see
+        spec §5.3).
 
         ``pound_dials_now``: the stack's non-CallManager mode, in which ``#`` means "dial now";
         in CallManager mode (the default here) ``#`` is an ordinary dialled character.
+        ``line=`` is the older spelling of ``phone_line=`` and still works.
         """
         return _decide(
-            [t for t in self.templates if t.valid and t.line_number in (0, line)],
+            [t for t in self.templates if t.valid and t.phone_line in (0, phone_line)],
             digits,
             pound_dials_now,
         )
@@ -445,13 +467,18 @@ _SEARCH_WORK_PER_CHARACTER = 200
 _MIN_SEARCH_WORK = 200_000
 
 
-def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) -> list[Diagnostic]:
+def validate(
+    plan: DialPlan, *, source: str | None = None, emergency: Iterable[str] = EMERGENCY_NUMBERS
+) -> list[Diagnostic]:
     """Lint a dial plan; findings are returned, never raised (codes ``DPLnnn``).
+
+    ``source`` is the file name the findings carry (by default the name ``plan`` was read
+    from); ``emergency`` the numbers a catch-all must not cut short (``DPL104``).
 
     Whether a rule can ever win is worked out with the matcher :meth:`DialPlan.match` uses,
     over every string a caller can dial, on every line and in both ``#`` modes.
     """
-    found = Findings(plan.source)
+    found = Findings(source if source is not None else plan.source)
     size = encoded_size(plan.dumps())
     if size > MAX_FILE_SIZE:
         found.add(
@@ -495,9 +522,11 @@ def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) ->
     return found.result()
 
 
-def lint(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) -> list[Diagnostic]:
+def lint(
+    plan: DialPlan, *, source: str | None = None, emergency: Iterable[str] = EMERGENCY_NUMBERS
+) -> list[Diagnostic]:
     """Another name for :func:`validate`."""
-    return validate(plan, emergency=emergency)
+    return validate(plan, source=source, emergency=emergency)
 
 
 # The attribute each problem is about (lower case), for a placeholder that stands in it.
@@ -555,12 +584,12 @@ def _line_groups(rules: list[Template]) -> list[tuple[int, list[int]]]:
     A line no rule names gets the rules for all lines; each line a ``Line`` names, those and its
     own. The line numbers are what :meth:`DialPlan.match` takes.
     """
-    named = sorted({t.line_number for t in rules} - {0})
+    named = sorted({t.phone_line for t in rules} - {0})
     groups: list[tuple[int, list[int]]] = []
     unnamed = next((n for n in range(1, 256) if n not in named), None)
     if unnamed is not None:
-        groups.append((unnamed, [k for k, t in enumerate(rules) if t.line_number == 0]))
-    groups.extend((n, [k for k, t in enumerate(rules) if t.line_number in (0, n)]) for n in named)
+        groups.append((unnamed, [k for k, t in enumerate(rules) if t.phone_line == 0]))
+    groups.extend((n, [k for k, t in enumerate(rules) if t.phone_line in (0, n)]) for n in named)
     return groups
 
 
@@ -584,7 +613,7 @@ def _check_reachability(plan: DialPlan, found: Findings) -> None:
     for k, t in enumerate(rules):
         in_callmanager_mode = (k, False) in reach.wins
         in_pound_mode = (k, True) in reach.wins
-        first = seen.setdefault((t.match, t.line_number), t)
+        first = seen.setdefault((t.match, t.phone_line), t)
         if in_callmanager_mode and in_pound_mode:
             continue
         if first is not t and not (in_callmanager_mode or in_pound_mode):
@@ -651,7 +680,7 @@ def _check_emergency(plan: DialPlan, numbers: tuple[str, ...], found: Findings) 
     for number in numbers:
         for line in lines:
             for cut in range(1, len(number)):
-                decision = plan.match(number[:cut], line=line)
+                decision = plan.match(number[:cut], phone_line=line)
                 t = decision.template
                 if decision.action == "dial" and decision.timeout == 0 and t and t.is_catch_all:
                     where = swallowed.setdefault(t.index, (t, []))[1]

@@ -24,8 +24,8 @@ from ciscocfg.firmware import (
     EXTENSIONS,
     FirmwareImage,
     FirmwareNameError,
+    ImageRole,
     Protocol,
-    Role,
     parse,
 )
 
@@ -56,6 +56,8 @@ class OsImage:
     newline: str = ""
     #: Anything after the first line; loaders read only the first line.
     rest: str = ""
+    #: The file name it was read from, when known: what :func:`validate`'s findings carry.
+    source: str | None = attrs.field(default=None, eq=False)
 
     def dumps(self) -> str:
         """The file text, exactly as parsed (after edits made with :meth:`with_image`)."""
@@ -97,6 +99,7 @@ def loads(text: str, *, strict: bool = True, source: str | None = None) -> OsIma
         trailing=m["trail"],
         newline=m["nl"],
         rest=text[m.end() :],
+        source=source,
     )
 
 
@@ -138,12 +141,13 @@ def _available_names(available: Iterable[str] | None, root: PathOrFile | None) -
 def validate(
     doc: OsImage,
     *,
+    source: str | None = None,
     available: Iterable[str] | None = None,
     root: str | os.PathLike[str] | None = None,
-    source: str | None = None,
 ) -> list[Diagnostic]:
     """Check ``OS79XX.TXT`` the way an old loader reads it.
 
+    ``source`` is the file name the findings carry (by default the name ``doc`` was read from).
     ``available`` (file names, extensions allowed) or ``root`` (a TFTP root folder) say which
     images the server offers; without them only the file itself is checked. Codes:
 
@@ -155,6 +159,7 @@ def validate(
     Shared with the other validators: ``TXT001``–``TXT003`` a file that is not text (the only
     finding then), ``TPL001`` a template placeholder where the name belongs (not judged).
     """
+    source = source if source is not None else doc.source
     problem = unreadable_text(doc.dumps())
     if problem is not None:
         return [unreadable_finding(problem, source, "old loaders cannot read it")]
@@ -224,7 +229,7 @@ def validate(
     if (
         image is not None
         and image.scheme == "79x0"
-        and image.role is Role.APPLICATION
+        and image.role is ImageRole.APPLICATION
         and (image.protocol is not Protocol.SIP or image.version[0] >= 7)
     ):
         loader = "P003" + image.name[4:]

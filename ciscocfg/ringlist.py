@@ -12,11 +12,13 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import overload
 
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic, Findings
 from ciscocfg._errors import EmitError, ParseError
+from ciscocfg._older import older_spelling
 from ciscocfg._placeholders import has_placeholder, spans
 from ciscocfg._reads import unreadable_finding, unreadable_text
 from ciscocfg._text import PathOrFile, decode_bytes, encode_text, read_source, write_target
@@ -93,6 +95,8 @@ class RingList:
     """The parsed file: every line, in order; ``rings`` are the usable entries."""
 
     lines: list[Line] = attrs.field(factory=list)
+    #: The file name it was read from, when known: what :func:`validate`'s findings carry.
+    source: str | None = attrs.field(default=None, eq=False, kw_only=True)
 
     @property
     def rings(self) -> list[Ring]:
@@ -190,7 +194,7 @@ def loads(text: str, *, strict: bool = True, source: str | None = None) -> RingL
             line = InvalidLine(body, newline)
         lines.append(line)
         pos = m.end()
-    return RingList(lines)
+    return RingList(lines, source=source)
 
 
 def dumps(ringlist: RingList) -> str:
@@ -209,14 +213,40 @@ def dump(ringlist: RingList, target: PathOrFile) -> None:
     write_target(target, encode_text(ringlist.dumps()))
 
 
+@overload
 def validate(
     ringlist: RingList,
+    *,
+    source: str | None = None,
     root: str | os.PathLike[str] | None = None,
+    check_audio: bool = True,
+) -> list[Diagnostic]: ...
+
+
+@overload
+def validate(
+    ringlist: RingList,
+    root: str | os.PathLike[str] | None,
+    /,
     *,
     source: str | None = None,
     check_audio: bool = True,
+) -> list[Diagnostic]: ...  # the older spelling: root by position
+
+
+@older_spelling(positional=("root",))
+def validate(
+    ringlist: RingList,
+    *,
+    source: str | None = None,
+    root: str | os.PathLike[str] | None = None,
+    check_audio: bool = True,
 ) -> list[Diagnostic]:
     """Check a ring list; with ``root`` (the TFTP root) also the ring files it names.
+
+    ``source`` is the file name the findings carry (by default the name ``ringlist`` was read
+    from). ``validate(ringlist, root)``, the root given
+    by position, is the older spelling of ``validate(ringlist, root=root)`` and still works.
 
     Codes: ``RL100`` line without a separator; ``RL101`` spaces instead of a tab; ``RL102``
     display name too long; ``RL103`` file name too long; ``RL104`` too many rings; ``RL105``
@@ -227,6 +257,7 @@ def validate(
     empty display name. Shared with the other validators: ``TXT001``–``TXT003`` a file that is
     not text (the only finding then), ``TPL001`` template placeholders, which are not judged.
     """
+    source = source if source is not None else ringlist.source
     problem = unreadable_text(ringlist.dumps())
     if problem is not None:
         return [unreadable_finding(problem, source, "the phone shows no ring types")]

@@ -86,7 +86,8 @@ def _near_silence(code: int) -> bool:
 
 
 def validate(data: bytes, *, source: str | None = None) -> list[Diagnostic]:
-    """Check ``.raw`` ring audio against Cisco's rules.
+    """Check ``.raw`` ring audio against Cisco's rules; ``source`` is the file name the findings
+    carry.
 
     Codes: ``RT100`` empty; ``RT101`` shorter than 240 samples; ``RT102`` longer than 16080
     samples; ``RT103`` size not a multiple of 240; ``RT104`` does not start near silence;

@@ -84,8 +84,12 @@ def infer_kind(doc: Document) -> Kind:
     ``SIPDefault.cnf`` (any suffix) is the shared file; ``SIP<12 hex digits>.cnf``, or a file
     with ``lineN_*`` keys, is a phone's own file; anything else is unknown.
     """
-    if doc.source is not None:
-        name = os.path.basename(doc.source)
+    return _kind(doc, doc.source)
+
+
+def _kind(doc: Document, source: str | None) -> Kind:
+    if source is not None:
+        name = os.path.basename(source)
         if name.lower().startswith("sipdefault"):
             return "default"
         if _PHONE_FILE.match(name):
@@ -106,20 +110,26 @@ def line1_problem(values: Mapping[str, str]) -> str | None:
 
 
 def validate(
-    doc: Document, *, model: str | int | None = None, kind: Kind | None = None
+    doc: Document,
+    *,
+    source: str | None = None,
+    model: str | int | None = None,
+    kind: Kind | None = None,
 ) -> list[Diagnostic]:
     """Every finding in ``doc``, in file order.
 
+    ``source`` is the file name the findings carry (by default the name ``doc`` was read from);
     ``model`` (``"7940"``, ``"7960"`` ...) sets how many lines the phone has (default: six, as a
     7960). ``kind`` says whether this is ``SIPDefault.cnf`` (``"default"``) or a phone's
     ``SIP<MAC>.cnf`` (``"phone"``); by default it is inferred with :func:`infer_kind`. Only a
     phone's own file must provision line 1: in ``SIPDefault.cnf`` line 1 is normally absent.
     """
+    name = source if source is not None else doc.source
     view = phone_view(doc)
     if view.unreadable is not None:
         # One finding: every line of a binary or UTF-16 file would be another one.
-        return [unreadable_finding(view.unreadable, doc.source)]
-    return _Checker(doc, view, lines_for_model(model), kind or infer_kind(doc)).run()
+        return [unreadable_finding(view.unreadable, name)]
+    return _Checker(doc, view, lines_for_model(model), kind or _kind(doc, name), name).run()
 
 
 def _templated(text: str) -> bool:
@@ -140,12 +150,14 @@ def _first(text: str, chars: str, live: int) -> int | None:
 
 
 class _Checker:
-    def __init__(self, doc: Document, view: PhoneView, lines: int, kind: Kind) -> None:
+    def __init__(
+        self, doc: Document, view: PhoneView, lines: int, kind: Kind, source: str | None
+    ) -> None:
         self.doc = doc
         self.view = view
         self.lines = lines
         self.kind = kind
-        self.found = Findings(doc.source)
+        self.found = Findings(source)
         self.placeholders = self.found.placeholders
 
     def run(self) -> list[Diagnostic]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 
-from ciscocfg.firmware._names import FirmwareImage, Protocol, Role, parse
+from ciscocfg.firmware._names import FirmwareImage, ImageRole, Protocol, parse
 from ciscocfg.firmware._upgrade import _family
 
 __all__ = ["KNOWN_IMAGES", "newest_image"]
@@ -67,6 +67,8 @@ def _newest(family: str, protocol: Protocol) -> FirmwareImage | None:
     found = [
         image
         for image in map(parse, KNOWN_IMAGES)
-        if image.family == family and image.protocol is protocol and image.role is Role.APPLICATION
+        if image.family == family
+        and image.protocol is protocol
+        and image.role is ImageRole.APPLICATION
     ]
     return max(found, key=lambda image: image.sort_key, default=None)

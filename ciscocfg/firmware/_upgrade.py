@@ -29,8 +29,8 @@ from ciscocfg.firmware._names import (
     _JAVA_FAMILY,
     FirmwareImage,
     FirmwareNameError,
+    ImageRole,
     Protocol,
-    Role,
     parse,
 )
 
@@ -460,12 +460,12 @@ def upgrade_path(
 
     if cur.family != tgt.family:
         return refused(f"{cur} is a {cur.family} image and {tgt} a {tgt.family} image")
-    if tgt.role is Role.LOADER:
+    if tgt.role is ImageRole.LOADER:
         return refused(
             f"{tgt} is the universal application loader: plan towards the application image "
             "(the loader comes with it)"
         )
-    if tgt.role in (Role.COMPONENT, Role.DEFAULT_POINTER):
+    if tgt.role in (ImageRole.COMPONENT, ImageRole.DEFAULT_POINTER):
         return refused(f"{tgt} is not a load a phone can be told to run; name the load")
     if cur.sort_key == tgt.sort_key and cur.protocol is tgt.protocol:
         return UpgradePlan(cur, tgt, notes=read_as)

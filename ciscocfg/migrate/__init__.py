@@ -6,7 +6,7 @@
 >>> config, findings = cnf_to_sepxml(phone, model="7961")
 >>> config.get("sipProfile/stopMediaPort")
 '8012'
->>> config.lines[0].proxy
+>>> config.phone_lines[0].proxy
 'pbx'
 
 Every source key is either carried over or reported in a :class:`~ciscocfg.Diagnostic`

@@ -17,7 +17,7 @@ from ciscocfg._errors import CiscoCfgError
 from ciscocfg._placeholders import has_placeholder
 from ciscocfg._reads import unreadable, unreadable_finding
 from ciscocfg._text import decode_bytes
-from ciscocfg.provision._boot import BootTrace, Fetch, Request, Role
+from ciscocfg.provision._boot import BootTrace, Fetch, FileRole, Request
 from ciscocfg.provision._naming import classify, find_case_variant
 from ciscocfg.provision._read import XmlRefs, cnf_doc, cnf_view, xml_refs
 
@@ -371,7 +371,7 @@ class _TraceChecker:
 
         trace = self.trace
         best: tuple[str, str | None, int | None] | None = None
-        roles: tuple[Role, ...] = ("sip_default", "sip_cnf")
+        roles: tuple[FileRole, ...] = ("sip_default", "sip_cnf")
         for role in roles:
             fetch = trace.last(role)
             if fetch is None or fetch.data is None:
@@ -517,7 +517,7 @@ class _TraceChecker:
             if (
                 self.running is None
                 and selector is not None
-                and selector.role is firmware.Role.APPLICATION
+                and selector.role is firmware.ImageRole.APPLICATION
             ):
                 # Phones on an old image load what OS79XX.TXT names, then go on from there.
                 via = firmware.reach(selector, image, self.fetch, selector=selector, config=config)

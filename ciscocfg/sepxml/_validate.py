@@ -7,7 +7,7 @@ from ciscocfg._errors import ParseError
 from ciscocfg._phones import FAMILY_79X0, phone_model
 from ciscocfg._placeholders import has_placeholder
 from ciscocfg._xml import Element
-from ciscocfg.sepxml._model import DefaultLoad, DeviceConfig, Line
+from ciscocfg.sepxml._model import DefaultLoad, DeviceConfig, PhoneLine
 from ciscocfg.sepxml._tables import (
     BOOLEAN_ELEMENTS,
     INTEGER_ELEMENTS,
@@ -23,16 +23,20 @@ from ciscocfg.sepxml._tables import (
 __all__ = ["validate"]
 
 
-def validate(config: DeviceConfig, *, model: str | None = None) -> list[Diagnostic]:
+def validate(
+    config: DeviceConfig, *, source: str | None = None, model: str | None = None
+) -> list[Diagnostic]:
     """Check a config the way the phone reads it; findings are returned, never raised.
 
+    ``source`` is the file name the findings carry (by default the name ``config`` was read
+    from).
     ``model`` (e.g. ``"7961"``) is the phone the file is for; when given, ``loadInformation`` is
     checked against that model's family (an ``XMLDefault.cnf.xml`` names its models itself). A
     7940/7960 on SIP (``model`` one of them, or a ``P0S…`` load named) takes its lines from
     ``SIP<MAC>.cnf``, so its ``SEP<MAC>.cnf.xml`` needs none. Template placeholders are not
     judged: they make one ``TPL001`` finding.
     """
-    found = Findings(config.source)
+    found = Findings(source if source is not None else config.source)
     root = config.root
     if root.name not in ("device", "Default"):
         if root.name.lower() in ("device", "default"):
@@ -171,8 +175,8 @@ def _check_element(config: DeviceConfig, element: Element, found: Findings) -> N
 
 
 def _check_lines(config: DeviceConfig, found: Findings, *, lines_elsewhere: bool) -> None:
-    lines = config.lines
-    seen: dict[int, Line] = {}
+    lines = config.phone_lines
+    seen: dict[int, PhoneLine] = {}
     for line in lines:
         if line.button is not None:
             if line.button in seen:

@@ -35,7 +35,7 @@ from struct import error as struct_error
 from typing import Final
 
 from ciscocfg._errors import LocalProtocolError
-from ciscocfg.tftp._machine import TERMINAL, Input, Role, State, advance
+from ciscocfg.tftp._machine import TERMINAL, EngineRole, Input, State, advance
 from ciscocfg.tftp.blocks import WRAP_TO_ONE, WRAP_TO_ZERO, from_wire, to_wire
 from ciscocfg.tftp.events import (
     Address,
@@ -97,7 +97,7 @@ _UNKNOWN_TID: Final = _error_bytes(ErrorCode.UNKNOWN_TID, "Unknown transfer ID")
 class Transfer:
     """State, outbox, events, timer and statistics of one transfer (not used directly)."""
 
-    _role: Role
+    _role: EngineRole
 
     def __init__(
         self,

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from ciscocfg._errors import LocalProtocolError, MalformedPacket
 from ciscocfg.tftp._engine import Receiver, Sender, Transfer
-from ciscocfg.tftp._machine import Input, Role, State
+from ciscocfg.tftp._machine import EngineRole, Input, State
 from ciscocfg.tftp.events import Address, OptionsNegotiated
 from ciscocfg.tftp.options import (
     DEFAULT_TIMEOUT,
@@ -137,7 +137,7 @@ class ClientRead(_Client, Receiver):
     ``"negotiation"`` or ``"protocol"``) and no octet beyond the limit is handed on.
     """
 
-    _role = Role.CLIENT_READ
+    _role = EngineRole.CLIENT_READ
     _limited = "download"
 
     def __init__(
@@ -230,7 +230,7 @@ class ClientWrite(_Client, Sender):
     ``size``, when known, is offered as ``tsize`` (unless ``options`` already has one).
     """
 
-    _role = Role.CLIENT_WRITE
+    _role = EngineRole.CLIENT_WRITE
 
     def __init__(
         self,

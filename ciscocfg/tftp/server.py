@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ciscocfg._errors import LocalProtocolError, MalformedPacket
 from ciscocfg.tftp._engine import Receiver, Sender, Transfer
-from ciscocfg.tftp._machine import Input, Role, State
+from ciscocfg.tftp._machine import EngineRole, Input, State
 from ciscocfg.tftp.events import Address, OptionsNegotiated
 from ciscocfg.tftp.options import (
     OptionsRejected,
@@ -70,7 +70,7 @@ class ServerRead(_Server, Sender):
     :meth:`supply` and finally :meth:`supply_eof`.
     """
 
-    _role = Role.SERVER_READ
+    _role = EngineRole.SERVER_READ
 
     def __init__(
         self,
@@ -171,7 +171,7 @@ class ServerWrite(_Server, Receiver):
     A client is then never told that a file it sent is there when it is not.
     """
 
-    _role = Role.SERVER_WRITE
+    _role = EngineRole.SERVER_WRITE
 
     def __init__(
         self,
