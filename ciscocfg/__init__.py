@@ -26,11 +26,13 @@ from ciscocfg._errors import (
 )
 
 if TYPE_CHECKING:
+    from ciscocfg._codes import CODES
     from ciscocfg._diagnostic import Diagnostic
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CODES",
     "ArgumentTypeError",
     "CiscoCfgError",
     "Diagnostic",
@@ -45,7 +47,7 @@ __all__ = [
 ]
 
 # Names resolved on first use, so that ``import ciscocfg.tftp`` stays free of attrs, lark and lxml.
-_LAZY_NAMES = {"Diagnostic": "ciscocfg._diagnostic"}
+_LAZY_NAMES = {"CODES": "ciscocfg._codes", "Diagnostic": "ciscocfg._diagnostic"}
 _SUBMODULES = frozenset(
     {
         "cnf",

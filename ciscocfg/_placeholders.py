@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ciscocfg import _codes
+
 if TYPE_CHECKING:
     from ciscocfg._diagnostic import Diagnostic
 
@@ -34,8 +36,7 @@ __all__ = [
 
 #: The code of the one finding about placeholders, shared by every validator.
 CODES: dict[str, str] = {
-    "TPL001": "template placeholders: what they stand for is unknown, so those values are not "
-    "checked",
+    code: entry.meaning for code, entry in _codes.CODES.items() if code.startswith("TPL")
 }
 
 _EMBEDDED = re.compile(

@@ -224,6 +224,7 @@ PAGES = [
     *sorted((PROJECT_ROOT / "docs" / "howto").glob("*.md")),
     *sorted((PROJECT_ROOT / "docs" / "formats").glob("*.md")),
     PROJECT_ROOT / "docs" / "reference" / "errors.md",
+    PROJECT_ROOT / "docs" / "reference" / "diagnostic.md",
 ]
 
 

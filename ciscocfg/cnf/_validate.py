@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Literal
 
-from ciscocfg import _placeholders, _reads
+from ciscocfg import _codes, _placeholders, _reads
 from ciscocfg._diagnostic import Diagnostic, Findings
 from ciscocfg._placeholders import (
     has_alternatives,
@@ -39,26 +39,7 @@ __all__ = ["CODES", "Kind", "infer_kind", "line1_problem", "validate"]
 
 #: Every code :func:`validate` can report, with what it means. The codes are stable.
 CODES: dict[str, str] = {
-    "CNF001": "line is not a comment, a blank line or 'key: value'",
-    "CNF002": "file larger than the phone's 8 KiB configuration buffer",
-    "CNF003": "byte order mark at the start of the file",
-    "CNF101": "unknown key (with the nearest known key as suggestion)",
-    "CNF102": "known key spelled in another case",
-    "CNF103": "key set more than once (the last one wins)",
-    "CNF104": "key for a line the phone model does not have",
-    "CNF201": "value is not a decimal integer",
-    "CNF202": "integer out of range",
-    "CNF203": "value is not one of the allowed keywords",
-    "CNF204": "text longer than the phone accepts",
-    "CNF205": "value is not a dotted IPv4 address or host name",
-    "CNF206": "value does not have the required form (month, hour, date format ...)",
-    "CNF207": "';' right after a bare value cuts it short",
-    "CNF208": "';' inside a quoted value",
-    "CNF301": "typographic quote",
-    "CNF302": "no-break space",
-    "CNF303": "other character outside ASCII",
-    "CNF401": "no usable line 1 ('No Valid Line Names Provisioned')",
-    "CNF402": "end_media_port below start_media_port",
+    **{code: entry.meaning for code, entry in _codes.CODES.items() if code.startswith("CNF")},
     # Shared with every validator of a text file: content the phone cannot read, templates.
     **_reads.CODES,
     **_placeholders.CODES,
