@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from support.cnf_cases import CASES, LINE1, PHONE
-from support.paths import CORPUS
+from support.paths import CORPUS, no_corpus
 
 from ciscocfg import Diagnostic, cnf
 from ciscocfg._text import decode_bytes
@@ -78,7 +78,7 @@ def test_characters_in_comments_and_remarks_are_only_style() -> None:
 def test_seed_phone_file_explains_the_missing_line_names() -> None:
     path = CORPUS / "seed" / "SIPmacaddress.cnf"
     if not path.is_file():
-        pytest.skip(f"no corpus at {CORPUS}")
+        no_corpus()
     doc = cnf.load(path)
     found = cnf.validate(doc, model="7940")
     (line1,) = [d for d in found if d.code == "CNF401"]
@@ -99,7 +99,7 @@ def test_real_corpus_configs_are_clean() -> None:
     for name in names:
         path = CORPUS / "cnf" / name
         if not path.is_file():
-            pytest.skip(f"no corpus at {CORPUS}")
+            no_corpus()
         assert cnf.validate(cnf.load(path)) == [], name
 
 
