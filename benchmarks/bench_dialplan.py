@@ -33,7 +33,8 @@ from support.trees import build_tree  # noqa: E402
 
 from benchmarks._harness import Case, compare, markdown_table  # noqa: E402
 from ciscocfg import Diagnostic, dialplan  # noqa: E402
-from ciscocfg.dialplan import _CUCM_SYNTAX, _decide, _Findings  # noqa: E402
+from ciscocfg._diagnostic import Findings  # noqa: E402
+from ciscocfg.dialplan import _CUCM_SYNTAX, _decide  # noqa: E402
 from ciscocfg.provision import check_tree  # noqa: E402
 
 BASELINE = "previous: sampled check (baseline)"
@@ -67,12 +68,12 @@ def _samples(pattern: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def sampled_check(plan: dialplan.DialPlan, found: _Findings) -> None:
+def sampled_check(plan: dialplan.DialPlan, found: Findings) -> None:
     """The previous release's DPL102/DPL103 check: each rule's samples against every rule."""
     seen: dict[tuple[str, int], dialplan.Template] = {}
     usable = [t for t in plan.templates if t.valid]
     for t in usable:
-        key = (t.match, t.line_number)
+        key = (t.match, t.phone_line)
         if key in seen:
             found.add("DPL102", "warning", f"MATCH {t.match!r} repeats a rule", t.line)
             continue
@@ -81,10 +82,10 @@ def sampled_check(plan: dialplan.DialPlan, found: _Findings) -> None:
             continue
         winners: dict[int, dialplan.Template] = {}
         won = False
-        line = t.line_number or 1
+        line = t.phone_line or 1
         for sample in _samples(t.match):
             decision = _decide(
-                [u for u in usable if u.line_number in (0, line)], sample, pound=False
+                [u for u in usable if u.phone_line in (0, line)], sample, pound=False
             )
             if decision.template is t:
                 won = True

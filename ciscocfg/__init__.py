@@ -14,6 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ciscocfg._errors import (
+    ArgumentTypeError,
     CiscoCfgError,
     EmitError,
     LocalProtocolError,
@@ -26,11 +27,14 @@ from ciscocfg._errors import (
 )
 
 if TYPE_CHECKING:
+    from ciscocfg._codes import CODES
     from ciscocfg._diagnostic import Diagnostic
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CODES",
+    "ArgumentTypeError",
     "CiscoCfgError",
     "Diagnostic",
     "EmitError",
@@ -45,7 +49,7 @@ __all__ = [
 ]
 
 # Names resolved on first use, so that ``import ciscocfg.tftp`` stays free of attrs, lark and lxml.
-_LAZY_NAMES = {"Diagnostic": "ciscocfg._diagnostic"}
+_LAZY_NAMES = {"CODES": "ciscocfg._codes", "Diagnostic": "ciscocfg._diagnostic"}
 _SUBMODULES = frozenset(
     {
         "cnf",

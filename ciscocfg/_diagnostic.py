@@ -6,7 +6,9 @@ from typing import Literal
 
 import attrs
 
-__all__ = ["Diagnostic", "Severity", "has_errors"]
+from ciscocfg._placeholders import Placeholders, has_placeholder
+
+__all__ = ["Diagnostic", "Findings", "Severity", "has_errors"]
 
 Severity = Literal["error", "warning", "info"]
 
@@ -69,3 +71,50 @@ class Diagnostic:
 def has_errors(diagnostics: list[Diagnostic]) -> bool:
     """True when any finding has severity ``"error"`` (the CLI then exits with status 1)."""
     return any(d.severity == "error" for d in diagnostics)
+
+
+class Findings:
+    """The findings of one check, each added where it is found, with its code given there.
+
+    Every check of the library collects into one of these. ``source`` is the file name the
+    findings carry (a finding about another file names its own). A value holding a template
+    placeholder is noted with :meth:`placeholder` instead of being judged; :meth:`result` turns
+    what was noted into the one ``TPL001`` finding.
+    """
+
+    __slots__ = ("items", "placeholders", "source")
+
+    def __init__(self, source: str | None = None) -> None:
+        self.source = source
+        self.items: list[Diagnostic] = []
+        self.placeholders = Placeholders()
+
+    def add(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        suggestion: str | None = None,
+        *,
+        source: str | None = None,
+    ) -> None:
+        """Add one finding; ``source`` names another file than the check's own."""
+        self.items.append(
+            Diagnostic(code, severity, message, line, column, source or self.source, suggestion)
+        )
+
+    def placeholder(self, text: str, line: int | None) -> bool:
+        """True, having noted it, when ``text`` holds a template placeholder: what it stands for
+        is unknown until the template is filled in, so the caller does not judge it."""
+        if not has_placeholder(text):
+            return False
+        self.placeholders.add(line, text)
+        return True
+
+    def result(self) -> list[Diagnostic]:
+        """Every finding in reading order, with the one ``TPL001`` for the placeholders noted."""
+        template = self.placeholders.finding(self.source)
+        found = self.items if template is None else [*self.items, template]
+        return sorted(found, key=Diagnostic.sort_key)

@@ -48,7 +48,7 @@ _Node = tuple[str, int, bool, tuple[int, ...], tuple[int, ...]]
 class Reach:
     """What the search found, naming rules by their index in the patterns searched."""
 
-    #: (rule, pound_dials_now) -> (line, digits): ``match(digits, line=line,
+    #: (rule, pound_dials_now) -> (line, digits): ``match(digits, phone_line=line,
     #: pound_dials_now=...)`` dials by that rule.
     wins: dict[tuple[int, bool], tuple[int, str]] = attrs.field(factory=dict)
     #: rule -> (what the phone does, the rule it does it by, the digits) for a string this rule

@@ -1,7 +1,10 @@
 """The exception hierarchy shared by every codec (standard library only).
 
 Every error raised on bad input derives from :class:`CiscoCfgError`, so a tool can catch
-one class around any call into the library.
+one class around any call into the library. Two kinds of bad input are told apart: input that
+is read (a file, a datagram, a name), which raises :class:`ParseError` or
+:class:`MalformedPacket`, and a caller's mistake (an argument the library cannot take), which
+raises :class:`ValidationError` in every module, or one of its narrower subclasses.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import os
 
 __all__ = [
+    "ArgumentTypeError",
     "CiscoCfgError",
     "EmitError",
     "LocalProtocolError",
@@ -76,11 +80,25 @@ def _rebuild_parse_error(
 
 
 class ValidationError(CiscoCfgError, ValueError):
-    """A value given by the caller that the format cannot hold (a line break, a quote ...)."""
+    """A caller's mistake: an argument the library cannot take.
+
+    An unknown phone model or family, a MAC address that is not one, a number out of range, a
+    TFTP packet that must not be sent, an option the call does not know, an object of the wrong
+    kind. Raised alike by every module; the subclasses narrow it down (:class:`EmitError`,
+    :class:`ArgumentTypeError`, :class:`LocalProtocolError`, ``generate.PhoneSpecError``).
+    """
 
 
-class EmitError(CiscoCfgError, ValueError):
-    """A model that cannot be written back as text."""
+class EmitError(ValidationError):
+    """A value the format cannot hold, so the text cannot be written.
+
+    A line break or a double quote in a ``.cnf`` value, a tab in a ring name, a name that is not
+    an XML name, a character the document's encoding (or any file) cannot carry.
+    """
+
+
+class ArgumentTypeError(ValidationError, TypeError):
+    """An argument of a type the call does not take (also a :class:`TypeError`)."""
 
 
 class WriteRefused(CiscoCfgError):
@@ -124,8 +142,9 @@ class MalformedPacket(TftpError, ValueError):
         return (type(self), (self.message, self.offset))
 
 
-class LocalProtocolError(TftpError):
-    """The caller used a transfer engine in a way the protocol does not allow."""
+class LocalProtocolError(TftpError, ValidationError):
+    """The caller used a transfer engine in a way the protocol does not allow (a caller's
+    mistake, so also a :class:`ValidationError`)."""
 
 
 class RemoteProtocolError(TftpError):

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from ciscocfg._errors import ValidationError
 from ciscocfg._phonefiles import PREFIXES
 
 __all__ = [
@@ -91,7 +92,7 @@ def phone_model(name: str) -> PhoneModel:
     """Look a model up by number, tolerating a ``CP-`` prefix and a ``G`` suffix.
 
     ``"7961"``, ``"CP-7961G"`` and ``"7961G"`` all give the 7961; ``"7961G-GE"`` the GE variant.
-    Raises ``ValueError`` naming the known models for anything else.
+    Raises :class:`~ciscocfg.ValidationError` naming the known models for anything else.
     """
     key = name.strip().upper()
     key = key.removeprefix("CP-").removeprefix("CISCO").strip()
@@ -99,7 +100,7 @@ def phone_model(name: str) -> PhoneModel:
         key = key[:-1]
     if key in MODELS:
         return MODELS[key]
-    raise ValueError(f"unknown phone model {name!r}; known models: {', '.join(MODELS)}")
+    raise ValidationError(f"unknown phone model {name!r}; known models: {', '.join(MODELS)}")
 
 
 _SEPARATORS = re.compile(r"[\s:.\-]")
@@ -110,7 +111,8 @@ def normalize_mac(text: str) -> str:
     """The MAC as the phone writes it in file names: 12 upper-case hex digits, no separators.
 
     Accepts ``00:1d:a2:19:af:a7``, ``001D.A219.AFA7``, ``00-1D-A2-19-AF-A7`` and a leading
-    ``SEP``/``SIP`` prefix; raises ``ValueError`` for anything that is not 12 hex digits.
+    ``SEP``/``SIP`` prefix; raises :class:`~ciscocfg.ValidationError` for anything that is not
+    12 hex digits.
     """
     cleaned = _SEPARATORS.sub("", text.strip()).upper()
     for prefix in PREFIXES:
@@ -118,7 +120,7 @@ def normalize_mac(text: str) -> str:
             cleaned = cleaned[len(prefix) :]
             break
     if not _MAC.fullmatch(cleaned):
-        raise ValueError(f"{text!r} is not a MAC address (12 hexadecimal digits)")
+        raise ValidationError(f"{text!r} is not a MAC address (12 hexadecimal digits)")
     return cleaned
 
 

@@ -16,8 +16,12 @@ validator (``.cnf``, ``SEP<MAC>.cnf.xml``, dial plans, ``RINGLIST.DAT``, ``Ringl
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from ciscocfg._diagnostic import Diagnostic
+from ciscocfg import _codes
+
+if TYPE_CHECKING:
+    from ciscocfg._diagnostic import Diagnostic
 
 __all__ = [
     "CODES",
@@ -32,8 +36,7 @@ __all__ = [
 
 #: The code of the one finding about placeholders, shared by every validator.
 CODES: dict[str, str] = {
-    "TPL001": "template placeholders: what they stand for is unknown, so those values are not "
-    "checked",
+    code: entry.meaning for code, entry in _codes.CODES.items() if code.startswith("TPL")
 }
 
 _EMBEDDED = re.compile(
@@ -137,6 +140,9 @@ class Placeholders:
         """The one info finding about every placeholder noted, or ``None`` when there is none."""
         if not self.spots:
             return None
+        # Imported here: the shared collector (ciscocfg._diagnostic) holds a Placeholders.
+        from ciscocfg._diagnostic import Diagnostic
+
         lines = sorted({line for line, _ in self.spots if line is not None})
         line, first = min(self.spots, key=lambda spot: spot[0] or 0)
         where = f" on {len(lines)} line{'s' if len(lines) != 1 else ''}" if lines else ""

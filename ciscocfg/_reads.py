@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ciscocfg import _codes
 from ciscocfg._diagnostic import Diagnostic
 from ciscocfg._errors import CiscoCfgError
 
@@ -45,9 +46,7 @@ BOM = "\ufeff"
 #: Codes shared by every validator that reads a text file (``.cnf``, ``RINGLIST.DAT``,
 #: ``OS79XX.TXT``) and by the tree check, for content the phone cannot read as text.
 CODES: dict[str, str] = {
-    "TXT001": "not a text file (an executable, an image, a document, NUL bytes)",
-    "TXT002": "compressed content (gzip, zip, bzip2, xz ...)",
-    "TXT003": "UTF-16 or UTF-32 text: the phone reads bytes",
+    code: entry.meaning for code, entry in _codes.CODES.items() if code.startswith("TXT")
 }
 
 # How much of the start of a file decides its kind; enough for every magic number and for the

@@ -46,7 +46,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from ciscocfg._errors import ParseError, ValidationError
+from ciscocfg._errors import ArgumentTypeError, EmitError, ParseError, ValidationError
 from ciscocfg._position import LineIndex
 from ciscocfg._text import decode_bytes
 
@@ -287,7 +287,7 @@ class XmlText:
             try:
                 name.encode(_CODECS[self.encoding])
             except UnicodeEncodeError:
-                raise ValidationError(
+                raise EmitError(
                     f"{name!r} cannot be written in this {self.encoding} document"
                 ) from None
 
@@ -435,7 +435,7 @@ class XmlText:
 def _check_chars(value: str) -> None:
     bad = _NOT_XML_CHAR.search(value)
     if bad is not None:
-        raise ValidationError(
+        raise EmitError(
             f"character {bad.group()!r} at {bad.start()} cannot be written in an XML document"
         )
 
@@ -443,7 +443,7 @@ def _check_chars(value: str) -> None:
 def check_name(name: str) -> None:
     """Refuse an element or attribute name that XML cannot hold."""
     if not _XML_NAME.fullmatch(name):
-        raise ValidationError(f"{name!r} is not an XML name")
+        raise EmitError(f"{name!r} is not an XML name")
 
 
 def escape_text(value: str) -> str:
@@ -487,7 +487,7 @@ def parse(data: str | bytes, *, source: str | None = None) -> XmlText:
                 data, exc.start, "text holds a character that cannot be encoded", source
             ) from None
     else:
-        raise TypeError(f"expected str or bytes, not {type(data).__name__}")
+        raise ArgumentTypeError(f"expected str or bytes, not {type(data).__name__}")
     text, encoding = _decode(raw, source)
     root, prefixes = _Tokenizer(text, source, encoding).run()
     _check_with_lxml(text, raw, root, prefixes, encoding, source)

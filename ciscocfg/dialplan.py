@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Literal
+from typing import Literal, overload
 
 import attrs
 
-from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._diagnostic import Diagnostic, Findings
 from ciscocfg._dialmatch import IMMEDIATE as _IMMEDIATE
 from ciscocfg._dialmatch import KIND_NAMES as _KIND_NAMES
 from ciscocfg._dialmatch import MAX_GROUPS, choose, scan
 from ciscocfg._dialreach import Reach, completable, search
-from ciscocfg._placeholders import Placeholders, has_placeholder
+from ciscocfg._errors import ValidationError
+from ciscocfg._older import older_spelling
 from ciscocfg._text import PathOrFile, encode_text, encoded_size, read_source, write_target
 from ciscocfg._xml import Element, XmlDocument, XmlText, escape_attribute, parse
 
@@ -119,7 +120,8 @@ class Template:
     rewrite: str
     route: str
     tones: tuple[str, ...]
-    line_number: int
+    #: The phone line the rule is for (its ``Line`` attribute); 0 for every line.
+    phone_line: int
     #: Every attribute as written: (name, value) in document order.
     attributes: tuple[tuple[str, str], ...]
     problems: tuple[Diagnostic, ...]
@@ -129,6 +131,11 @@ class Template:
     def valid(self) -> bool:
         """True when the phone keeps this rule."""
         return not self.problems
+
+    @property
+    def line_number(self) -> int:
+        """The older name of :attr:`phone_line`."""
+        return self.phone_line
 
     @property
     def is_catch_all(self) -> bool:
@@ -247,13 +254,13 @@ def _read_template(element: Element, index: int, line: int) -> Template:
             drop("DPL004", f"Timeout {values['timeout']!r} is not a whole number of seconds ≥ 0")
         else:
             timeout = int(m.group(1))
-    line_number = 0
+    phone_line = 0
     if "line" in values:
         m = _STRTOL.match(values["line"])
         if m is None or not 0 <= int(m.group(1)) <= 255:
             drop("DPL009", f"Line {values['line']!r} is not a line number 0-255")
         else:
-            line_number = int(m.group(1))
+            phone_line = int(m.group(1))
     user = values.get("user")
     if user is not None and user.lower() not in ("phone", "ip"):
         drop("DPL005", f"User {user!r} is not Phone or IP")
@@ -269,7 +276,7 @@ def _read_template(element: Element, index: int, line: int) -> Template:
         rewrite=values.get("rewrite", ""),
         route=route,
         tones=tuple(tones),
-        line_number=line_number,
+        phone_line=phone_line,
         attributes=tuple((a.name, a.value) for a in element.attributes),
         problems=tuple(problems),
         line=line,
@@ -322,14 +329,29 @@ class DialPlan(XmlDocument):
                 return value
         return None
 
-    def match(self, digits: str, *, line: int = 1, pound_dials_now: bool = False) -> DialDecision:
-        """What the phone does after ``digits`` were dialled on ``line`` (see spec §5.3).
+    @overload
+    def match(
+        self, digits: str, *, phone_line: int = 1, pound_dials_now: bool = False
+    ) -> DialDecision: ...
+
+    @overload
+    def match(
+        self, digits: str, *, line: int, pound_dials_now: bool = False
+    ) -> DialDecision: ...  # the older spelling of phone_line
+
+    @older_spelling(renamed={"line": "phone_line"})
+    def match(
+        self, digits: str, *, phone_line: int = 1, pound_dials_now: bool = False
+    ) -> DialDecision:
+        """What the phone does after ``digits`` were dialled on phone line ``phone_line`` (see
+        spec §5.3).
 
         ``pound_dials_now``: the stack's non-CallManager mode, in which ``#`` means "dial now";
         in CallManager mode (the default here) ``#`` is an ordinary dialled character.
+        ``line=`` is the older spelling of ``phone_line=`` and still works.
         """
         return _decide(
-            [t for t in self.templates if t.valid and t.line_number in (0, line)],
+            [t for t in self.templates if t.valid and t.phone_line in (0, phone_line)],
             digits,
             pound_dials_now,
         )
@@ -351,7 +373,7 @@ class DialPlan(XmlDocument):
         parts = [f'{self._spelling("match")}="{escape_attribute(match, chr(34))}"']
         for key, value in attributes.items():
             if key.lower() not in _SPELLING or key.lower() == "match":
-                raise ValueError(f"not a TEMPLATE attribute: {key!r}")
+                raise ValidationError(f"not a TEMPLATE attribute: {key!r}")
             parts.append(f'{self._spelling(key.lower())}="{escape_attribute(str(value), chr(34))}"')
         self._add_markup(self.root, "<TEMPLATE " + " ".join(parts) + "/>")
 
@@ -448,33 +470,18 @@ _SEARCH_WORK_PER_CHARACTER = 200
 _MIN_SEARCH_WORK = 200_000
 
 
-class _Findings:
-    def __init__(self, plan: DialPlan) -> None:
-        self.plan = plan
-        self.items: list[Diagnostic] = []
-
-    def add(
-        self,
-        code: str,
-        severity: Severity,
-        message: str,
-        line: int | None,
-        suggestion: str | None = None,
-    ) -> None:
-        self.items.append(
-            Diagnostic(
-                code, severity, message, line=line, source=self.plan.source, suggestion=suggestion
-            )
-        )
-
-
-def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) -> list[Diagnostic]:
+def validate(
+    plan: DialPlan, *, source: str | None = None, emergency: Iterable[str] = EMERGENCY_NUMBERS
+) -> list[Diagnostic]:
     """Lint a dial plan; findings are returned, never raised (codes ``DPLnnn``).
+
+    ``source`` is the file name the findings carry (by default the name ``plan`` was read
+    from); ``emergency`` the numbers a catch-all must not cut short (``DPL104``).
 
     Whether a rule can ever win is worked out with the matcher :meth:`DialPlan.match` uses,
     over every string a caller can dial, on every line and in both ``#`` modes.
     """
-    found = _Findings(plan)
+    found = Findings(source if source is not None else plan.source)
     size = encoded_size(plan.dumps())
     if size > MAX_FILE_SIZE:
         found.add(
@@ -487,7 +494,7 @@ def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) ->
             f"root element <{plan.root_name}> is not <DIALTEMPLATE>; the phone finds no rules",
             plan._line(plan.root),
         )
-        return found.items
+        return found.result()
     for element in plan.root.iter():
         if element.name != "TEMPLATE" and element.name.upper() == "TEMPLATE":
             found.add(
@@ -505,13 +512,9 @@ def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) ->
     templates = plan.templates
     # A provisioning template's placeholders are filled in before a phone sees the plan: what
     # they stand for is not judged, and one TPL001 says so.
-    placeholders = Placeholders()
     templated_lines: set[int] = set()
     for t in templates:
-        held = {name.lower() for name, value in t.attributes if has_placeholder(value)}
-        for name, value in t.attributes:
-            if name.lower() in held:
-                placeholders.add(t.line, value)
+        held = {name.lower() for name, value in t.attributes if found.placeholder(value, t.line)}
         if held:
             templated_lines.add(t.line)
         _check_template(t, found, held)
@@ -519,15 +522,14 @@ def validate(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) ->
     _check_reachability(plan, found)
     _check_emergency(plan, tuple(emergency), found)
     found.items[relations:] = [d for d in found.items[relations:] if d.line not in templated_lines]
-    template = placeholders.finding(plan.source)
-    if template is not None:
-        found.items.append(template)
-    return sorted(found.items, key=Diagnostic.sort_key)
+    return found.result()
 
 
-def lint(plan: DialPlan, *, emergency: Iterable[str] = EMERGENCY_NUMBERS) -> list[Diagnostic]:
+def lint(
+    plan: DialPlan, *, source: str | None = None, emergency: Iterable[str] = EMERGENCY_NUMBERS
+) -> list[Diagnostic]:
     """Another name for :func:`validate`."""
-    return validate(plan, emergency=emergency)
+    return validate(plan, source=source, emergency=emergency)
 
 
 # The attribute each problem is about (lower case), for a placeholder that stands in it.
@@ -540,12 +542,12 @@ _PROBLEM_ATTRIBUTES = {
 }
 
 
-def _check_template(t: Template, found: _Findings, held: set[str]) -> None:
+def _check_template(t: Template, found: Findings, held: set[str]) -> None:
     """The checks of one rule; ``held`` names its attributes that hold a placeholder."""
     # Why the phone drops the rule was found, with its code, when the rule was read; a problem
     # with an attribute a placeholder stands in is not judged.
     found.items.extend(
-        attrs.evolve(problem, source=found.plan.source)
+        attrs.evolve(problem, source=found.source)
         for problem in t.problems
         if _PROBLEM_ATTRIBUTES.get(problem.code) not in held
     )
@@ -585,12 +587,12 @@ def _line_groups(rules: list[Template]) -> list[tuple[int, list[int]]]:
     A line no rule names gets the rules for all lines; each line a ``Line`` names, those and its
     own. The line numbers are what :meth:`DialPlan.match` takes.
     """
-    named = sorted({t.line_number for t in rules} - {0})
+    named = sorted({t.phone_line for t in rules} - {0})
     groups: list[tuple[int, list[int]]] = []
     unnamed = next((n for n in range(1, 256) if n not in named), None)
     if unnamed is not None:
-        groups.append((unnamed, [k for k, t in enumerate(rules) if t.line_number == 0]))
-    groups.extend((n, [k for k, t in enumerate(rules) if t.line_number in (0, n)]) for n in named)
+        groups.append((unnamed, [k for k, t in enumerate(rules) if t.phone_line == 0]))
+    groups.extend((n, [k for k, t in enumerate(rules) if t.phone_line in (0, n)]) for n in named)
     return groups
 
 
@@ -607,14 +609,14 @@ def _rule_name(t: Template) -> str:
     return f'rule {t.index + 1} (MATCH="{t.match}", line {t.line})'
 
 
-def _check_reachability(plan: DialPlan, found: _Findings) -> None:
+def _check_reachability(plan: DialPlan, found: Findings) -> None:
     rules, reach = _reach(plan)
     seen: dict[tuple[str, int], Template] = {}
     undecided: list[Template] = []
     for k, t in enumerate(rules):
         in_callmanager_mode = (k, False) in reach.wins
         in_pound_mode = (k, True) in reach.wins
-        first = seen.setdefault((t.match, t.line_number), t)
+        first = seen.setdefault((t.match, t.phone_line), t)
         if in_callmanager_mode and in_pound_mode:
             continue
         if first is not t and not (in_callmanager_mode or in_pound_mode):
@@ -675,13 +677,13 @@ def _check_reachability(plan: DialPlan, found: _Findings) -> None:
         )
 
 
-def _check_emergency(plan: DialPlan, numbers: tuple[str, ...], found: _Findings) -> None:
+def _check_emergency(plan: DialPlan, numbers: tuple[str, ...], found: Findings) -> None:
     swallowed: dict[int, tuple[Template, list[str]]] = {}
     lines = [line for line, _ in _line_groups([t for t in plan.templates if t.valid])] or [1]
     for number in numbers:
         for line in lines:
             for cut in range(1, len(number)):
-                decision = plan.match(number[:cut], line=line)
+                decision = plan.match(number[:cut], phone_line=line)
                 t = decision.template
                 if decision.action == "dial" and decision.timeout == 0 and t and t.is_catch_all:
                     where = swallowed.setdefault(t.index, (t, []))[1]

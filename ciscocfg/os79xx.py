@@ -16,15 +16,15 @@ from pathlib import Path
 
 import attrs
 
-from ciscocfg._diagnostic import Diagnostic, Severity
-from ciscocfg._placeholders import Placeholders, has_placeholder
+from ciscocfg._diagnostic import Diagnostic, Findings
+from ciscocfg._placeholders import has_placeholder
 from ciscocfg._reads import unreadable_finding, unreadable_text
 from ciscocfg._text import PathOrFile, decode_bytes, encode_text, read_source, write_target
 from ciscocfg.firmware import (
     EXTENSIONS,
     FirmwareImage,
     FirmwareNameError,
-    Role,
+    ImageRole,
     boots_by_loads,
     parse,
 )
@@ -56,6 +56,8 @@ class OsImage:
     newline: str = ""
     #: Anything after the first line; loaders read only the first line.
     rest: str = ""
+    #: The file name it was read from, when known: what :func:`validate`'s findings carry.
+    source: str | None = attrs.field(default=None, eq=False)
 
     def dumps(self) -> str:
         """The file text, exactly as parsed (after edits made with :meth:`with_image`)."""
@@ -97,6 +99,7 @@ def loads(text: str, *, strict: bool = True, source: str | None = None) -> OsIma
         trailing=m["trail"],
         newline=m["nl"],
         rest=text[m.end() :],
+        source=source,
     )
 
 
@@ -141,12 +144,13 @@ def _available_names(available: Iterable[str] | None, root: PathOrFile | None) -
 def validate(
     doc: OsImage,
     *,
+    source: str | None = None,
     available: Iterable[str] | None = None,
     root: str | os.PathLike[str] | None = None,
-    source: str | None = None,
 ) -> list[Diagnostic]:
     """Check ``OS79XX.TXT`` the way an old loader reads it.
 
+    ``source`` is the file name the findings carry (by default the name ``doc`` was read from).
     ``available`` (file names, extensions allowed) or ``root`` (a TFTP root folder) say which
     images the server offers; without them only the file itself is checked. Codes:
 
@@ -158,103 +162,88 @@ def validate(
     Shared with the other validators: ``TXT001``–``TXT003`` a file that is not text (the only
     finding then), ``TPL001`` a template placeholder where the name belongs (not judged).
     """
+    source = source if source is not None else doc.source
     problem = unreadable_text(doc.dumps())
     if problem is not None:
         return [unreadable_finding(problem, source, "old loaders cannot read it")]
-    found: list[Diagnostic] = []
-
-    def report(
-        code: str,
-        severity: Severity,
-        message: str,
-        column: int | None = 1,
-        line: int = 1,
-        suggestion: str | None = None,
-    ) -> None:
-        found.append(
-            Diagnostic(
-                code,
-                severity,
-                message,
-                line=line,
-                column=column,
-                source=source,
-                suggestion=suggestion,
-            )
-        )
+    found = Findings(source)
 
     text = doc.text
     if not text:
-        report("OS100", "error", "OS79XX.TXT names no image; the loader has nothing to fetch")
-        return found
+        found.add(
+            "OS100", "error", "OS79XX.TXT names no image; the loader has nothing to fetch", 1, 1
+        )
+        return found.result()
     name_column = len(doc.leading) + 1
     image = doc.image
     templated = image is None and has_placeholder(text)
     if templated:
-        placeholders = Placeholders()
-        placeholders.add(1, text)
-        template = placeholders.finding(source)
-        assert template is not None
-        found.append(template)
+        found.placeholder(text, 1)
     elif image is None:
         try:
             parse(text)
         except FirmwareNameError as err:
             if err.suggestion is not None and "letter O" in err.message:
-                report(
+                found.add(
                     "OS102",
                     "error",
                     "the letter O where a zero belongs: the loader asks for a file that does "
                     "not exist",
+                    1,
                     name_column + (err.column or 1) - 1,
                     suggestion=err.suggestion,
                 )
             else:
-                report(
+                found.add(
                     "OS101",
                     "error",
                     f"{text!r} is not a Cisco image name",
+                    1,
                     name_column,
                     suggestion=err.suggestion,
                 )
     if doc.leading or doc.trailing:
-        report(
+        found.add(
             "OS103",
             "warning",
             "blanks around the image name: some loaders then ask for a file that does not "
             "exist (CSCdv19260)",
+            1,
             len(doc.leading) + len(text) + 1 if doc.trailing else 1,
             suggestion=text,
         )
     if image is not None and image.extension is not None:
-        report(
+        found.add(
             "OS104",
             "error",
             f"the name carries the extension {image.extension!r}; the loader adds its own",
+            1,
             name_column + len(image.name),
             suggestion=image.name,
         )
     if image is not None and image.family != "7940/7960":
-        report(
+        found.add(
             "OS105",
             "error",
             f"{image.name} is a {image.family} image; OS79XX.TXT is read only by 7940/7960 loaders",
+            1,
             name_column,
         )
     if (
         image is not None
         and image.scheme == "79x0"
-        and image.role is Role.APPLICATION
+        and image.role is ImageRole.APPLICATION
         and boots_by_loads(image)
     ):
         loader = "P003" + image.name[4:]
-        report(
+        found.add(
             "OS109",
             "warning",
             f"{image.name} is a .loads-era application: loaders that read OS79XX.TXT cannot "
             f"fetch it (and a SIP loader sees the same first four characters and does "
             f"nothing); name the universal application loader {loader} here (what made a "
             "7940 move from SIP 6.3 to 8.2 in one report)",
+            1,
             name_column,
             suggestion=loader,
         )
@@ -269,27 +258,29 @@ def validate(
             and n[2] != image.name[2]
         )
         if twins:
-            report(
+            found.add(
                 "OS106",
                 "error",
                 f"the server offers {', '.join(twins)} but not {image.name}: the protocol "
                 "letter (third character) does not match",
+                1,
                 name_column + 2,
                 suggestion=twins[0],
             )
         else:
-            report(
+            found.add(
                 "OS107",
                 "error",
                 f"the server offers no file for {image.name}",
+                1,
                 name_column,
             )
     if doc.rest.strip():
-        report(
+        found.add(
             "OS108",
             "info",
             "lines after the first are ignored by the loader",
+            2,
             None,
-            line=2,
         )
-    return sorted(found, key=Diagnostic.sort_key)
+    return found.result()

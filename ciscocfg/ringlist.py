@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import os
 import re
-import typing
 from collections.abc import Iterator
 from pathlib import Path
+from typing import overload
 
 import attrs
 
-from ciscocfg._diagnostic import Diagnostic, Severity
-from ciscocfg._errors import ParseError, ValidationError
-from ciscocfg._placeholders import Placeholders, has_placeholder, spans
+from ciscocfg._diagnostic import Diagnostic, Findings
+from ciscocfg._errors import EmitError, ParseError
+from ciscocfg._older import older_spelling
+from ciscocfg._placeholders import has_placeholder, spans
 from ciscocfg._reads import unreadable_finding, unreadable_text
 from ciscocfg._text import PathOrFile, decode_bytes, encode_text, read_source, write_target
 
@@ -94,6 +95,8 @@ class RingList:
     """The parsed file: every line, in order; ``rings`` are the usable entries."""
 
     lines: list[Line] = attrs.field(factory=list)
+    #: The file name it was read from, when known: what :func:`validate`'s findings carry.
+    source: str | None = attrs.field(default=None, eq=False, kw_only=True)
 
     @property
     def rings(self) -> list[Ring]:
@@ -121,11 +124,11 @@ class RingList:
     def append(self, display_name: str, filename: str) -> Ring:
         """Add a ring after the last one, separated by one tab, with the file's line ending.
 
-        Raises :class:`~ciscocfg.ValidationError` for a name holding a tab or a line break.
+        Raises :class:`~ciscocfg.EmitError` for a name holding a tab or a line break.
         """
         for value in (display_name, filename):
             if re.search(r"[\t\r\n]", value) or not value.strip():
-                raise ValidationError(
+                raise EmitError(
                     f"a ring name cannot be empty or hold tabs or line breaks: {value!r}"
                 )
         newline = self.newline
@@ -191,7 +194,7 @@ def loads(text: str, *, strict: bool = True, source: str | None = None) -> RingL
             line = InvalidLine(body, newline)
         lines.append(line)
         pos = m.end()
-    return RingList(lines)
+    return RingList(lines, source=source)
 
 
 def dumps(ringlist: RingList) -> str:
@@ -213,26 +216,40 @@ def dump(ringlist: RingList, target: PathOrFile) -> None:
     write_target(target, encode_text(ringlist.dumps()))
 
 
-class _Report(typing.Protocol):
-    def __call__(
-        self,
-        code: str,
-        severity: Severity,
-        message: str,
-        line: int,
-        column: int | None = 1,
-        suggestion: str | None = None,
-    ) -> None: ...
-
-
+@overload
 def validate(
     ringlist: RingList,
+    *,
+    source: str | None = None,
     root: str | os.PathLike[str] | None = None,
+    check_audio: bool = True,
+) -> list[Diagnostic]: ...
+
+
+@overload
+def validate(
+    ringlist: RingList,
+    root: str | os.PathLike[str] | None,
+    /,
     *,
     source: str | None = None,
     check_audio: bool = True,
+) -> list[Diagnostic]: ...  # the older spelling: root by position
+
+
+@older_spelling(positional=("root",))
+def validate(
+    ringlist: RingList,
+    *,
+    source: str | None = None,
+    root: str | os.PathLike[str] | None = None,
+    check_audio: bool = True,
 ) -> list[Diagnostic]:
     """Check a ring list; with ``root`` (the TFTP root) also the ring files it names.
+
+    ``source`` is the file name the findings carry (by default the name ``ringlist`` was read
+    from). ``validate(ringlist, root)``, the root given
+    by position, is the older spelling of ``validate(ringlist, root=root)`` and still works.
 
     Codes: ``RL100`` line without a separator; ``RL101`` spaces instead of a tab; ``RL102``
     display name too long; ``RL103`` file name too long; ``RL104`` too many rings; ``RL105``
@@ -243,22 +260,11 @@ def validate(
     empty display name. Shared with the other validators: ``TXT001``–``TXT003`` a file that is
     not text (the only finding then), ``TPL001`` template placeholders, which are not judged.
     """
+    source = source if source is not None else ringlist.source
     problem = unreadable_text(ringlist.dumps())
     if problem is not None:
         return [unreadable_finding(problem, source, "the phone shows no ring types")]
-    found: list[Diagnostic] = []
-    placeholders = Placeholders()
-
-    def report(
-        code: str,
-        severity: Severity,
-        message: str,
-        line: int,
-        column: int | None = 1,
-        suggestion: str | None = None,
-    ) -> None:
-        found.append(Diagnostic(code, severity, message, line, column, source, suggestion))
-
+    found = Findings(source)
     folder = Path(root) if root is not None else None
     listing: dict[str, str] = {}
     if folder is not None and folder.is_dir():
@@ -269,9 +275,9 @@ def validate(
     for number, line in enumerate(ringlist.lines, start=1):
         if isinstance(line, InvalidLine):
             if has_placeholder(line.raw):
-                placeholders.add(number, line.raw)  # template markup, such as {foreach ...}
+                found.placeholders.add(number, line.raw)  # template markup, such as {foreach ...}
             else:
-                report("RL100", "error", "no tab between display name and file name", number)
+                found.add("RL100", "error", "no tab between display name and file name", number, 1)
             continue
         if not isinstance(line, Ring):
             continue
@@ -281,13 +287,13 @@ def validate(
         name_end = len(line.display_name)
         across = any(start < name_end < end for start, end in spans(line.text()))
         if name_template or file_template or across:
-            placeholders.add(number, line.text())
+            found.placeholders.add(number, line.text())
             if across:
                 continue  # a placeholder across the separator: the whole line is template
         name_end = len(line.display_name) + 1
         file_col = name_end + len(line.separator)
         if "\t" not in line.separator:
-            report(
+            found.add(
                 "RL101",
                 "error",
                 "spaces instead of a tab between display name and file name",
@@ -296,16 +302,19 @@ def validate(
                 suggestion=f"{line.display_name}\t{line.filename}",
             )
         if not line.display_name.strip():
-            report("RL112", "warning", "empty display name: the menu shows a blank entry", number)
+            found.add(
+                "RL112", "warning", "empty display name: the menu shows a blank entry", number, 1
+            )
         if len(line.display_name) > MAX_NAME_LENGTH and not name_template:
-            report(
+            found.add(
                 "RL102",
                 "warning",
                 f"display name longer than {MAX_NAME_LENGTH} characters may be cut",
                 number,
+                1,
             )
         if len(line.filename) > MAX_NAME_LENGTH and not file_template:
-            report(
+            found.add(
                 "RL103",
                 "warning",
                 f"file name longer than {MAX_NAME_LENGTH} characters",
@@ -313,7 +322,7 @@ def validate(
                 file_col,
             )
         if line.trailing:
-            report(
+            found.add(
                 "RL107",
                 "info",
                 "blanks after the file name",
@@ -321,7 +330,7 @@ def validate(
                 file_col + len(line.filename),
             )
         if not line.filename.lower().endswith((".raw", ".pcm")) and not file_template:
-            report(
+            found.add(
                 "RL108",
                 "warning",
                 "ring files are headerless µ-law audio, usually named .raw or .pcm",
@@ -329,23 +338,21 @@ def validate(
                 file_col,
             )
         if line.display_name in seen and not name_template:
-            report(
+            found.add(
                 "RL109",
                 "warning",
                 f"display name also used on line {seen[line.display_name]}",
                 number,
+                1,
             )
         seen.setdefault(line.display_name, number)
         if folder is not None and not file_template:
-            _check_file(line, folder, listing, lowered, check_audio, number, file_col, report)
+            _check_file(line, folder, listing, lowered, check_audio, number, file_col, found)
     if count > MAX_RINGS:
-        report("RL104", "warning", f"{count} rings; phones list at most {MAX_RINGS}", 1, None)
-    if count == 0 and not placeholders:
-        report("RL110", "warning", "the ring list names no ring", 1, None)
-    template = placeholders.finding(source)
-    if template is not None:
-        found.append(template)
-    return sorted(found, key=Diagnostic.sort_key)
+        found.add("RL104", "warning", f"{count} rings; phones list at most {MAX_RINGS}", 1, None)
+    if count == 0 and not found.placeholders:
+        found.add("RL110", "warning", "the ring list names no ring", 1, None)
+    return found.result()
 
 
 def _check_file(
@@ -356,12 +363,12 @@ def _check_file(
     check_audio: bool,
     number: int,
     column: int,
-    report: _Report,
+    found: Findings,
 ) -> None:
     if ring.filename not in listing:
         actual = lowered.get(ring.filename.lower())
         if actual is not None:
-            report(
+            found.add(
                 "RL106",
                 "error",
                 f"no file {ring.filename!r}, but {actual!r} exists: TFTP names are case sensitive",
@@ -370,13 +377,13 @@ def _check_file(
                 actual,
             )
         else:
-            report("RL105", "error", f"ring file {ring.filename!r} is missing", number, column)
+            found.add("RL105", "error", f"ring file {ring.filename!r} is missing", number, column)
         return
     if check_audio:
         from ciscocfg import ringtone
 
         for diag in ringtone.validate((folder / ring.filename).read_bytes()):
-            report(
+            found.add(
                 "RL111",
                 diag.severity,
                 f"{ring.filename}: {diag.code} {diag.message}",

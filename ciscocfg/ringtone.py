@@ -18,7 +18,7 @@ import math
 import struct
 import sys
 
-from ciscocfg._diagnostic import Diagnostic
+from ciscocfg._diagnostic import Diagnostic, Findings
 from ciscocfg._errors import ParseError
 
 __all__ = [
@@ -88,73 +88,56 @@ def _near_silence(code: int) -> bool:
 
 
 def validate(data: bytes, *, source: str | None = None) -> list[Diagnostic]:
-    """Check ``.raw`` ring audio against Cisco's rules.
+    """Check ``.raw`` ring audio against Cisco's rules; ``source`` is the file name the findings
+    carry.
 
     Codes: ``RT100`` empty; ``RT101`` shorter than 240 samples; ``RT102`` longer than 16080
     samples; ``RT103`` size not a multiple of 240; ``RT104`` does not start near silence;
     ``RT105`` does not end near silence; ``RT106`` a file header (WAV, AU) where raw samples
     belong; ``RT107`` the whole file is silence.
     """
-    found: list[Diagnostic] = []
+    found = Findings(source)
     size = len(data)
     if size == 0:
-        return [Diagnostic("RT100", "error", "empty ring file", source=source)]
+        found.add("RT100", "error", "empty ring file")
+        return found.items
     if data[:4] in (b"RIFF", b"RIFX", b"RF64", b".snd"):
-        found.append(
-            Diagnostic(
-                "RT106",
-                "error",
-                "the file has an audio header (WAV/AU); the phone plays raw µ-law samples "
-                "only: convert it with 'ciscocfg ringtone'",
-                source=source,
-            )
+        found.add(
+            "RT106",
+            "error",
+            "the file has an audio header (WAV/AU); the phone plays raw µ-law samples "
+            "only: convert it with 'ciscocfg ringtone'",
         )
     if size < MIN_SAMPLES:
-        found.append(
-            Diagnostic(
-                "RT101", "error", f"{size} bytes: fewer than {MIN_SAMPLES} samples", source=source
-            )
-        )
+        found.add("RT101", "error", f"{size} bytes: fewer than {MIN_SAMPLES} samples")
     elif size > MAX_SAMPLES:
-        found.append(
-            Diagnostic(
-                "RT102",
-                "error",
-                f"{size} bytes: more than {MAX_SAMPLES} samples ({MAX_SAMPLES / RATE:.2f} s)",
-                source=source,
-            )
+        found.add(
+            "RT102",
+            "error",
+            f"{size} bytes: more than {MAX_SAMPLES} samples ({MAX_SAMPLES / RATE:.2f} s)",
         )
     if size % BLOCK:
         lower, upper = size // BLOCK * BLOCK, (size // BLOCK + 1) * BLOCK
-        found.append(
-            Diagnostic(
-                "RT103",
-                "warning",
-                f"{size} bytes is not a multiple of {BLOCK} (nearest: {lower} or {upper})",
-                source=source,
-            )
+        found.add(
+            "RT103",
+            "warning",
+            f"{size} bytes is not a multiple of {BLOCK} (nearest: {lower} or {upper})",
         )
     if not _near_silence(data[0]):
-        found.append(
-            Diagnostic(
-                "RT104",
-                "warning",
-                f"starts at sample {ulaw_to_linear(data[0])}, not near silence (a click)",
-                source=source,
-            )
+        found.add(
+            "RT104",
+            "warning",
+            f"starts at sample {ulaw_to_linear(data[0])}, not near silence (a click)",
         )
     if not _near_silence(data[-1]):
-        found.append(
-            Diagnostic(
-                "RT105",
-                "warning",
-                f"ends at sample {ulaw_to_linear(data[-1])}, not near silence (a click)",
-                source=source,
-            )
+        found.add(
+            "RT105",
+            "warning",
+            f"ends at sample {ulaw_to_linear(data[-1])}, not near silence (a click)",
         )
     if all(_near_silence(b) for b in data):
-        found.append(Diagnostic("RT107", "info", "the ring is silent", source=source))
-    return found
+        found.add("RT107", "info", "the ring is silent")
+    return found.items  # in the order the checks run: the file has no lines
 
 
 # --- WAV reading ---------------------------------------------------------------------------------

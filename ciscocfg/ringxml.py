@@ -2,17 +2,20 @@
 
 The document is a ``CiscoIPPhoneRingList`` root with ``Ring`` children, each holding a
 ``DisplayName`` (the menu text) and a ``FileName`` (the ``.raw`` audio on the TFTP server).
-:func:`loads` keeps the text as given; :meth:`RingList.dumps` returns it unchanged until an edit,
-and edits touch only the rings they change. (``RINGLIST.DAT``, the 79x0 SIP text list, is
+:func:`loads` keeps the text as given; :meth:`XmlRingList.dumps` returns it unchanged until an
+edit, and edits touch only the rings they change. (``RINGLIST.DAT``, the 79x0 SIP text list, is
 :mod:`ciscocfg.ringlist`.)
 """
 
 from __future__ import annotations
 
+from typing import overload
+
 import attrs
 
-from ciscocfg._diagnostic import Diagnostic, Severity
-from ciscocfg._placeholders import Placeholders, has_placeholder
+from ciscocfg._diagnostic import Diagnostic, Findings
+from ciscocfg._older import older_spelling
+from ciscocfg._placeholders import has_placeholder
 from ciscocfg._text import PathOrFile, encode_text, read_source, write_target
 from ciscocfg._xml import Element, XmlDocument, escape_text, parse
 
@@ -23,6 +26,8 @@ __all__ = [
     "ROOT",
     "Ring",
     "RingList",
+    "XmlRing",
+    "XmlRingList",
     "dump",
     "dumps",
     "load",
@@ -41,16 +46,20 @@ _AUDIO_EXTENSIONS = (".raw", ".rwb")
 
 
 @attrs.frozen
-class Ring:
-    """One ``Ring``: ``display_name`` and ``filename`` (``None`` when the element is missing)."""
+class XmlRing:
+    """One ``Ring``: ``display_name`` and ``filename`` (``None`` when the element is missing).
+
+    ``line`` is the line of the file the element starts on.
+    """
 
     display_name: str | None
     filename: str | None
     line: int = attrs.field(default=0, eq=False)
 
 
-class RingList(XmlDocument):
-    """A ring list document."""
+class XmlRingList(XmlDocument):
+    """A ``Ringlist.xml`` or ``DistinctiveRingList.xml`` document (``RINGLIST.DAT``, the text
+    list of the 79x0, is :class:`ciscocfg.ringlist.RingList`)."""
 
     __slots__ = ()
 
@@ -58,14 +67,14 @@ class RingList(XmlDocument):
         return [e for e in self.root.children if e.name == "Ring"]
 
     @property
-    def rings(self) -> list[Ring]:
+    def rings(self) -> list[XmlRing]:
         """The ``Ring`` entries in document order."""
         out = []
         for element in self._ring_elements():
             name = element.child("DisplayName")
             file = element.child("FileName")
             out.append(
-                Ring(
+                XmlRing(
                     display_name=name.text if name is not None else None,
                     filename=file.text if file is not None else None,
                     line=self._line(element),
@@ -108,26 +117,31 @@ class RingList(XmlDocument):
         self._remove_element(self._ring_elements()[index])
 
     def __repr__(self) -> str:
-        return f"<RingList {len(self.rings)} rings>"
+        return f"<XmlRingList {len(self.rings)} rings>"
 
 
-def loads(text: str | bytes, *, source: str | None = None) -> RingList:
+#: The older names of :class:`XmlRing` and :class:`XmlRingList`.
+Ring = XmlRing
+RingList = XmlRingList
+
+
+def loads(text: str | bytes, *, source: str | None = None) -> XmlRingList:
     """Read a ring list from its text or bytes (any well-formed root loads; see validate)."""
-    return RingList(parse(text, source=source))
+    return XmlRingList(parse(text, source=source))
 
 
-def load(source: PathOrFile) -> RingList:
+def load(source: PathOrFile) -> XmlRingList:
     """Read a ring list from a path or a binary file."""
     data, name = read_source(source)
     return loads(data, source=name)
 
 
-def dumps(rings: RingList) -> str:
+def dumps(rings: XmlRingList) -> str:
     """The ring list's text."""
     return rings.dumps()
 
 
-def dump(rings: RingList, target: PathOrFile) -> None:
+def dump(rings: XmlRingList, target: PathOrFile) -> None:
     """Write the ring list's bytes to a path or a binary file.
 
     A path is replaced whole or not at all (a temporary file renamed over it).
@@ -135,61 +149,63 @@ def dump(rings: RingList, target: PathOrFile) -> None:
     write_target(target, encode_text(rings.dumps()))
 
 
-def validate(rings: RingList, *, filename: str | None = None) -> list[Diagnostic]:
-    """Check a ring list (codes ``RXLnnn``); ``filename`` is the name it is served under.
+@overload
+def validate(rings: XmlRingList, *, source: str | None = None) -> list[Diagnostic]: ...
 
-    The file name defaults to the base name of the source the list was loaded from.
+
+@overload
+def validate(rings: XmlRingList, *, filename: str | None) -> list[Diagnostic]: ...  # older spelling
+
+
+@older_spelling(renamed={"filename": "source"})
+def validate(rings: XmlRingList, *, source: str | None = None) -> list[Diagnostic]:
+    """Check a ring list (codes ``RXLnnn``).
+
+    ``source`` is the file's name, as it is served (its base name is checked against the names
+    the phones ask for) and as the findings carry it; by default the name the list was loaded
+    from. ``filename=`` is the older spelling of ``source=`` and still works.
     """
-    items: list[Diagnostic] = []
-    source = rings.source
-
-    def add(
-        code: str, severity: Severity, message: str, line: int | None, hint: str | None = None
-    ) -> None:
-        items.append(Diagnostic(code, severity, message, line=line, source=source, suggestion=hint))
-
-    if filename is None and source is not None:
-        filename = source.replace("\\", "/").rsplit("/", 1)[-1]
+    source = source if source is not None else rings.source
+    found = Findings(source)
+    filename = source.replace("\\", "/").rsplit("/", 1)[-1] if source is not None else None
     proper = _proper_filename(filename) if filename is not None else None
     if proper is not None:
-        add(
+        found.add(
             "RXL005",
             "error",
             f"the phone asks for {proper!r}; a TFTP server that matches names exactly does "
             f"not serve {filename!r}",
-            None,
-            proper,
+            suggestion=proper,
         )
     root = rings.root
     if root.name != ROOT:
-        add(
+        found.add(
             "RXL001",
             "error",
             f"root element <{root.name}> is not <{ROOT}>: the phone shows 'Ring List Unavailable'",
             rings._line(root),
-            ROOT if root.name.lower() == ROOT.lower() else None,
+            suggestion=ROOT if root.name.lower() == ROOT.lower() else None,
         )
-        return items
+        return found.result()
     for element in root.children:
         if element.name != "Ring":
-            add("RXL008", "warning", f"<{element.name}> is not a <Ring> and is ignored", None)
+            found.add("RXL008", "warning", f"<{element.name}> is not a <Ring> and is ignored")
     entries = rings.rings
     if len(entries) > MAX_RINGS:
-        add(
+        found.add(
             "RXL004",
             "error",
             f"{len(entries)} rings; the phone takes at most {MAX_RINGS}",
             entries[MAX_RINGS].line,
         )
-    placeholders = Placeholders()
     for ring in entries:
         for label, value in (("DisplayName", ring.display_name), ("FileName", ring.filename)):
             if value is None or not value.strip():
-                add("RXL002", "error", f"<Ring> without a {label}", ring.line)
-            elif has_placeholder(value):
-                placeholders.add(ring.line, value)  # filled in before a phone sees it
+                found.add("RXL002", "error", f"<Ring> without a {label}", ring.line)
+            elif found.placeholder(value, ring.line):
+                continue  # filled in before a phone sees it
             elif len(value) > MAX_NAME:
-                add(
+                found.add(
                     "RXL003",
                     "warning",
                     f"{label} {value!r} has {len(value)} characters; the limit is {MAX_NAME}",
@@ -200,16 +216,13 @@ def validate(rings: RingList, *, filename: str | None = None) -> list[Diagnostic
             and not ring.filename.lower().endswith(_AUDIO_EXTENSIONS)
             and not has_placeholder(ring.filename)
         ):
-            add(
+            found.add(
                 "RXL006",
                 "info",
                 f"FileName {ring.filename!r}: Cisco documents raw audio files named .raw (.rwb)",
                 ring.line,
             )
-    template = placeholders.finding(source)
-    if template is not None:
-        items.append(template)
-    return items
+    return found.result()
 
 
 def _proper_filename(name: str) -> str | None:

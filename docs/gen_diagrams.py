@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ciscocfg.tftp._machine import TABLES, TERMINAL, Input, Role, State, to_dot  # noqa: E402
+from ciscocfg.tftp._machine import TABLES, TERMINAL, EngineRole, Input, State, to_dot  # noqa: E402
 
 __all__ = [
     "BEGIN",
@@ -47,12 +47,12 @@ END = "<!-- END tftp-state-tables -->"
 _FAILURES = (Input.PEER_ERROR, Input.PROTOCOL_ERROR, Input.GIVE_UP, Input.ABORT)
 
 
-def slug(role: Role) -> str:
+def slug(role: EngineRole) -> str:
     """``ServerRead`` -> ``server-read``: the file name part of an engine's diagram."""
     return role.name.lower().replace("_", "-")
 
 
-def dot_source(role: Role) -> str:
+def dot_source(role: EngineRole) -> str:
     """``to_dot(role)`` with its edges in a stable order.
 
     The table's failure rows are added from a set, so their order follows string hashing and
@@ -67,12 +67,12 @@ def dot_source(role: Role) -> str:
     return "\n".join([header, *fixed, *arrows, footer]) + "\n"
 
 
-def dot_path(role: Role) -> Path:
+def dot_path(role: EngineRole) -> Path:
     """Where the Graphviz source of ``role``'s diagram lives."""
     return IMG / f"tftp-{slug(role)}.dot"
 
 
-def _table(role: Role) -> list[str]:
+def _table(role: EngineRole) -> list[str]:
     table = TABLES[role]
     rows = ["| From | Input | To |", "| --- | --- | --- |"]
     failing: dict[State, list[Input]] = {}
@@ -93,7 +93,7 @@ def _table(role: Role) -> list[str]:
 def tables_markdown() -> str:
     """The Markdown between the markers: per engine, its diagram and its transition table."""
     parts = [BEGIN, ""]
-    for role in Role:
+    for role in EngineRole:
         states = {state for state, _ in TABLES[role]} | set(TABLES[role].values())
         final = ", ".join(f"`{state.name}`" for state in sorted(TERMINAL, key=lambda s: s.name))
         parts += [
@@ -120,7 +120,7 @@ def _replace_tables(page: str) -> str:
 def main() -> int:
     IMG.mkdir(parents=True, exist_ok=True)
     dot = shutil.which("dot")
-    for role in Role:
+    for role in EngineRole:
         path = dot_path(role)
         path.write_text(dot_source(role), encoding="utf-8")
         if dot is None:

@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # The helpers in tests/support are imported as ``support``; the package under test is never put
@@ -31,3 +32,13 @@ settings.register_profile(
     "fuzz", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck)
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked ``corpus`` (:func:`support.paths.needs_corpus`) whose files are not there
+    is skipped, or fails where the corpus is required."""
+    from support.paths import no_corpus
+
+    mark = item.get_closest_marker("corpus")
+    if mark is not None and not all(mark.args):
+        no_corpus()

@@ -151,3 +151,41 @@ def test_progress_bar_only_on_a_terminal_with_a_size() -> None:
     quiet(10, 10)
     quiet.finish()
     assert pipe.getvalue() == ""
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        (["--max-transfers", "0"], "--max-transfers and --max-per-client must be at least 1"),
+        (["--max-per-client", "0"], "--max-transfers and --max-per-client must be at least 1"),
+        (["--shutdown-grace", "-1"], "--shutdown-grace must be >= 0"),
+        (["--max-blksize", "4"], "max_blksize must be within 8..65464"),
+        (["--max-windowsize", "0"], "max_windowsize must be within 1..65535"),
+        (["--max-stall", "0"], "max_stall must be at least 1 second"),
+        (["--firmware", "P0S3-08-12-00"], "--firmware, --timezone, --ntp and --dialplan go with"),
+    ],
+)
+def test_serve_refuses_settings_it_cannot_serve_with(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str], says: str
+) -> None:
+    assert main(["serve", str(tmp_path), *options]) == 2
+    assert says in capsys.readouterr().err
+
+
+def test_serve_needs_a_root_or_an_inventory(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve"]) == 2
+    assert "give ROOT, --inventory URL, or both" in capsys.readouterr().err
+    assert main(["serve", "--inventory", "phones.csv", "--allow-write"]) == 2
+    assert "--allow-write needs ROOT" in capsys.readouterr().err
+
+
+def test_serve_says_why_an_inventory_cannot_be_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inventory = tmp_path / "phones.csv"
+    inventory.write_text("mac,model,proxy,line1_user,line1_password\n")
+    plan = tmp_path / "absent-dialplan.xml"
+    assert main(["serve", "--inventory", str(inventory), "--dialplan", str(plan)]) == 2
+    assert "absent-dialplan.xml" in capsys.readouterr().err
+    assert main(["serve", "--inventory", str(tmp_path / "nowhere.csv")]) == 2
+    assert "nowhere.csv" in capsys.readouterr().err

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import selectors
 import socket
+import types
 from collections.abc import Mapping
 from typing import Any
 
@@ -186,3 +188,32 @@ def test_run_drives_a_coroutine_and_closes_its_loop() -> None:
         assert loop.run_until_complete(main()) == 7
     finally:
         loop.close()
+
+
+def test_without_cpu_affinity_every_cpu_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Not on Linux: the CPUs the process may run on are not known, the machine's are.
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    assert loop_module._usable_cpus() == 3
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert loop_module._usable_cpus() == 1
+
+
+def test_run_without_asyncio_runner_cleans_up_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Python 3.10 has no asyncio.Runner: run() does its steps by hand, with the same result.
+    monkeypatch.setattr(loop_module, "sys", types.SimpleNamespace(version_info=(3, 10, 14)))
+    left: list[asyncio.Task[None]] = []
+    seen: list[asyncio.AbstractEventLoop] = []
+
+    async def forever() -> None:
+        await asyncio.sleep(3600)
+
+    async def main() -> str:
+        seen.append(asyncio.get_running_loop())
+        left.append(asyncio.get_running_loop().create_task(forever()))
+        await asyncio.sleep(0)
+        return "done"
+
+    assert run(main(), busy_poll=0) == "done"
+    assert left[0].cancelled()  # a task still running is cancelled, not left pending
+    assert seen[0].is_closed()

@@ -6,6 +6,7 @@ without stopping the others, and without epoll the loop's own readers do the sam
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 import socket
@@ -276,3 +277,204 @@ def test_readers_call_back_for_each_ready_socket(
     # Socket 4 was ready in the same turn as 3 at most; once closed it is never called.
     assert got[4] in ([], [b"never read"])
     assert [type(context["exception"]) for context in errors] == [RuntimeError]
+
+
+class FlakySocket:
+    """A real UDP socket whose next sends or receives fail as the kernel may make them fail:
+    ``full`` sends meet a full send buffer (BlockingIOError), ``unreachable`` ones an ICMP error
+    (OSError), and ``refused`` receives the ICMP error of an earlier send."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.full: list[int] = []  # indexes of the sends that find the buffer full
+        self.unreachable: list[int] = []
+        self.refused = 0
+        self.sends = 0
+
+    def sendto(self, data: bytes, address: Any) -> int:
+        index, self.sends = self.sends, self.sends + 1
+        if index in self.full:
+            raise BlockingIOError
+        if index in self.unreachable:
+            raise ConnectionRefusedError
+        return self.sock.sendto(data, address)
+
+    def recvfrom_into(self, buffer: Any) -> tuple[int, Any]:
+        if self.refused:
+            self.refused -= 1
+            raise ConnectionRefusedError
+        return self.sock.recvfrom_into(buffer)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.sock, name)
+
+
+def _download(
+    blocks: int, window: int, flaky: Any, *, abort_at: int | None = None
+) -> tuple[list[bytes], list[str]]:
+    """A windowed download served through a pump on ``flaky(socket)``, to a client that
+    acknowledges each window; what the client received, and how the transfer ended."""
+    data = bytes(range(256)) * (2 * blocks)  # `blocks` blocks of 512 octets, and a last one
+    data = data[: 512 * blocks + 100]
+    received: list[bytes] = []
+    ends: list[str] = []
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        client.bind(("127.0.0.1", 0))
+        client.setblocking(False)
+        request = ReadRequest("f", "octet", {"windowsize": str(window)})
+        engine = ServerRead(request, client.getsockname(), loop.time())
+        sock = flaky(make_socket(socket.AF_INET, "127.0.0.1"))
+
+        def on_event(event: object) -> None:
+            if isinstance(event, TransferFailed):
+                ends.append(event.reason)
+
+        pump = Pump(loop, sock, engine, on_event)
+        engine.accept(loop.time(), len(data))
+        engine.supply(data, loop.time())
+        engine.supply_eof(loop.time())
+        pump.flush()
+        while not pump.closed:
+            try:
+                packet, server = client.recvfrom(65536)
+            except BlockingIOError:
+                await asyncio.sleep(0.002)
+                continue
+            received.append(packet)
+            opcode, number = packet[1], int.from_bytes(packet[2:4], "big")
+            if opcode == 6:  # the OACK: ACK 0 starts the data
+                client.sendto(b"\x00\x04\x00\x00", server)
+            elif opcode == 3 and (number % window == 0 or len(packet) < 516):
+                client.sendto(b"\x00\x04" + packet[2:4], server)
+            if abort_at is not None and opcode == 3 and number == abort_at:
+                engine.abort(0, "stopped")
+                pump.flush()
+            await asyncio.sleep(0)
+        await asyncio.wait_for(pump.finished, 5)
+        assert pump.closed
+        pump.close()  # a second close changes nothing
+        await asyncio.sleep(0.05)
+        with contextlib.suppress(BlockingIOError):
+            while True:  # what was still on its way when the pump closed
+                received.append(client.recv(65536))
+        client.close()
+
+    asyncio.run(main())
+    return received, ends
+
+
+def test_a_full_send_buffer_keeps_the_rest_of_the_window_in_order() -> None:
+    def flaky(sock: socket.socket) -> FlakySocket:
+        wrapper = FlakySocket(sock)
+        wrapper.full = [3, 12]  # two windows meet a full buffer part way
+        return wrapper
+
+    received, ends = _download(20, 8, flaky)
+    numbers = [int.from_bytes(p[2:4], "big") for p in received if p[1] == 3]
+    assert numbers == list(range(1, 22))  # every block once, in order, none lost
+    assert ends == []
+
+
+def test_an_icmp_error_on_a_send_or_a_receive_is_left_to_the_timer() -> None:
+    def flaky(sock: socket.socket) -> FlakySocket:
+        wrapper = FlakySocket(sock)
+        wrapper.unreachable = [2]  # the rest of that window is lost; the timer resends it
+        wrapper.refused = 1
+        return wrapper
+
+    received, ends = _download(6, 4, flaky)
+    numbers = sorted({int.from_bytes(p[2:4], "big") for p in received if p[1] == 3})
+    assert numbers == list(range(1, 8))
+    assert ends == []
+
+
+@pytest.mark.parametrize(
+    ("retry", "arrives"),
+    [("room", [3, 5]), ("full", []), ("unreachable", [])],
+)
+def test_an_abort_while_the_send_buffer_is_full_gets_one_more_try(
+    retry: str, arrives: list[int]
+) -> None:
+    # DATA 1 finds the buffer full and waits; the transfer is aborted before the socket is
+    # writable again. Closing gives what waits (DATA 1, then the ERROR) one try that does not
+    # block: sent when there is room again, dropped otherwise, never an exception.
+    async def main() -> list[int]:
+        loop = asyncio.get_running_loop()
+        client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        client.bind(("127.0.0.1", 0))
+        client.setblocking(False)
+        engine = ServerRead(ReadRequest("f", "octet", {}), client.getsockname(), loop.time())
+        sock = FlakySocket(make_socket(socket.AF_INET, "127.0.0.1"))
+        sock.full = [0, 1] if retry == "full" else [0]
+        sock.unreachable = [1] if retry == "unreachable" else []
+        pump = Pump(loop, sock, engine, lambda _: None)  # type: ignore[arg-type]
+        engine.accept(loop.time())
+        engine.supply(b"x" * 100, loop.time())
+        engine.supply_eof(loop.time())
+        pump.flush()  # DATA 1 waits for room
+        engine.abort(0, "stopped")
+        pump.flush()  # the ERROR waits behind it; the engine is done, the pump closes
+        assert pump.closed
+        await asyncio.wait_for(pump.finished, 1)
+        await asyncio.sleep(0.05)
+        opcodes = []
+        with contextlib.suppress(BlockingIOError):
+            while True:
+                opcodes.append(client.recv(65536)[1])
+        client.close()
+        return opcodes
+
+    assert asyncio.run(main()) == arrives
+
+
+def test_a_shared_receive_buffer_must_hold_the_largest_datagram() -> None:
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        sock = make_socket(socket.AF_INET, "127.0.0.1")
+        engine = ServerRead(ReadRequest("f", "octet", {}), ("127.0.0.1", 9), loop.time())
+        with sock, pytest.raises(ValueError, match="receive buffer needs 65536 bytes"):
+            Pump(loop, sock, engine, lambda _: None, buffer=bytearray(1500))
+
+    asyncio.run(main())
+
+
+def test_a_socket_that_cannot_be_bound_is_closed() -> None:
+    # 192.0.2.1 (TEST-NET-1) is no address of this machine.
+    with pytest.raises(OSError):  # noqa: PT011 - the errno depends on the system
+        make_socket(socket.AF_INET, "192.0.2.1")
+
+
+def test_without_sock_nonblock_the_socket_is_made_non_blocking(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ciscocfg.aio import _pump
+
+    monkeypatch.setattr(_pump, "_NONBLOCK_TYPE", socket.SOCK_DGRAM)
+    with make_socket(socket.AF_INET, "127.0.0.1") as sock:
+        assert not sock.getblocking()
+
+
+def test_a_socket_on_every_ipv6_address_takes_ipv4_too() -> None:
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 in this Python")
+    try:
+        sock = make_socket(socket.AF_INET6, "::")
+    except OSError as exc:
+        pytest.skip(f"no IPv6 here: {exc}")
+    with sock:
+        assert sock.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY) == 0
+
+
+def test_readers_forget_what_they_do_not_watch_and_stop_when_closed() -> None:
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        readers = Readers(loop)
+        readers.remove(12345)  # never watched: nothing to do
+        readers.close()
+        readers._dispatch()  # a wake-up already queued when it closed finds nothing to do
+        assert readers._epoll is None
+
+    asyncio.run(main())

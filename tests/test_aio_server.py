@@ -815,3 +815,57 @@ def test_any_reader_may_be_served() -> None:
     assert got.data == data
     assert "tsize" not in got.record.options
     assert [reader.closed for reader in readers] == [True]
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        ({}, "needs a root directory, a handler, or both"),
+        ({"handler": lambda _: None, "allow_write": True}, "allow_write needs a root directory"),
+        ({"handler": lambda _: None, "max_transfers": 0}, "must be at least 1"),
+        ({"handler": lambda _: None, "max_per_client": 0}, "must be at least 1"),
+        ({"handler": lambda _: None, "window_budget": -1}, "must not be negative"),
+        ({"handler": lambda _: None, "shutdown_grace": float("nan")}, "must not be negative"),
+    ],
+)
+def test_a_server_that_cannot_work_is_refused(options: dict[str, Any], says: str) -> None:
+    with pytest.raises(ValueError, match=says):
+        TftpServer(**options)
+
+
+def test_content_a_handler_cannot_serve_is_an_internal_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A handler bug: the client hears "Internal error" at once, the log says what came back,
+    # and the server goes on serving.
+    def handler(request: TransferRequest) -> Any:
+        return 42 if request.filename == "broken" else b"fine"
+
+    async def main() -> tuple[int, bytes | None]:
+        async with TftpServer(handler=handler, host="127.0.0.1", port=0) as server:
+            with pytest.raises(TransferError) as caught:
+                await download("127.0.0.1", "broken", port=server.port)
+            fine = await download("127.0.0.1", "fine", port=server.port)
+            return caught.value.code, fine.data
+
+    with caplog.at_level(logging.ERROR, logger="ciscocfg.aio.server"):
+        code, fine = _run(main())
+    assert (code, fine) == (0, b"fine")
+    assert any("unusable content for 'broken'" in r.getMessage() for r in caplog.records)
+
+
+def test_a_failing_transfer_hook_is_logged_and_serving_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "f").write_bytes(b"data")
+
+    def hook(record: TransferRecord) -> None:
+        raise RuntimeError("the database is down")
+
+    async def main() -> list[bytes | None]:
+        async with TftpServer(tmp_path, host="127.0.0.1", port=0, on_transfer=hook) as server:
+            return [(await download("127.0.0.1", "f", port=server.port)).data for _ in range(2)]
+
+    with caplog.at_level(logging.ERROR, logger="ciscocfg.aio.server"):
+        assert _run(main()) == [b"data", b"data"]
+    assert [r.getMessage() for r in caplog.records].count("on_transfer hook failed") == 2

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from support.paths import CORPUS, corpus_files, corpus_params
+from support.paths import CORPUS, corpus_files, corpus_params, no_corpus
 
 import ciscocfg
 from ciscocfg import cnf
@@ -64,7 +64,7 @@ ALL_FILES = corpus_params("cnf") + [pytest.param(p, id=f"seed/{p.name}") for p i
 def test_every_corpus_file_has_a_decision() -> None:
     names = {p.name for p in corpus_files("cnf")} | {p.name for p in _seed_cnf()}
     if not names:
-        pytest.skip(f"no corpus at {CORPUS}")
+        no_corpus()
     assert names == set(KINDS)
 
 
@@ -103,7 +103,7 @@ def test_strict_reading_follows_the_decision(path: Path) -> None:
 def _corpus(name: str, folder: str = "cnf") -> Path:
     path = CORPUS / folder / name
     if not path.is_file():
-        pytest.skip(f"no corpus at {CORPUS}")
+        no_corpus()
     return path
 
 

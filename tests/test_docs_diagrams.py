@@ -10,21 +10,21 @@ import pytest
 from support.paths import PROJECT_ROOT
 from support.scripts import load_script
 
-from ciscocfg.tftp._machine import TABLES, Input, Role, State
+from ciscocfg.tftp._machine import TABLES, EngineRole, Input, State
 
 gen = load_script("docs/gen_diagrams.py")
 
 
-@pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
-def test_committed_dot_file_is_current(role: Role) -> None:
+@pytest.mark.parametrize("role", list(EngineRole), ids=lambda role: role.value)
+def test_committed_dot_file_is_current(role: EngineRole) -> None:
     path = gen.dot_path(role)
     assert path.read_text(encoding="utf-8") == gen.dot_source(role), (
         f"{path.relative_to(PROJECT_ROOT)} is stale: run python3 docs/gen_diagrams.py"
     )
 
 
-@pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
-def test_committed_svg_is_there(role: Role) -> None:
+@pytest.mark.parametrize("role", list(EngineRole), ids=lambda role: role.value)
+def test_committed_svg_is_there(role: EngineRole) -> None:
     svg = gen.dot_path(role).with_suffix(".svg").read_text(encoding="utf-8")
     # The rendering names every state of the table (Graphviz writes node titles as text).
     states = {state for state, _ in TABLES[role]} | set(TABLES[role].values())
@@ -42,7 +42,7 @@ def test_tables_in_the_page_are_current() -> None:
 
 
 def test_dot_source_has_every_edge_of_the_table() -> None:
-    dot = gen.dot_source(Role.SERVER_WRITE)
+    dot = gen.dot_source(EngineRole.SERVER_WRITE)
     assert 'RECEIVING -> DALLYING [label="final DATA"];' in dot
     assert 'DALLYING -> COMPLETE [label="dally over"];' in dot
     assert 'RECEIVING -> STORING [label="final DATA, to store"];' in dot
@@ -53,9 +53,9 @@ def test_dot_source_has_every_edge_of_the_table() -> None:
 
 
 def test_table_rows_follow_a_changed_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    changed = dict(TABLES[Role.CLIENT_WRITE])
+    changed = dict(TABLES[EngineRole.CLIENT_WRITE])
     changed[(State.SENDING, Input.DALLY_END)] = State.COMPLETE
-    monkeypatch.setitem(gen.TABLES, Role.CLIENT_WRITE, changed)
+    monkeypatch.setitem(gen.TABLES, EngineRole.CLIENT_WRITE, changed)
     assert "| `SENDING` | dally over | `COMPLETE` |" in gen.tables_markdown()
     page = gen.PAGE.read_text(encoding="utf-8")
     assert gen.tables_markdown() not in page

@@ -223,6 +223,8 @@ PAGES = [
     PROJECT_ROOT / "docs" / "tutorial.md",
     *sorted((PROJECT_ROOT / "docs" / "howto").glob("*.md")),
     *sorted((PROJECT_ROOT / "docs" / "formats").glob("*.md")),
+    PROJECT_ROOT / "docs" / "reference" / "errors.md",
+    PROJECT_ROOT / "docs" / "reference" / "diagnostic.md",
 ]
 
 

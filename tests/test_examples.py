@@ -7,7 +7,7 @@ from typing import cast
 
 import pytest
 from lxml import etree
-from support.paths import CORPUS, EXAMPLES
+from support.paths import CORPUS, EXAMPLES, no_corpus
 from support.scripts import load_script
 
 TREE = EXAMPLES / "tftproot"
@@ -46,7 +46,7 @@ def test_tree_holds_the_files_the_phone_asks_for() -> None:
 )
 def test_configs_are_the_story_files_byte_for_byte(ours: str, seed: str) -> None:
     if not (CORPUS / "seed" / seed).is_file():
-        pytest.skip(f"no corpus at {CORPUS}")
+        no_corpus()
     assert (TREE / ours).read_bytes() == (CORPUS / "seed" / seed).read_bytes()
 
 

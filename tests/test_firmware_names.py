@@ -8,7 +8,7 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support.paths import corpus_files
+from support.paths import corpus_cases, corpus_files
 
 from ciscocfg import ParseError
 from ciscocfg.firmware import FirmwareImage, FirmwareNameError, Protocol, Role, parse
@@ -375,8 +375,9 @@ KNOWN_MISMATCHES = {
 }
 
 
-@pytest.mark.skipif(not CORPUS_NAMES, reason="no corpus")
-@pytest.mark.parametrize(("name", "model"), CORPUS_NAMES, ids=[n for n, _ in CORPUS_NAMES])
+@pytest.mark.parametrize(
+    ("name", "model"), corpus_cases(CORPUS_NAMES, [n for n, _ in CORPUS_NAMES], width=2)
+)
 def test_corpus_load_names_decode(name: str, model: str | None) -> None:
     image = parse(name)
     assert str(image) == name

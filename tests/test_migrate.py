@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support.paths import CORPUS, corpus_files
+from support.paths import CORPUS, corpus_files, missing_corpus_param, no_corpus
 
 from ciscocfg import ValidationError, cnf, sepxml
 from ciscocfg._diagnostic import Diagnostic, has_errors
@@ -42,7 +42,7 @@ def _phone_files() -> list[object]:
             continue
         found.append(pytest.param(path, id=name))
     if not found:
-        found.append(pytest.param(None, marks=pytest.mark.skip(reason=f"no corpus at {CORPUS}")))
+        found.append(missing_corpus_param())
     return found
 
 
@@ -139,7 +139,7 @@ def test_corpus_phone_file_migrates(path: Path, model: str) -> None:
 def test_seed_story_migrates_with_reasons() -> None:
     seed = CORPUS / "seed"
     if not seed.is_dir():
-        pytest.skip(f"no corpus at {CORPUS}")
+        no_corpus()
     phone = _load(seed / "SIPmacaddress.cnf")
     default = _load(seed / "SIPDefault.cnf")
     config, findings = cnf_to_sepxml(phone, default, model="7961")
@@ -155,7 +155,7 @@ def test_seed_story_migrates_with_reasons() -> None:
 def test_seed_as_published_has_no_line() -> None:
     seed = CORPUS / "seed"
     if not seed.is_dir():
-        pytest.skip(f"no corpus at {CORPUS}")
+        no_corpus()
     config, findings = cnf_to_sepxml(_load(seed / "SIPmacaddress.cnf"), model="7961")
     assert config.lines == []
     assert "MIG017" in {d.code for d in findings}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.paths import CORPUS
+from support.paths import CORPUS, no_corpus
 from support.trees import BREAKERS, IMAGE, MAC, build_tree
 
 from ciscocfg import ParseError, sepxml
@@ -185,7 +185,7 @@ def test_walk_follows_the_logged_order(tmp_path: Path) -> None:
 def test_seed_story_tree(tmp_path: Path) -> None:
     seed = CORPUS / "seed"
     if not seed.is_dir():
-        pytest.skip(f"no corpus at {CORPUS}")
+        no_corpus()
     root = tmp_path / "tftp"
     root.mkdir()
     shutil.copy(seed / "SIPDefault.cnf", root / "SIPDefault.cnf")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support.paths import corpus_files
+from support.paths import corpus_cases, corpus_files
 
 from ciscocfg import ParseError, ValidationError, ringlist
 from ciscocfg.ringlist import BlankLine, InvalidLine, Ring
@@ -16,8 +16,7 @@ from ciscocfg.ringlist import BlankLine, InvalidLine, Ring
 DAT_FILES = [p for p in corpus_files("ringlist") if p.name.upper().endswith(".DAT")]
 
 
-@pytest.mark.skipif(not DAT_FILES, reason="no corpus")
-@pytest.mark.parametrize("path", DAT_FILES, ids=[p.name for p in DAT_FILES])
+@pytest.mark.parametrize("path", corpus_cases(DAT_FILES, [p.name for p in DAT_FILES]))
 def test_corpus_round_trip(path: Path) -> None:
     data = path.read_bytes()
     doc = ringlist.load(path)

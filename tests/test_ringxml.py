@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support.paths import corpus_files
+from support.paths import corpus_cases, corpus_files, needs_corpus
 
 from ciscocfg import ParseError, ringxml
 
@@ -32,12 +32,12 @@ CORPUS_EXPECTATIONS: dict[str, tuple[int, set[str]]] = {
 XML_FILES = [p for p in corpus_files("ringlist") if p.suffix.lower() == ".xml"]
 
 
-@pytest.mark.skipif(not XML_FILES, reason="no corpus")
+@needs_corpus(XML_FILES)
 def test_every_xml_file_is_listed() -> None:
     assert {p.name for p in XML_FILES} == set(CORPUS_EXPECTATIONS)
 
 
-@pytest.mark.parametrize("path", XML_FILES, ids=[p.name for p in XML_FILES])
+@pytest.mark.parametrize("path", corpus_cases(XML_FILES, [p.name for p in XML_FILES]))
 def test_corpus_file(path: Path) -> None:
     count, codes = CORPUS_EXPECTATIONS[path.name]
     data = path.read_bytes()

@@ -27,7 +27,7 @@ from ciscocfg.tftp import (
     decode,
     encode,
 )
-from ciscocfg.tftp._machine import TABLES, TERMINAL, Input, Role, State, advance, to_dot
+from ciscocfg.tftp._machine import TABLES, TERMINAL, EngineRole, Input, State, advance, to_dot
 from ciscocfg.tftp.testing import CLIENT, SERVER_TID, Conversation
 
 STRANGER = ("198.51.100.7", 6000)
@@ -298,9 +298,11 @@ AnyAcks.TestCase.settings = settings(AnyAcks.TestCase.settings, stateful_step_co
 TestAnyAcks = AnyAcks.TestCase
 
 
-@given(st.sampled_from(list(Role)), st.sampled_from(list(State)), st.sampled_from(list(Input)))
+@given(
+    st.sampled_from(list(EngineRole)), st.sampled_from(list(State)), st.sampled_from(list(Input))
+)
 def test_every_pair_is_a_transition_or_a_local_error(
-    role: Role, state: State, event: Input
+    role: EngineRole, state: State, event: Input
 ) -> None:
     try:
         target = advance(role, state, event)
@@ -310,8 +312,8 @@ def test_every_pair_is_a_transition_or_a_local_error(
         assert TABLES[role][(state, event)] is target
 
 
-@pytest.mark.parametrize("role", list(Role))
-def test_tables_reach_completion_and_failure(role: Role) -> None:
+@pytest.mark.parametrize("role", list(EngineRole))
+def test_tables_reach_completion_and_failure(role: EngineRole) -> None:
     table = TABLES[role]
     start = State.PENDING if role.name.startswith("SERVER") else State.REQUESTING
     reached, frontier = {start}, [start]

@@ -22,7 +22,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from lxml import etree
 from support.mutations import mutated, xml_documents
-from support.paths import PROJECT_ROOT
+from support.paths import PROJECT_ROOT, needs_corpus
 from support.xmlgen import documents, encoded_documents
 
 from ciscocfg import ParseError, ValidationError
@@ -249,12 +249,13 @@ def test_plain_generated_documents_read_as_lxml_reads_them(doc: str) -> None:
     assert_same_reading(doc.encode("utf-8"))
 
 
-@pytest.mark.skipif(not CORPUS, reason="no corpus beside the project")
+@needs_corpus(CORPUS)
 @given(mutated(CORPUS or [b"<a/>"]))
 def test_mutated_real_documents_read_as_lxml_reads_them(data: bytes) -> None:
     assert_same_reading(data)
 
 
+@needs_corpus(CORPUS)
 @pytest.mark.parametrize("data", CORPUS or [b"<a/>"], ids=lambda d: str(len(d)))
 def test_real_documents_read_as_lxml_reads_them(data: bytes) -> None:
     assert_same_reading(data)

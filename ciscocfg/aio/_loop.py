@@ -25,6 +25,8 @@ import time
 from collections.abc import Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ciscocfg._errors import ValidationError
+
 if TYPE_CHECKING:
     from _typeshed import FileDescriptorLike
 
@@ -57,7 +59,7 @@ class BusyPollSelector(selectors.BaseSelector):
         if budget is None:
             budget = DEFAULT_BUSY_POLL if _usable_cpus() > 1 else 0.0
         if not budget >= 0:
-            raise ValueError(f"busy-poll budget must be >= 0 seconds, not {budget!r}")
+            raise ValidationError(f"busy-poll budget must be >= 0 seconds, not {budget!r}")
         self.budget = float(budget)
         self._inner = inner if inner is not None else selectors.DefaultSelector()
         self._clock = time.perf_counter

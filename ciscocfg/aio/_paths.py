@@ -47,6 +47,8 @@ from collections import OrderedDict
 from pathlib import Path
 from types import TracebackType
 
+from ciscocfg._errors import CiscoCfgError
+
 __all__ = [
     "MAX_COMPONENT_BYTES",
     "MAX_LINKS",
@@ -69,13 +71,20 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-class PathRejected(Exception):
-    """A requested name that is refused; ``reason`` says why (for the log, not the client)."""
+class PathRejected(CiscoCfgError):
+    """A requested name that is refused; ``reason`` says why (for the log, not the client).
+
+    A :class:`~ciscocfg.CiscoCfgError` like every error about bad input: here a name a TFTP client
+    asked for. A read handler raises it to answer ERROR 2 (access violation).
+    """
 
     def __init__(self, name: str, reason: str) -> None:
         self.name = name
         self.reason = reason
         super().__init__(f"{name!r}: {reason}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.name, self.reason))
 
 
 # A fleet of phones asks for the same few names over and over; the lexical check depends on the

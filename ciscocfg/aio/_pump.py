@@ -27,6 +27,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
+from ciscocfg._errors import ValidationError
 from ciscocfg.tftp import Address, ClientWrite, Event, OptionsNegotiated, ServerRead
 
 __all__ = ["Deadlines", "Engine", "Pump", "Readers", "make_socket", "size_buffers"]
@@ -270,7 +271,7 @@ class Pump:
         if buffer is None:
             buffer = bytearray(_BUFFER_SIZE)
         elif len(buffer) < _BUFFER_SIZE:
-            raise ValueError(f"a receive buffer needs {_BUFFER_SIZE} bytes")
+            raise ValidationError(f"a receive buffer needs {_BUFFER_SIZE} bytes")
         self._buffer = buffer
         self._view = memoryview(buffer)
         self._batch = _ONE if isinstance(engine, _SENDERS) else _MANY

@@ -18,7 +18,7 @@ from typing import IO, Any, TypeAlias
 
 import attrs
 
-from ciscocfg._errors import LocalProtocolError
+from ciscocfg._errors import LocalProtocolError, ValidationError
 from ciscocfg.aio._paths import EXHAUSTED_ERRNOS, PathRejected, ServedTree, refusal
 from ciscocfg.aio._pump import Deadlines, Pump, Readers, make_socket
 from ciscocfg.aio._records import TransferRecord, format_peer
@@ -222,9 +222,9 @@ class TftpServer:
         on_transfer: Callable[[TransferRecord], object] | None = None,
     ) -> None:
         if root is None and handler is None:
-            raise ValueError("a TftpServer needs a root directory, a handler, or both")
+            raise ValidationError("a TftpServer needs a root directory, a handler, or both")
         if allow_write and root is None:
-            raise ValueError("allow_write needs a root directory to write into")
+            raise ValidationError("allow_write needs a root directory to write into")
         self.root = None if root is None else Path(root)
         self._tree: ServedTree | None = None
         self._local_host = ""
@@ -234,9 +234,9 @@ class TftpServer:
         self.upload_handler = upload_handler
         self.overwrite = overwrite
         if max_transfers < 1 or max_per_client < 1:
-            raise ValueError("max_transfers and max_per_client must be at least 1")
+            raise ValidationError("max_transfers and max_per_client must be at least 1")
         if window_budget < 0 or not shutdown_grace >= 0:
-            raise ValueError("window_budget and shutdown_grace must not be negative")
+            raise ValidationError("window_budget and shutdown_grace must not be negative")
         self.max_transfers = max_transfers
         self.max_per_client = max_per_client
         self.window_budget = window_budget
@@ -280,7 +280,7 @@ class TftpServer:
     def address(self) -> tuple[Any, ...]:
         """The bound ``(host, port, ...)`` of the request socket (after :meth:`start`)."""
         if self._sock is None:
-            raise RuntimeError("the server is not started")
+            raise ValidationError("the server is not started")
         address: tuple[Any, ...] = self._sock.getsockname()
         return address
 

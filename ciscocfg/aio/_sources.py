@@ -14,6 +14,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable
 from pathlib import Path
 from typing import IO, Protocol, TypeAlias, runtime_checkable
 
+from ciscocfg._errors import ArgumentTypeError
 from ciscocfg._writing import link_into_place, named_error, sync_folder
 from ciscocfg.tftp import NetasciiDecoder, NetasciiEncoder, encoded_size
 
@@ -154,7 +155,7 @@ class DataSource:
         elif hasattr(content, "__aiter__"):
             self._iterator = content.__aiter__()
         else:
-            raise TypeError(f"cannot serve content of type {type(content).__name__}")
+            raise ArgumentTypeError(f"cannot serve content of type {type(content).__name__}")
 
     @property
     def whole(self) -> bytes | None:
@@ -248,7 +249,7 @@ class Sink:
         self._target = target
         write = getattr(target, "write", None)
         if write is None:
-            raise TypeError(f"cannot write uploads to {type(target).__name__}")
+            raise ArgumentTypeError(f"cannot write uploads to {type(target).__name__}")
         self._write: Callable[[bytes | memoryview], object] = write
 
     def write(self, payload: bytes | memoryview, final: bool) -> None:

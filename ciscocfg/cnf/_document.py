@@ -7,7 +7,7 @@ from collections.abc import Iterator, MutableMapping, Sequence
 
 import attrs
 
-from ciscocfg._errors import ValidationError
+from ciscocfg._errors import ArgumentTypeError, EmitError
 from ciscocfg.cnf._emit import render_value, style_for_new_entry
 from ciscocfg.cnf._model import Entry, Line
 from ciscocfg.cnf._parse import KEY, Row, key_pattern, node, parse_lines, row_value
@@ -16,13 +16,13 @@ __all__ = ["Document"]
 
 
 def _check_reads_back(lines: list[Line], first: int = 1) -> None:
-    """Raise ValidationError unless ``lines`` written out read back as the very same lines."""
+    """Raise EmitError unless ``lines`` written out read back as the very same lines."""
     again = parse_lines("".join(line.render() for line in lines), strict=False, source=None)
     for number, (wanted, got) in enumerate(zip(lines, again, strict=False), first):
         if wanted != got:
-            raise ValidationError(f"line {number} does not read back as written: {wanted!r}")
+            raise EmitError(f"line {number} does not read back as written: {wanted!r}")
     if len(again) != len(lines):
-        raise ValidationError("the lines do not read back as written (a missing line break?)")
+        raise EmitError("the lines do not read back as written (a missing line break?)")
 
 
 def _text_of(item: Row | Line) -> str:
@@ -152,11 +152,11 @@ class Document(MutableMapping[str, str]):
 
     def __setitem__(self, key: str, value: str) -> None:
         if not isinstance(value, str):
-            raise ValidationError(f"value of {key!r} must be text, not {type(value).__name__}")
+            raise ArgumentTypeError(f"value of {key!r} must be text, not {type(value).__name__}")
         found = self._indexes(key)
         if not found:
             if not key_pattern().match(key):
-                raise ValidationError(f"{key!r} cannot be written as a key")
+                raise EmitError(f"{key!r} cannot be written as a key")
             self._append(key, value)
             return
         index = found[-1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from ciscocfg._errors import ValidationError
+from ciscocfg._errors import EmitError
 from ciscocfg.cnf._model import Entry, Line
 
 __all__ = ["bare_safe", "render_value", "style_for_new_entry"]
@@ -15,7 +15,7 @@ def _check(value: str) -> None:
     # No escape mechanism is known for the dialect, so these cannot be written at all.
     for char, name in (('"', "a double quote"), ("\r", "a line break"), ("\n", "a line break")):
         if char in value:
-            raise ValidationError(f"a .cnf value cannot hold {name}: {value!r}")
+            raise EmitError(f"a .cnf value cannot hold {name}: {value!r}")
 
 
 def bare_safe(value: str) -> bool:
@@ -29,7 +29,7 @@ def bare_safe(value: str) -> bool:
 def render_value(value: str, quote: str) -> tuple[str, str]:
     """The (quote, text) to write ``value`` with, keeping ``quote`` where it can.
 
-    A bare value that would not read back unchanged is quoted; raises ValidationError for a
+    A bare value that would not read back unchanged is quoted; raises EmitError for a
     value the dialect cannot hold.
     """
     _check(value)

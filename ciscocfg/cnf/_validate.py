@@ -11,14 +11,13 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Literal
 
-from ciscocfg import _placeholders, _reads
-from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg import _codes, _placeholders, _reads
+from ciscocfg._diagnostic import Diagnostic, Findings
 from ciscocfg._phonefiles import classify, misnamed
 from ciscocfg._placeholders import (
-    Placeholders,
     has_alternatives,
     has_placeholder,
     without_placeholders,
@@ -41,26 +40,7 @@ __all__ = ["CODES", "Kind", "infer_kind", "line1_problem", "validate"]
 
 #: Every code :func:`validate` can report, with what it means. The codes are stable.
 CODES: dict[str, str] = {
-    "CNF001": "line is not a comment, a blank line or 'key: value'",
-    "CNF002": "file larger than the phone's 8 KiB configuration buffer",
-    "CNF003": "byte order mark at the start of the file",
-    "CNF101": "unknown key (with the nearest known key as suggestion)",
-    "CNF102": "known key spelled in another case",
-    "CNF103": "key set more than once (the last one wins)",
-    "CNF104": "key for a line the phone model does not have",
-    "CNF201": "value is not a decimal integer",
-    "CNF202": "integer out of range",
-    "CNF203": "value is not one of the allowed keywords",
-    "CNF204": "text longer than the phone accepts",
-    "CNF205": "value is not a dotted IPv4 address or host name",
-    "CNF206": "value does not have the required form (month, hour, date format ...)",
-    "CNF207": "';' right after a bare value cuts it short",
-    "CNF208": "';' inside a quoted value",
-    "CNF301": "typographic quote",
-    "CNF302": "no-break space",
-    "CNF303": "other character outside ASCII",
-    "CNF401": "no usable line 1 ('No Valid Line Names Provisioned')",
-    "CNF402": "end_media_port below start_media_port",
+    **{code: entry.meaning for code, entry in _codes.CODES.items() if code.startswith("CNF")},
     # Shared with every validator of a text file: content the phone cannot read, templates.
     **_reads.CODES,
     **_placeholders.CODES,
@@ -85,8 +65,12 @@ def infer_kind(doc: Document) -> Kind:
     ``SIPDefault.cnf`` (any suffix) is the shared file; ``SIP<12 hex digits>.cnf``, or a file
     with ``lineN_*`` keys, is a phone's own file; anything else is unknown.
     """
-    if doc.source is not None:
-        name = os.path.basename(doc.source)
+    return _kind(doc, doc.source)
+
+
+def _kind(doc: Document, source: str | None) -> Kind:
+    if source is not None:
+        name = os.path.basename(source)
         if name.lower().startswith("sipdefault"):
             return "default"
         match = classify(name) or misnamed(name)
@@ -108,22 +92,26 @@ def line1_problem(values: Mapping[str, str]) -> str | None:
 
 
 def validate(
-    doc: Document, *, model: str | int | None = None, kind: Kind | None = None
+    doc: Document,
+    *,
+    source: str | None = None,
+    model: str | int | None = None,
+    kind: Kind | None = None,
 ) -> list[Diagnostic]:
     """Every finding in ``doc``, in file order.
 
+    ``source`` is the file name the findings carry (by default the name ``doc`` was read from);
     ``model`` (``"7940"``, ``"7960"`` ...) sets how many lines the phone has (default: six, as a
     7960). ``kind`` says whether this is ``SIPDefault.cnf`` (``"default"``) or a phone's
     ``SIP<MAC>.cnf`` (``"phone"``); by default it is inferred with :func:`infer_kind`. Only a
     phone's own file must provision line 1: in ``SIPDefault.cnf`` line 1 is normally absent.
     """
+    name = source if source is not None else doc.source
     view = phone_view(doc)
     if view.unreadable is not None:
         # One finding: every line of a binary or UTF-16 file would be another one.
-        return [unreadable_finding(view.unreadable, doc.source)]
-    found = list(_Checker(doc, view, lines_for_model(model), kind or infer_kind(doc)).run())
-    found.sort(key=Diagnostic.sort_key)
-    return found
+        return [unreadable_finding(view.unreadable, name)]
+    return _Checker(doc, view, lines_for_model(model), kind or _kind(doc, name), name).run()
 
 
 def _templated(text: str) -> bool:
@@ -144,31 +132,22 @@ def _first(text: str, chars: str, live: int) -> int | None:
 
 
 class _Checker:
-    def __init__(self, doc: Document, view: PhoneView, lines: int, kind: Kind) -> None:
+    def __init__(
+        self, doc: Document, view: PhoneView, lines: int, kind: Kind, source: str | None
+    ) -> None:
         self.doc = doc
         self.view = view
         self.lines = lines
         self.kind = kind
-        self.placeholders = Placeholders()
+        self.found = Findings(source)
+        self.placeholders = self.found.placeholders
 
-    def diag(
-        self,
-        code: str,
-        severity: Severity,
-        message: str,
-        line: int | None = None,
-        column: int | None = None,
-        suggestion: str | None = None,
-    ) -> Diagnostic:
-        assert code in CODES, code
-        return Diagnostic(code, severity, message, line, column, self.doc.source, suggestion)
-
-    def run(self) -> Iterator[Diagnostic]:
-        yield from self.file_checks()
+    def run(self) -> list[Diagnostic]:
+        self.file_checks()
         first_seen: dict[str, int] = {}
         settings = iter(self.view.settings)
         for number, line in enumerate(self.doc.lines, 1):
-            yield from self.character_checks(number, line)
+            self.character_checks(number, line)
             if type(line) is InvalidLine:
                 if _templated(line.text):
                     self.placeholders.add(number, line.text)
@@ -179,7 +158,7 @@ class _Checker:
                     self.placeholders.add(number, line.text)
                     rest = without_placeholders(line.text)
                     reason, _, _ = explain(rest + line.newline)
-                    yield self.diag(
+                    self.found.add(
                         "CNF001",
                         "error",
                         f"not a 'key: value' line, whatever the template puts in: without its "
@@ -188,20 +167,18 @@ class _Checker:
                     )
                     continue
                 reason, column, _ = explain(line.text + line.newline)
-                yield self.diag(
+                self.found.add(
                     "CNF001", "error", f"not a 'key: value' line: {reason}", number, column + 1
                 )
             elif type(line) is Entry:
-                yield from self.entry_checks(next(settings), first_seen)
-        yield from self.document_checks()
-        template = self.placeholders.finding(self.doc.source)
-        if template is not None:
-            yield template
+                self.entry_checks(next(settings), first_seen)
+        self.document_checks()
+        return self.found.result()
 
-    def file_checks(self) -> Iterator[Diagnostic]:
+    def file_checks(self) -> None:
         size = encoded_size(self.doc.dumps())
         if size > MAX_FILE_BYTES:
-            yield self.diag(
+            self.found.add(
                 "CNF002",
                 "warning",
                 f"file is {size} bytes; the phone reads at most {MAX_FILE_BYTES}",
@@ -209,7 +186,7 @@ class _Checker:
         if self.doc.bom:
             first = self.view.settings[0] if self.view.settings else None
             if first is not None and first.line == 1:
-                yield self.diag(
+                self.found.add(
                     "CNF003",
                     "warning",
                     f"byte order mark: the phone reads it as part of the first line, so the key "
@@ -219,7 +196,7 @@ class _Checker:
                     1,
                 )
             else:
-                yield self.diag(
+                self.found.add(
                     "CNF003",
                     "info",
                     "byte order mark: the phone reads it as part of the first line, which then "
@@ -228,7 +205,7 @@ class _Checker:
                     1,
                 )
 
-    def character_checks(self, number: int, line: Line) -> Iterator[Diagnostic]:
+    def character_checks(self, number: int, line: Line) -> None:
         text = line.render()
         if text.isascii():
             return
@@ -255,7 +232,7 @@ class _Checker:
                 continue
             char = text[at]
             damage = PASTE_DAMAGE[char]
-            yield self.diag(
+            self.found.add(
                 code,
                 "warning" if at < live else "info",
                 what.format(char=char, name=damage.name),
@@ -273,7 +250,7 @@ class _Checker:
         )
         if other is not None:
             pasted = PASTE_DAMAGE.get(text[other])
-            yield self.diag(
+            self.found.add(
                 "CNF303",
                 "warning",
                 "character outside ASCII: the phone's files are ASCII, it may show garbage"
@@ -284,7 +261,7 @@ class _Checker:
                 other + 1,
             )
 
-    def entry_checks(self, setting: Setting, first_seen: dict[str, int]) -> Iterator[Diagnostic]:
+    def entry_checks(self, setting: Setting, first_seen: dict[str, int]) -> None:
         entry = setting.entry
         number = setting.line
         key_column = len(entry.indent) + 1
@@ -299,7 +276,7 @@ class _Checker:
         if templated_value:
             self.placeholders.add(number, entry.value)
         if key in first_seen:
-            yield self.diag(
+            self.found.add(
                 "CNF103",
                 "warning",
                 f"{key!r} is also set on line {first_seen[key]}; the last one wins",
@@ -313,11 +290,11 @@ class _Checker:
             if key != entry.key and entry.key in PARAMETERS:
                 pass  # only the byte order mark makes it another key: CNF003 says so
             else:
-                yield from self.unknown_key(number, key_column, entry.key)
+                self.unknown_key(number, key_column, entry.key)
         else:
             nth = line_number(key)
             if nth is not None and nth > self.lines:
-                yield self.diag(
+                self.found.add(
                     "CNF104",
                     "warning",
                     f"{key!r} is for line {nth}, but the phone has {self.lines} lines; ignored",
@@ -328,9 +305,9 @@ class _Checker:
                 problem = param.type.problem(entry.value, self.lines)
                 if problem is not None:
                     code, message = problem
-                    yield self.diag(code, "error", f"{key}: {message}", number, value_column)
+                    self.found.add(code, "error", f"{key}: {message}", number, value_column)
         if entry.quote and ";" in entry.value:
-            yield self.diag(
+            self.found.add(
                 "CNF208",
                 "warning",
                 "';' inside quotes: whether the phone keeps it or starts a comment is unknown",
@@ -344,7 +321,7 @@ class _Checker:
             and not entry.after_value
             and not entry.remark[0].isspace()
         ):
-            yield self.diag(
+            self.found.add(
                 "CNF207",
                 "warning",
                 f"';' ends the bare value: the phone reads {entry.value!r} and ignores "
@@ -354,11 +331,11 @@ class _Checker:
                 suggestion=f'"{entry.value};{entry.remark}"',
             )
 
-    def unknown_key(self, number: int, column: int, key: str) -> Iterator[Diagnostic]:
+    def unknown_key(self, number: int, column: int, key: str) -> None:
         cleaned = meant(key)
         canonical = _CANONICAL_BY_FOLDED.get(cleaned.lower())
         if canonical is not None and cleaned == key:
-            yield self.diag(
+            self.found.add(
                 "CNF102",
                 "warning",
                 f"{key!r} differs in case from the key the phone knows",
@@ -369,7 +346,7 @@ class _Checker:
             return
         shape = _LINE_KEY_SHAPE.match(key)
         if shape and f"{shape.group(1)}1_{shape.group(3)}" in PARAMETERS:
-            yield self.diag(
+            self.found.add(
                 "CNF104",
                 "warning",
                 f"{key!r} is for line {int(shape.group(2))}, but the phone has at most "
@@ -381,7 +358,7 @@ class _Checker:
         if canonical is None:
             close = difflib.get_close_matches(cleaned, PARAMETERS, n=1, cutoff=0.8)
             canonical = close[0] if close else None
-        yield self.diag(
+        self.found.add(
             "CNF101",
             "warning",
             f"unknown key {key!r}: the phone ignores it",
@@ -390,7 +367,7 @@ class _Checker:
             suggestion=canonical,
         )
 
-    def document_checks(self) -> Iterator[Diagnostic]:
+    def document_checks(self) -> None:
         values = self.view.values()
         # In a template whose keys are placeholders, line 1 may well be among them: unknown.
         if self.kind == "phone" and not self.view.keys_unknown:
@@ -402,7 +379,7 @@ class _Checker:
                         f"; there is a key {near[-1]!r}, which the phone reads as another key"
                     )
                 where = [s for s in self.view.settings if s.key == "line1_name"]
-                yield self.diag(
+                self.found.add(
                     "CNF401",
                     "error",
                     f"no usable line 1 ({problem}): the phone shows "
@@ -413,7 +390,7 @@ class _Checker:
         start, end = values.get("start_media_port", ""), values.get("end_media_port", "")
         if start.isdigit() and end.isdigit() and int(start) > int(end):
             last = [s for s in self.view.settings if s.key == "end_media_port"][-1]
-            yield self.diag(
+            self.found.add(
                 "CNF402",
                 "error",
                 f"end_media_port {end} is below start_media_port {start}: no RTP port is left",

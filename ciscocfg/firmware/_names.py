@@ -16,12 +16,13 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
-from ciscocfg._errors import ParseError
+from ciscocfg._errors import ArgumentTypeError, ParseError
 
 __all__ = [
     "EXTENSIONS",
     "FirmwareImage",
     "FirmwareNameError",
+    "ImageRole",
     "Protocol",
     "Role",
     "parse",
@@ -36,8 +37,8 @@ class Protocol(enum.Enum):
     MGCP = "MGCP"
 
 
-class Role(enum.Enum):
-    """What an image is for on the phone."""
+class ImageRole(enum.Enum):
+    """What an image is for on the phone (:attr:`FirmwareImage.role`)."""
 
     #: The 79x0 universal application loader (``P003-…`` with hyphens).
     LOADER = "loader"
@@ -47,6 +48,10 @@ class Role(enum.Enum):
     COMPONENT = "component"
     #: ``termNN.default``: the load a 79x1 phone takes when its configuration names none.
     DEFAULT_POINTER = "default pointer"
+
+
+#: The older name of :class:`ImageRole`.
+Role = ImageRole
 
 
 #: Known file extensions, longest first, and whether the file is signed.
@@ -119,7 +124,7 @@ class FirmwareImage:
     family: str
     #: ``None`` where the name does not say (loaders, default pointers, some components).
     protocol: Protocol | None
-    role: Role
+    role: ImageRole
     #: Version fields as Cisco writes them, e.g. ``(8, 12, 0)`` for ``P0S3-8-12-00``.
     version: tuple[int, ...]
     service_release: int | None = None
@@ -269,7 +274,7 @@ def _java_fields(m: re.Match[str]) -> tuple[tuple[int, ...], int | None, str | N
         build_parts.append(str(fields[3]))
         fields = fields[:3]
     if len(fields) < 3:
-        raise ValueError("too few version fields")
+        raise ParseError("too few version fields")  # not this scheme: the caller tries the next
     if m["tag"]:
         build_parts.append(m["tag"] + (f"-{m['build']}" if m["build"] else ""))
     elif m["build"]:
@@ -290,7 +295,7 @@ def _p0_dashed(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
             scheme="79x0",
             family="7940/7960",
             protocol=None,
-            role=Role.LOADER,
+            role=ImageRole.LOADER,
             version=version,
             signed=_signed_from(ext),
             notes=(_LOADER_NOTE,),
@@ -301,7 +306,7 @@ def _p0_dashed(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         scheme="79x0",
         family="7940/7960",
         protocol=_PROTOCOL_LETTER[letter],
-        role=Role.APPLICATION,
+        role=ImageRole.APPLICATION,
         version=version,
         signed=_signed_from(ext),
     )
@@ -315,7 +320,7 @@ def _p0_legacy(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         scheme="79x0-legacy",
         family="7940/7960",
         protocol=_PROTOCOL_LETTER[letter] if letter != "0" else Protocol.SCCP,
-        role=Role.APPLICATION,
+        role=ImageRole.APPLICATION,
         version=(int(m["major"]), int(m["minor"])),
         signed=_signed_from(ext),
     )
@@ -330,7 +335,7 @@ def _p0_digits(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         scheme="79x0-sccp",
         family=_P0_FAMILY[fam],
         protocol=Protocol.SCCP,
-        role=Role.APPLICATION,
+        role=ImageRole.APPLICATION,
         version=(int(m["a"]), int(m["b"]), int(m["c"]), int(m["d"])),
         signed=_signed_from(ext),
         notes=notes,
@@ -345,7 +350,7 @@ def _p0_service_release(m: re.Match[str], name: str, ext: str | None) -> Firmwar
         scheme="79x0-sccp-sr",
         family=_P0_FAMILY[m["fam"]],
         protocol=Protocol.SCCP,
-        role=Role.APPLICATION,
+        role=ImageRole.APPLICATION,
         # Users call P0030801SR02 "8.1(2)_SR2": the maintenance number follows the SR number.
         version=(int(m["a"]), int(m["b"]), sr),
         service_release=sr,
@@ -366,7 +371,7 @@ def _java_load(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         scheme="java",
         family=_JAVA_FAMILY[m["model"]],
         protocol=_NAMED_PROTOCOL[prefix],
-        role=Role.APPLICATION,
+        role=ImageRole.APPLICATION,
         version=version,
         service_release=sr,
         build=build,
@@ -382,7 +387,7 @@ def _default_pointer(m: re.Match[str], name: str, ext: str | None) -> FirmwareIm
         scheme="java-default",
         family=_JAVA_FAMILY[m["model"]],
         protocol=None,
-        role=Role.DEFAULT_POINTER,
+        role=ImageRole.DEFAULT_POINTER,
         version=(),
         signed=_signed_from(ext),
         notes=("names the load a phone takes when its configuration names none",),
@@ -402,7 +407,7 @@ def _component(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         scheme="java-component",
         family=_JAVA_FAMILY[m["model"]],
         protocol=Protocol(proto.upper()) if proto else None,
-        role=Role.COMPONENT,
+        role=ImageRole.COMPONENT,
         version=version,
         service_release=sr,
         build=build,
@@ -419,7 +424,7 @@ def _apps37(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         scheme="7937",
         family="7937",
         protocol=Protocol.SCCP,
-        role=Role.APPLICATION,
+        role=ImageRole.APPLICATION,
         version=tuple(int(x) for x in m["fields"].split("-")),
         signed=_signed_from(ext),
         device="conference phone",
@@ -438,7 +443,7 @@ def _cp_or_ata(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         scheme="cp79xx" if model else "ata",
         family=model or "ATA 186",
         protocol=_NAMED_PROTOCOL.get(m["proto"]),
-        role=Role.APPLICATION,
+        role=ImageRole.APPLICATION,
         version=(int(m["a"]), int(m["b"]), int(m["c"])),
         build=m["letter"],
         build_date=_date(m["date"]),
@@ -454,7 +459,7 @@ def _wireless(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         scheme="79x5-wireless",
         family=m["model"],
         protocol=Protocol.SCCP,
-        role=Role.APPLICATION,
+        role=ImageRole.APPLICATION,
         version=tuple(int(x) for x in m["fields"].split(".")),
         service_release=int(m["sr"]) if m["sr"] else None,
         signed=_signed_from(ext),
@@ -472,7 +477,7 @@ def _cmterm(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         scheme="cmterm",
         family=m["model"],
         protocol=Protocol.SCCP,
-        role=Role.APPLICATION,
+        role=ImageRole.APPLICATION,
         version=tuple(int(x) for x in re.split(r"[.-]", m["fields"])),
         signed=_signed_from(ext),
         device=_CMTERM_DEVICE.get(m["model"], "phone"),
@@ -496,7 +501,7 @@ def _kem(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         scheme="expansion-module",
         family=_KEM_FAMILY[prefix],
         protocol=None,
-        role=Role.APPLICATION,
+        role=ImageRole.APPLICATION,
         version=fields,
         build=build,
         signed=_signed_from(ext),
@@ -571,7 +576,7 @@ def _other_phone(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         scheme="other-phone",
         family=family,
         protocol=protocol,
-        role=Role.APPLICATION,
+        role=ImageRole.APPLICATION,
         version=version,
         service_release=sr,
         build=build,
@@ -608,7 +613,7 @@ def _new_component(m: re.Match[str], name: str, ext: str | None) -> FirmwareImag
         scheme="component",
         family=family,
         protocol=None,
-        role=Role.COMPONENT,
+        role=ImageRole.COMPONENT,
         version=version,
         service_release=sr,
         build=build,
@@ -631,7 +636,7 @@ def _device_load(m: re.Match[str], name: str, ext: str | None) -> FirmwareImage:
         scheme="device-load",
         family=_DEVICE_LOADS[m["kind"]],
         protocol=None,
-        role=Role.APPLICATION,
+        role=ImageRole.APPLICATION,
         version=version,
         build=build,
         signed=_signed_from(ext),
@@ -758,7 +763,7 @@ def parse(name: str, *, source: str | None = None) -> FirmwareImage:
     scheme; for a near miss its ``suggestion`` holds the corrected name.
     """
     if not isinstance(name, str):
-        raise TypeError(f"expected a str, got {type(name).__name__}")
+        raise ArgumentTypeError(f"expected a str, got {type(name).__name__}")
     image = _decode(name)
     if image is not None:
         return image

@@ -32,7 +32,7 @@ import attrs
 
 from ciscocfg._errors import CiscoCfgError
 from ciscocfg.firmware._loads import parse_loads
-from ciscocfg.firmware._names import FirmwareImage, Protocol, Role
+from ciscocfg.firmware._names import FirmwareImage, ImageRole, Protocol
 from ciscocfg.firmware._upgrade import (
     OS79XX,
     UpgradePlan,
@@ -115,7 +115,7 @@ class BootVerdict:
         """The image the phone runs at the end, as far as known."""
         if self.boots:
             return self.target
-        apps = [image for image in self.path if image.role is Role.APPLICATION]
+        apps = [image for image in self.path if image.role is ImageRole.APPLICATION]
         return apps[-1] if apps else self.current
 
     def advice(self) -> str:
@@ -306,7 +306,7 @@ def _walk_79x0(walk: _Walk, selector: FirmwareImage | None, config: str) -> Boot
             return done
         # An image older than the universal loader: OS79XX.TXT first.
         if selector is not None and selector.name[:4].upper() != running.name[:4].upper():
-            if selector.role is Role.APPLICATION:
+            if selector.role is ImageRole.APPLICATION:
                 verdict = _rule_79x0(running, selector)
                 if verdict is not None:
                     return walk.rule(running, verdict)
@@ -322,7 +322,7 @@ def _walk_79x0(walk: _Walk, selector: FirmwareImage | None, config: str) -> Boot
             failed = _fetch_old(walk, running, selector, f"OS79XX.TXT names {selector}")
             if failed is not None:
                 return failed
-            if selector.role is Role.LOADER:
+            if selector.role is ImageRole.LOADER:
                 loader = selector
                 running = selector
                 continue
@@ -428,7 +428,7 @@ def reach(
                 stage="loads",
             )
         return walk.verdict(Outcome.ALREADY, f"the phone already runs {tgt}")
-    if tgt.role is not Role.APPLICATION:
+    if tgt.role is not ImageRole.APPLICATION:
         return walk.verdict(Outcome.REFUSED, plan.reason)
     if cur.family == "7940/7960":
         return _walk_79x0(walk, sel, config)

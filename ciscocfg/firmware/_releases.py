@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 
-from ciscocfg.firmware._names import FirmwareImage, Protocol, Role, parse
+from ciscocfg.firmware._names import FirmwareImage, ImageRole, Protocol, parse
 from ciscocfg.firmware._upgrade import _family
 
 __all__ = ["KNOWN_IMAGES", "newest_image"]
@@ -56,7 +56,8 @@ def newest_image(model: str, protocol: Protocol = Protocol.SIP) -> FirmwareImage
 
     ``model`` is a model (``"7940"``, ``"CP-7961G"``, ``"7941G-GE"``) or a family
     (``"7941/7961"``); ``protocol`` the one the image must speak. ``None`` when the library
-    knows no such image. Raises :class:`ValueError` for an unknown model.
+    knows no such image. Raises
+    :class:`~ciscocfg.ValidationError` for an unknown model.
     """
     return _newest(_family(model), protocol)
 
@@ -66,6 +67,8 @@ def _newest(family: str, protocol: Protocol) -> FirmwareImage | None:
     found = [
         image
         for image in map(parse, KNOWN_IMAGES)
-        if image.family == family and image.protocol is protocol and image.role is Role.APPLICATION
+        if image.family == family
+        and image.protocol is protocol
+        and image.role is ImageRole.APPLICATION
     ]
     return max(found, key=lambda image: image.sort_key, default=None)

@@ -24,13 +24,13 @@ import re
 
 import attrs
 
-from ciscocfg._errors import CiscoCfgError
+from ciscocfg._errors import CiscoCfgError, ValidationError
 from ciscocfg.firmware._names import (
     _JAVA_FAMILY,
     FirmwareImage,
     FirmwareNameError,
+    ImageRole,
     Protocol,
-    Role,
     parse,
 )
 
@@ -135,7 +135,7 @@ def _family(name: str) -> str:
     key = name.strip().upper().removeprefix("CP-").removesuffix("G").removesuffix("G-GE")
     if key in _FAMILY_ALIASES:
         return _FAMILY_ALIASES[key]
-    raise ValueError(f"unknown phone family {name!r}")
+    raise ValidationError(f"unknown phone family {name!r}")
 
 
 _SHORTHAND = re.compile(
@@ -185,13 +185,13 @@ def resolve(text: str | FirmwareImage, *, family: str | None = None) -> Firmware
     ``"7941/7961"``; 7940/7960 by default) says which phone a release shorthand is for. This is
     what :func:`upgrade_path` and ``ciscocfg check --running`` accept.
 
-    Raises :class:`~ciscocfg.ParseError` for text that is neither, and :class:`ValueError` for
-    an unknown ``family`` or an image of another family.
+    Raises :class:`~ciscocfg.ParseError` for text that is neither, and
+    :class:`~ciscocfg.ValidationError` for an unknown ``family`` or an image of another family.
     """
     fam = _family(family) if family is not None else None
     image = _stem(_coerce(text, fam))
     if fam is not None and image.family != fam:
-        raise ValueError(f"{image} is a {image.family} image, not {fam}")
+        raise ValidationError(f"{image} is a {image.family} image, not {fam}")
     return image
 
 
@@ -450,7 +450,7 @@ def upgrade_path(
     that needs a detour is then refused with the message the phone shows.
 
     Raises :class:`~ciscocfg.ParseError` for names that are not image names and
-    :class:`ValueError` for an unknown ``family``.
+    :class:`~ciscocfg.ValidationError` for an unknown ``family``.
     """
     fam = _family(family) if family is not None else None
     cur = resolve(current, family=family)
@@ -468,12 +468,12 @@ def upgrade_path(
 
     if cur.family != tgt.family:
         return refused(f"{cur} is a {cur.family} image and {tgt} a {tgt.family} image")
-    if tgt.role is Role.LOADER:
+    if tgt.role is ImageRole.LOADER:
         return refused(
             f"{tgt} is the universal application loader: plan towards the application image "
             "(the loader comes with it)"
         )
-    if tgt.role in (Role.COMPONENT, Role.DEFAULT_POINTER):
+    if tgt.role in (ImageRole.COMPONENT, ImageRole.DEFAULT_POINTER):
         return refused(f"{tgt} is not a load a phone can be told to run; name the load")
     if cur.sort_key == tgt.sort_key and cur.protocol is tgt.protocol:
         return UpgradePlan(cur, tgt, notes=read_as)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ciscocfg._errors import ValidationError
+
 __all__ = ["DEFAULT_LINES", "TABLE", "VERSION_TABLE", "create_schema", "schema_sql"]
 
 TABLE = "phones"
@@ -25,13 +27,13 @@ Dialect = Literal["sqlite", "postgresql"]
 def schema_sql(dialect: Dialect, *, lines: int = DEFAULT_LINES) -> str:
     """The SQL that creates the inventory's tables when they are not there yet."""
     if not 1 <= lines <= 99:
-        raise ValueError(f"lines must be 1-99, not {lines}")
+        raise ValidationError(f"lines must be 1-99, not {lines}")
     if dialect == "sqlite":
         mac_rule = "length(mac) = 12 AND mac NOT GLOB '*[^0-9A-F]*'"
     elif dialect == "postgresql":
         mac_rule = "mac ~ '^[0-9A-F]{12}$'"
     else:
-        raise ValueError(f"unknown SQL dialect {dialect!r}")
+        raise ValidationError(f"unknown SQL dialect {dialect!r}")
     columns = [
         f"    mac TEXT PRIMARY KEY CHECK ({mac_rule}),",
         "    model TEXT NOT NULL,",

@@ -6,7 +6,7 @@
 >>> config, findings = cnf_to_sepxml(phone, model="7961")
 >>> config.get("sipProfile/stopMediaPort")
 '8012'
->>> config.lines[0].proxy
+>>> config.phone_lines[0].proxy
 'pbx'
 
 Every source key is either carried over or reported in a :class:`~ciscocfg.Diagnostic`
@@ -82,10 +82,7 @@ def cnf_entries(doc: cnf.Document) -> tuple[list[Entry], list[Diagnostic]]:
 
 
 def _model(model: str) -> PhoneModel:
-    try:
-        found = phone_model(model)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from None
+    found = phone_model(model)
     if not found.is_79x1:
         raise ValidationError(
             f"the {found.name} reads SIP<MAC>.cnf itself; migrate to a 79x1 model such as 7961"

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._diagnostic import Diagnostic, Findings, Severity
 from ciscocfg._phones import PhoneModel
 from ciscocfg._reads import meant
 from ciscocfg.migrate import _keymap as km
@@ -68,12 +68,11 @@ def date_template(date_format: str | None, hours24: str | None) -> str | None:
 class _Converter:
     def __init__(self, model: PhoneModel) -> None:
         self.model = model
-        self.diagnostics: list[Diagnostic] = []
+        #: A finding about the whole config is charged to the last layer read, which is the
+        #: phone's own SIP<MAC>.cnf when there is one: ``found.source`` follows the layers.
+        self.found = Findings()
         self.device = Node("device")
         self.device.ensure("deviceProtocol").text = "SIP"
-        #: The file a finding about the whole config is charged to: the last layer read, which
-        #: is the phone's own SIP<MAC>.cnf when there is one.
-        self.source: str | None = None
 
     def report(
         self,
@@ -83,16 +82,12 @@ class _Converter:
         entry: Entry | None = None,
         suggestion: str | None = None,
     ) -> None:
-        self.diagnostics.append(
-            Diagnostic(
-                code,
-                severity,
-                message,
-                line=entry.line if entry else None,
-                source=entry.source if entry else self.source,
-                suggestion=suggestion,
+        if entry is None:
+            self.found.add(code, severity, message, suggestion=suggestion)
+        else:
+            self.found.add(
+                code, severity, message, entry.line, None, suggestion, source=entry.source
             )
-        )
 
     # -- scalar keys ---------------------------------------------------------------------------
 
@@ -395,7 +390,7 @@ def convert(layers: Iterable[Iterable[Entry]], model: PhoneModel) -> tuple[Node,
     effective: dict[str, Entry] = {}
     for entries in layers:
         for entry in entries:
-            conv.source = entry.source
+            conv.found.source = entry.source
             earlier = effective.get(entry.key)
             if earlier is not None:
                 if earlier.source == entry.source:
@@ -492,4 +487,4 @@ def convert(layers: Iterable[Iterable[Entry]], model: PhoneModel) -> tuple[Node,
     conv.time(effective)
     load = conv.device.ensure("loadInformation")
     load.attrs["model"] = model.label
-    return conv.device, conv.diagnostics
+    return conv.device, conv.found.items

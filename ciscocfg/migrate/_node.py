@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
+from ciscocfg.sepxml._tables import SIP_STACK_INTEGERS
+
 __all__ = ["ELEMENT_ORDER", "Node"]
 
 #: Child order per parent element (spec §4.1); unknown children go after the known ones.
@@ -106,21 +108,7 @@ ELEMENT_ORDER: dict[str, tuple[str, ...]] = {
         "dndControl",
         "remoteCcEnable",
     ),
-    "sipStack": (
-        "sipInviteRetx",
-        "sipRetx",
-        "timerInviteExpires",
-        "timerRegisterExpires",
-        "timerRegisterDelta",
-        "timerKeepAliveExpires",
-        "timerSubscribeExpires",
-        "timerSubscribeDelta",
-        "timerT1",
-        "timerT2",
-        "maxRedirects",
-        "remotePartyID",
-        "userInfo",
-    ),
+    "sipStack": (*SIP_STACK_INTEGERS, "remotePartyID", "userInfo"),
     "line": (
         "featureID",
         "featureLabel",

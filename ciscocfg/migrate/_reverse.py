@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._diagnostic import Diagnostic, Findings, Severity
 from ciscocfg.migrate import _keymap as km
 from ciscocfg.migrate._node import Node
 
@@ -36,13 +36,12 @@ def _leaves(node: Node, prefix: str) -> Iterator[tuple[str, Node]]:
 
 class _Reverter:
     def __init__(self, source: str | None) -> None:
-        self.source = source
         self.settings: dict[str, str] = {}
-        self.diagnostics: list[Diagnostic] = []
+        self.found = Findings(source)
         self.consumed: set[int] = set()
 
     def report(self, code: str, severity: Severity, message: str) -> None:
-        self.diagnostics.append(Diagnostic(code, severity, message, source=self.source))
+        self.found.add(code, severity, message)
 
     def take(self, node: Node | None) -> str | None:
         if node is None:
@@ -206,4 +205,4 @@ def revert(device: Node, *, source: str | None = None) -> tuple[dict[str, str], 
     rev.lines(device)
     rev.time(device)
     rev.leftovers(device)
-    return rev.settings, rev.diagnostics
+    return rev.settings, rev.found.items

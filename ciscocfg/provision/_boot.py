@@ -24,9 +24,19 @@ from ciscocfg._phonefiles import canonical_name
 from ciscocfg._phones import Family
 from ciscocfg.provision import _read
 
-__all__ = ["BootTrace", "Fetch", "Request", "Walk", "run_walk", "walk_79x0", "walk_79x1"]
+__all__ = [
+    "BootTrace",
+    "Fetch",
+    "FileRole",
+    "Request",
+    "Walk",
+    "run_walk",
+    "walk_79x0",
+    "walk_79x1",
+]
 
-Role = Literal[
+#: What a file the phone asks for is to it (a request's ``role``).
+FileRole = Literal[
     "os79xx",
     "ctl",
     "itl",
@@ -51,7 +61,7 @@ class Request:
 
     #: Path relative to the TFTP root, ``/``-separated, exactly as the phone spells it.
     name: str
-    role: Role
+    role: FileRole
     #: What the file is for, in plain words.
     purpose: str
     #: For an image file: the ``.loads`` that named it.
@@ -77,15 +87,15 @@ class BootTrace:
     family: Family
     fetches: list[Fetch] = field(default_factory=list)
 
-    def first(self, role: Role) -> Fetch | None:
+    def first(self, role: FileRole) -> Fetch | None:
         """The first request made in ``role``, if any."""
         return next((f for f in self.fetches if f.request.role == role), None)
 
-    def last(self, role: Role) -> Fetch | None:
+    def last(self, role: FileRole) -> Fetch | None:
         """The last request made in ``role`` (the one that counts for a file read twice)."""
         return next((f for f in reversed(self.fetches) if f.request.role == role), None)
 
-    def all(self, role: Role) -> list[Fetch]:
+    def all(self, role: FileRole) -> list[Fetch]:
         """Every request made in ``role``, in order."""
         return [f for f in self.fetches if f.request.role == role]
 

@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ciscocfg import kinds
-from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._diagnostic import Diagnostic, Findings, Severity
 from ciscocfg._errors import CiscoCfgError
 from ciscocfg._phonefiles import classify, find_case_variant, misnamed
 from ciscocfg._placeholders import has_placeholder
 from ciscocfg._text import decode_bytes
-from ciscocfg.provision._boot import BootTrace, Fetch, Request, Role
+from ciscocfg.provision._boot import BootTrace, Fetch, FileRole, Request
 from ciscocfg.provision._read import XmlRefs, cnf_view, xml_refs
 
 if TYPE_CHECKING:
@@ -32,17 +32,6 @@ NO_LINE_MESSAGE = "W362 No Valid Line Names Provisioned"
 
 # Codec codes replaced by a check on the merged chain here (line 1 may come from SIPDefault).
 _REPLACED = {"CNF401"}
-
-
-def _diag(
-    code: str,
-    severity: Severity,
-    message: str,
-    source: str | None,
-    line: int | None = None,
-    suggestion: str | None = None,
-) -> Diagnostic:
-    return Diagnostic(code, severity, message, line=line, source=source, suggestion=suggestion)
 
 
 class FileFindings:
@@ -98,7 +87,7 @@ class _TraceChecker:
         self.files = files
         self.running = running
         self.fetch = fetch or self.fetched
-        self.found: list[Diagnostic] = []
+        self.found = Findings()
         #: Firmware files whose absence a verdict of firmware.reach has judged.
         self.judged: set[str] = set()
 
@@ -106,18 +95,17 @@ class _TraceChecker:
         """The file as the walk got it (a name the walk did not ask for counts as absent)."""
         return next((f.data for f in self.trace.fetches if f.request.name == name), None)
 
-    def add(self, diag: Diagnostic) -> None:
-        self.found.append(diag)
-
     # -- missing files -------------------------------------------------------------------------
 
-    def check_or_missing(self, fetch: Fetch, kind: str, severity: Severity, what: str) -> None:
-        """Check the file ``fetch`` got as a ``kind`` file, or report it missing (``what``: what
-        its absence means to the phone)."""
+    def check_or_missing(
+        self, fetch: Fetch, kind: str, code: str, severity: Severity, what: str
+    ) -> None:
+        """Check the file ``fetch`` got as a ``kind`` file, or report it missing as ``code``
+        (``what``: what its absence means to the phone)."""
         if fetch.data is None:
-            self.missing(fetch, severity, what)
+            self.missing(fetch, code, severity, what)
         else:
-            self.found.extend(self.files.get(kind, fetch.request.name, fetch.data))
+            self.found.items.extend(self.files.get(kind, fetch.request.name, fetch.data))
 
     def misnamed_as(self, name: str) -> bool:
         """True when the tree holds ``name``, a per-phone file, under a name the phone does
@@ -125,7 +113,7 @@ class _TraceChecker:
         assert self.listing is not None
         return name in _loose_names(self.listing)
 
-    def missing(self, fetch: Fetch, severity: Severity, what: str, code: str | None = None) -> None:
+    def missing(self, fetch: Fetch, code: str, severity: Severity, what: str) -> None:
         name = fetch.request.name
         if fetch.error is not None:
             return  # reported as PRV070 for every request, whatever its role
@@ -135,15 +123,13 @@ class _TraceChecker:
         if self.listing is not None and self.misnamed_as(name):
             return  # the same, with separators in its MAC or an added extension (PRV014)
         if variant is not None:
-            self.add(
-                _diag(
-                    "PRV011",
-                    "error" if severity == "error" else "warning",
-                    f"the phone asks for {name} but the file is named {variant}; TFTP servers "
-                    "on Unix match names case-sensitively, so the phone does not find it",
-                    variant,
-                    suggestion=name,
-                )
+            self.found.add(
+                "PRV011",
+                "error" if severity == "error" else "warning",
+                f"the phone asks for {name} but the file is named {variant}; TFTP servers "
+                "on Unix match names case-sensitively, so the phone does not find it",
+                suggestion=name,
+                source=variant,
             )
             return
         if self.listing is not None and fetch.request.role == "sip_cnf":
@@ -160,13 +146,11 @@ class _TraceChecker:
             if name.isprintable() and "\u00a0" not in name
             else f" (the name, {name!r}, holds a character taken literally from the config)"
         )
-        self.add(
-            _diag(
-                code or _MISSING_CODES.get(fetch.request.role, "PRV019"),
-                severity,
-                f"{name} is missing{odd}: {what}",
-                name,
-            )
+        self.found.add(
+            code,
+            severity,
+            f"{name} is missing{odd}: {what}",
+            source=name,
         )
 
     def server_errors(self) -> None:
@@ -176,15 +160,13 @@ class _TraceChecker:
             if fetch.error is None or name in seen:
                 continue
             seen.add(name)
-            self.add(
-                _diag(
-                    "PRV070",
-                    "error",
-                    f"the server answered the request for {name} with {fetch.error}; a 79x0 "
-                    "loader goes on with its hunt only after 'file not found' (bug CSCee31047), "
-                    "so the boot stops here",
-                    name,
-                )
+            self.found.add(
+                "PRV070",
+                "error",
+                f"the server answered the request for {name} with {fetch.error}; a 79x0 "
+                "loader goes on with its hunt only after 'file not found' (bug CSCee31047), "
+                "so the boot stops here",
+                source=name,
             )
 
     def run(self) -> list[Diagnostic]:
@@ -195,8 +177,9 @@ class _TraceChecker:
             self.check_79x1()
         self.firmware()
         self.dial_template()
+        self.soft_keys()
         self.rings()
-        return self.found
+        return self.found.items
 
     # -- 79x0 ----------------------------------------------------------------------------------
 
@@ -212,6 +195,7 @@ class _TraceChecker:
             self.check_or_missing(
                 default,
                 "sip_default",
+                "PRV013",
                 "warning",
                 "settings shared by every phone (proxy, image, time) come only from each "
                 "SIP<MAC>.cnf and from what flash kept",
@@ -220,6 +204,7 @@ class _TraceChecker:
             if first_own is not None and first_own.data is not None and first_own is not own:
                 self.missing(
                     own,
+                    "PRV012",
                     "error",
                     f"SIPDefault.cnf sets tftp_cfg_dir, so the SIP application reads its own "
                     f"file there and not {first_own.request.name}",
@@ -227,13 +212,14 @@ class _TraceChecker:
             else:
                 self.missing(
                     own,
+                    "PRV012",
                     "error",
                     f"the phone gets no lines of its own and shows '{NO_LINE_MESSAGE}'"
                     if default is not None and default.data is not None
                     else "the phone finds no SIP config at all",
                 )
         elif own is not None and own.data is not None:
-            self.found.extend(self.files.get("sip_cnf", own.request.name, own.data))
+            self.found.items.extend(self.files.get("sip_cnf", own.request.name, own.data))
         self.line_one(default.data if default else None, own)
         self.os79xx()
 
@@ -241,17 +227,15 @@ class _TraceChecker:
         refs: XmlRefs = xml_refs(data)
         load = refs.load or ""
         if refs.protocol == "SIP" and load.upper().startswith("P0S"):
-            self.add(
-                _diag(
-                    "PRV021",
-                    "info",
-                    f"{name} pins the SIP image {load}; the phone boots SIP from it and then "
-                    "reads SIP<MAC>.cnf",
-                    name,
-                )
+            self.found.add(
+                "PRV021",
+                "info",
+                f"{name} pins the SIP image {load}; the phone boots SIP from it and then "
+                "reads SIP<MAC>.cnf",
+                source=name,
             )
             return
-        self.found.extend(self.files.get("sep_xml_79x0", name, data))
+        self.found.items.extend(self.files.get("sep_xml_79x0", name, data))
         if refs.protocol == "SIP":
             what = (
                 f"names the load {load}, which is not a 79x0 SIP image"
@@ -263,27 +247,23 @@ class _TraceChecker:
                 if load
                 else "the loader reads it instead of SIP<MAC>.cnf"
             )
-            self.add(
-                _diag(
-                    "PRV020",
-                    "error",
-                    f"{name} is probed before SIP<MAC>.cnf and {what}: {consequence}; remove it "
-                    "or make it name a P0S3 load",
-                    name,
-                )
-            )
-            return
-        self.add(
-            _diag(
+            self.found.add(
                 "PRV020",
                 "error",
-                f"{name} is probed before SIP<MAC>.cnf: the loader boots the protocol it names "
-                f"({refs.protocol or 'SCCP, as none is named'}"
-                + (f", load {load}" if load else "")
-                + ") and flips this SIP phone to SCCP; remove it or make it name a P0S3 load "
-                "with deviceProtocol SIP",
-                name,
+                f"{name} is probed before SIP<MAC>.cnf and {what}: {consequence}; remove it "
+                "or make it name a P0S3 load",
+                source=name,
             )
+            return
+        self.found.add(
+            "PRV020",
+            "error",
+            f"{name} is probed before SIP<MAC>.cnf: the loader boots the protocol it names "
+            f"({refs.protocol or 'SCCP, as none is named'}"
+            + (f", load {load}" if load else "")
+            + ") and flips this SIP phone to SCCP; remove it or make it name a P0S3 load "
+            "with deviceProtocol SIP",
+            source=name,
         )
 
     def line_one(self, default: bytes | None, own: Fetch | None) -> None:
@@ -310,32 +290,28 @@ class _TraceChecker:
                 )
             elif own_view.unreadable is not None:
                 why += f" ({source} is {own_view.unreadable.what})"
-            self.add(
-                _diag(
-                    "PRV040",
-                    "error",
-                    (
-                        f"no usable line 1 after SIPDefault.cnf and {source} are merged ({why}): "
-                        if default is not None
-                        else f"no usable line 1 in {source} ({why}): "
-                    )
-                    + f"the phone shows '{NO_LINE_MESSAGE}' and does not register",
-                    source,
-                    line,
+            self.found.add(
+                "PRV040",
+                "error",
+                (
+                    f"no usable line 1 after SIPDefault.cnf and {source} are merged ({why}): "
+                    if default is not None
+                    else f"no usable line 1 in {source} ({why}): "
                 )
+                + f"the phone shows '{NO_LINE_MESSAGE}' and does not register",
+                line,
+                source=source,
             )
             return
         proxy = merged.get("proxy1_address", "").strip(" \t")
         if proxy in {"", "UNPROVISIONED"}:
             where = [s.line for s in own_view.settings if s.key == "proxy1_address"]
-            self.add(
-                _diag(
-                    "PRV041",
-                    "error",
-                    "line 1 has a name but no proxy1_address: the phone has nowhere to register it",
-                    source,
-                    where[-1] if where else None,
-                )
+            self.found.add(
+                "PRV041",
+                "error",
+                "line 1 has a name but no proxy1_address: the phone has nowhere to register it",
+                where[-1] if where else None,
+                source=source,
             )
 
     def image_version(self) -> tuple[str, str | None, int | None] | None:
@@ -344,7 +320,7 @@ class _TraceChecker:
 
         trace = self.trace
         best: tuple[str, str | None, int | None] | None = None
-        roles: tuple[Role, ...] = ("sip_default", "sip_cnf")
+        roles: tuple[FileRole, ...] = ("sip_default", "sip_cnf")
         for role in roles:
             fetch = trace.last(role)
             if fetch is None or fetch.data is None:
@@ -371,7 +347,7 @@ class _TraceChecker:
         fetch = self.trace.first("os79xx")
         if fetch is None or fetch.data is None:
             return
-        self.found.extend(self.files.get("os79xx", fetch.request.name, fetch.data))
+        self.found.items.extend(self.files.get("os79xx", fetch.request.name, fetch.data))
         from ciscocfg import firmware
 
         selector = self.selector()
@@ -384,17 +360,15 @@ class _TraceChecker:
         except CiscoCfgError:
             return
         if selector.version != image.version:
-            self.add(
-                _diag(
-                    "PRV037",
-                    "warning",
-                    f"OS79XX.TXT names {selector} but image_version is {wanted}: a phone on "
-                    f"an old image loads {selector} first and then has to upgrade again; "
-                    "name the same release in both",
-                    "OS79XX.TXT",
-                    1,
-                    suggestion=wanted,
-                )
+            self.found.add(
+                "PRV037",
+                "warning",
+                f"OS79XX.TXT names {selector} but image_version is {wanted}: a phone on "
+                f"an old image loads {selector} first and then has to upgrade again; "
+                "name the same release in both",
+                1,
+                suggestion=wanted,
+                source="OS79XX.TXT",
             )
 
     # -- 79x1 ----------------------------------------------------------------------------------
@@ -404,34 +378,32 @@ class _TraceChecker:
         sep = trace.first("sep_xml")
         default = trace.first("xml_default")
         if sep is not None and sep.data is not None:
-            self.found.extend(self.files.get("sep_xml", sep.request.name, sep.data))
+            self.found.items.extend(self.files.get("sep_xml", sep.request.name, sep.data))
             refs = xml_refs(sep.data)
             if refs.protocol is None:
                 return
             if not refs.load:
-                self.add(
-                    _diag(
-                        "PRV082",
-                        "info",
-                        "no loadInformation: the phone keeps the firmware it runs",
-                        sep.request.name,
-                    )
+                self.found.add(
+                    "PRV082",
+                    "info",
+                    "no loadInformation: the phone keeps the firmware it runs",
+                    source=sep.request.name,
                 )
             return
         assert sep is not None
         if default is not None and default.data is not None:
-            self.found.extend(self.files.get("xml_default", default.request.name, default.data))
-            self.add(
-                _diag(
-                    "PRV081",
-                    "warning",
-                    f"{sep.request.name} is missing: the phone falls back to XMLDefault.cnf.xml "
-                    "and registers with no lines of its own",
-                    sep.request.name,
-                )
+            self.found.items.extend(
+                self.files.get("xml_default", default.request.name, default.data)
+            )
+            self.found.add(
+                "PRV081",
+                "warning",
+                f"{sep.request.name} is missing: the phone falls back to XMLDefault.cnf.xml "
+                "and registers with no lines of its own",
+                source=sep.request.name,
             )
             return
-        self.missing(sep, "error", "the phone has no configuration at all")
+        self.missing(sep, "PRV080", "error", "the phone has no configuration at all")
 
     # -- shared by both families ---------------------------------------------------------------
 
@@ -463,26 +435,22 @@ class _TraceChecker:
                 image = firmware.parse(wanted)
             except CiscoCfgError as exc:
                 if is_79x0:
-                    self.add(
-                        _diag(
-                            "PRV031",
-                            "error",
-                            f"image_version {wanted!r} is not a Cisco image name "
-                            f"({getattr(exc, 'message', exc)}): the phone cannot load it",
-                            source,
-                            line,
-                        )
+                    self.found.add(
+                        "PRV031",
+                        "error",
+                        f"image_version {wanted!r} is not a Cisco image name "
+                        f"({getattr(exc, 'message', exc)}): the phone cannot load it",
+                        line,
+                        source=source,
                     )
                 continue
             if is_79x0 and image.family != "7940/7960":
-                self.add(
-                    _diag(
-                        "PRV032",
-                        "error",
-                        f"image_version {wanted} is a {image.family} image; a 7940/7960 refuses it",
-                        source,
-                        line,
-                    )
+                self.found.add(
+                    "PRV032",
+                    "error",
+                    f"image_version {wanted} is a {image.family} image; a 7940/7960 refuses it",
+                    line,
+                    source=source,
                 )
                 continue
             loads = f"{wanted}.loads"
@@ -498,7 +466,7 @@ class _TraceChecker:
             if (
                 self.running is None
                 and selector is not None
-                and selector.role is firmware.Role.APPLICATION
+                and selector.role is firmware.ImageRole.APPLICATION
             ):
                 # Phones on an old image load what OS79XX.TXT names, then go on from there.
                 via = firmware.reach(selector, image, self.fetch, selector=selector, config=config)
@@ -532,7 +500,7 @@ class _TraceChecker:
                 else:
                     code = "PRV035"
                     what = verdict.reason
-                self.missing(self.fetch_for(name), "error", what, code)
+                self.missing(self.fetch_for(name), code, "error", what)
         elif outcome in (Outcome.REFUSED, Outcome.STUCK):
             shown = f" (the phone shows '{verdict.phone_message}')" if verdict.phone_message else ""
             direct = verdict.direct
@@ -540,29 +508,25 @@ class _TraceChecker:
                 shown = f" (a direct jump shows '{direct.phone_message}')"
             verb = "cannot jump to" if outcome is Outcome.REFUSED else "does not reach"
             advice = verdict.advice()
-            self.add(
-                _diag(
-                    "PRV038",
-                    "error",
-                    f"{phone} {verb} {target}{shown}: {verdict.reason}"
-                    + (f"; {advice}" if advice else ""),
-                    source,
-                    line,
-                )
+            self.found.add(
+                "PRV038",
+                "error",
+                f"{phone} {verb} {target}{shown}: {verdict.reason}"
+                + (f"; {advice}" if advice else ""),
+                line,
+                source=source,
             )
         elif outcome is Outcome.UNKNOWN:
-            self.add(
-                _diag(
-                    "PRV039",
-                    "info",
-                    f"unknown whether {phone or 'a phone'} reaches {target}: {verdict.reason}",
-                    source,
-                    line,
-                )
+            self.found.add(
+                "PRV039",
+                "info",
+                f"unknown whether {phone or 'a phone'} reaches {target}: {verdict.reason}",
+                line,
+                source=source,
             )
         elif outcome is Outcome.ALREADY and verdict.missing:
             self.judged.update(verdict.missing)
-            self.add(_diag("PRV036", "info", verdict.reason, source, line))
+            self.found.add("PRV036", "info", verdict.reason, line, source=source)
 
     def fetch_for(self, name: str) -> Fetch:
         """The walk's request for ``name``, or the request a phone on its way makes."""
@@ -577,6 +541,7 @@ class _TraceChecker:
             if fetch.data is None and fetch.request.name not in self.judged:
                 self.missing(
                     fetch,
+                    "PRV033",
                     "error",
                     f"it is the {fetch.request.purpose}; the phone cannot upgrade and keeps its "
                     "image (it may show 'Load ID Incorrect' or 'No Load Specified')",
@@ -585,6 +550,7 @@ class _TraceChecker:
             if fetch.data is None and fetch.request.name not in self.judged:
                 self.missing(
                     fetch,
+                    "PRV034",
                     "error",
                     f"{fetch.request.named_by} names it; an upgrade stops half way and the "
                     "phone shows 'Protocol Application Invalid' or keeps its old image",
@@ -595,37 +561,38 @@ class _TraceChecker:
             self.check_or_missing(
                 fetch,
                 "dial_template",
+                "PRV050",
                 "warning",
                 "the phone dials only after the inter-digit timeout (or # key), with no "
                 "rewrite rules",
             )
 
+    def soft_keys(self) -> None:
+        for fetch in self.trace.all("softkeys"):
+            if fetch.data is None:
+                self.missing(
+                    fetch,
+                    "PRV051",
+                    "warning",
+                    "the phone keeps the soft keys it has (or its built-in layout)",
+                )
+
     def rings(self) -> None:
         listed = self.trace.first("ringlist_xml")
         built_in = "the phone offers only its built-in ring types"
         if listed is not None:
-            self.check_or_missing(listed, "ringlist_xml", "info", built_in)
+            self.check_or_missing(listed, "ringlist_xml", "PRV060", "info", built_in)
         fetch = self.trace.first("ringlist")
         if fetch is not None:
-            self.check_or_missing(fetch, "ringlist", "warning", built_in)
+            self.check_or_missing(fetch, "ringlist", "PRV060", "warning", built_in)
         for ring in self.trace.all("ring"):
             self.check_or_missing(
-                ring, "ring", "warning", "RINGLIST.DAT names it; choosing that ring type fails"
+                ring,
+                "ring",
+                "PRV061",
+                "warning",
+                "RINGLIST.DAT names it; choosing that ring type fails",
             )
-
-
-_MISSING_CODES = {
-    "sip_cnf": "PRV012",
-    "sip_default": "PRV013",
-    "loads": "PRV033",
-    "image": "PRV034",
-    "dial_template": "PRV050",
-    "ringlist": "PRV060",
-    "ringlist_xml": "PRV060",
-    "ring": "PRV061",
-    "sep_xml": "PRV080",
-    "softkeys": "PRV051",
-}
 
 
 @functools.lru_cache(maxsize=4)

@@ -292,8 +292,8 @@ def check_tree(
     lines the ``.cnf`` files may use, the firmware family ``SEP<MAC>.cnf.xml`` may name, and
     which ``loadInformation<ID>`` of ``XMLDefault.cnf.xml`` a 79x1 without its own file reads.
     Raises :class:`~ciscocfg.ParseError` when ``running`` is not an image name,
-    ``ValueError`` when ``mac`` is not a MAC address or ``model`` not a known model, and
-    ``FileNotFoundError`` or ``NotADirectoryError`` when ``root`` is not a folder.
+    :class:`~ciscocfg.ValidationError` when ``mac`` is not a MAC address or ``model`` not a
+    known model, and ``FileNotFoundError`` or ``NotADirectoryError`` when ``root`` is not a folder.
     """
     known = phone_model(model) if model is not None else None
     image = resolve_running(running, known)

@@ -3,10 +3,10 @@
 
 :func:`loads` keeps the text it was given: :meth:`DeviceConfig.dumps` gives it back byte for
 byte until an edit is made, and an edit (:meth:`DeviceConfig.set`, the property setters,
-:meth:`DeviceConfig.set_line`) rewrites only the element it touches. Elements the model does not
-know are kept as they are.
+:meth:`DeviceConfig.set_phone_line`) rewrites only the element it touches. Elements the model
+does not know are kept as they are.
 
-The typed properties (:attr:`DeviceConfig.protocol`, :attr:`DeviceConfig.lines`,
+The typed properties (:attr:`DeviceConfig.protocol`, :attr:`DeviceConfig.phone_lines`,
 :attr:`DeviceConfig.call_managers` ...) read the element tree the way the phone does: element
 names are compared case-sensitively and values are the raw text. :func:`validate` reports what
 the phone would reject or misread as :class:`~ciscocfg.Diagnostic` findings with ``XMLnnn``
@@ -21,6 +21,7 @@ from ciscocfg.sepxml._model import (
     DefaultLoad,
     DeviceConfig,
     Line,
+    PhoneLine,
     dump,
     dumps,
     load,
@@ -35,6 +36,7 @@ __all__ = [
     "DefaultLoad",
     "DeviceConfig",
     "Line",
+    "PhoneLine",
     "dump",
     "dumps",
     "load",

@@ -9,7 +9,17 @@ from ciscocfg._text import PathOrFile, encode_text, read_source, write_target
 from ciscocfg._xml import Element, XmlDocument, escape_text, parse
 from ciscocfg.sepxml._tables import DEVICE_TYPES, LOAD_ELEMENT, URL_ELEMENTS, atoi
 
-__all__ = ["CallManager", "DefaultLoad", "DeviceConfig", "Line", "dump", "dumps", "load", "loads"]
+__all__ = [
+    "CallManager",
+    "DefaultLoad",
+    "DeviceConfig",
+    "Line",
+    "PhoneLine",
+    "dump",
+    "dumps",
+    "load",
+    "loads",
+]
 
 
 @attrs.frozen
@@ -26,11 +36,12 @@ class CallManager:
 
 
 @attrs.frozen
-class Line:
+class PhoneLine:
     """One ``sipLines/line``: a line key (featureID 9), a speed dial (2, 21) or another feature.
 
     ``fields`` holds the text of every child element by name (the first of a name wins, as in
-    the phone's parser), including those without a named attribute here.
+    the phone's parser), including those without a named attribute here. ``line``, as
+    everywhere in the library, is the line of the file the element starts on.
     """
 
     button: int | None
@@ -58,6 +69,10 @@ class Line:
     def is_speed_dial(self) -> bool:
         """True for a speed dial or BLF speed dial (featureID 2 or 21)."""
         return self.feature_id in (2, 21)
+
+
+#: The older name of :class:`PhoneLine`.
+Line = PhoneLine
 
 
 @attrs.frozen
@@ -196,7 +211,7 @@ class DeviceConfig(XmlDocument):
         return [e for e in lines.children if e.name == "line"] if lines is not None else []
 
     @property
-    def lines(self) -> list[Line]:
+    def phone_lines(self) -> list[PhoneLine]:
         """Every ``sipProfile/sipLines/line`` in document order (lines and feature keys)."""
         out = []
         for element in self._line_elements():
@@ -204,7 +219,7 @@ class DeviceConfig(XmlDocument):
             button = element.attribute("button")
             index = element.attribute("lineIndex")
             out.append(
-                Line(
+                PhoneLine(
                     button=atoi(button.value) if button is not None else None,
                     line_index=index.value if index is not None else None,
                     feature_id=atoi(f.get("featureID")),
@@ -225,11 +240,16 @@ class DeviceConfig(XmlDocument):
         return out
 
     @property
-    def speed_dials(self) -> list[Line]:
-        """The speed-dial keys (featureID 2 and 21) among :attr:`lines`."""
-        return [line for line in self.lines if line.is_speed_dial]
+    def lines(self) -> list[PhoneLine]:
+        """The older name of :attr:`phone_lines`."""
+        return self.phone_lines
 
-    def set_line(self, button: int, **fields: str) -> None:
+    @property
+    def speed_dials(self) -> list[PhoneLine]:
+        """The speed-dial keys (featureID 2 and 21) among :attr:`phone_lines`."""
+        return [line for line in self.phone_lines if line.is_speed_dial]
+
+    def set_phone_line(self, button: int, **fields: str) -> None:
         """Set children of the ``line`` with ``button``, creating the line when missing.
 
         Keyword names are element names (``name="1001", authPassword="s3cret"``). A new line
@@ -259,13 +279,21 @@ class DeviceConfig(XmlDocument):
                 return element
         return None
 
-    def remove_line(self, button: int) -> bool:
+    def remove_phone_line(self, button: int) -> bool:
         """Remove the ``line`` with ``button``; ``False`` when there was none."""
         element = self._find_line(button)
         if element is None:
             return False
         self._remove_element(element)
         return True
+
+    def set_line(self, button: int, **fields: str) -> None:
+        """The older name of :meth:`set_phone_line`."""
+        self.set_phone_line(button, **fields)
+
+    def remove_line(self, button: int) -> bool:
+        """The older name of :meth:`remove_phone_line`."""
+        return self.remove_phone_line(button)
 
     # -- the rest of the device -----------------------------------------------------------------
 

@@ -11,6 +11,7 @@ __all__ = [
     "KNOWN_MIXUPS",
     "LENGTH_LIMITS",
     "LOAD_ELEMENT",
+    "SIP_STACK_INTEGERS",
     "UNSET",
     "URL_ELEMENTS",
     "atoi",
@@ -88,6 +89,22 @@ MODEL_NUMBER = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 LOAD_ELEMENT = re.compile(r"loadInformation(\d+)")
 LEADING_INT = re.compile(r"\s*[+-]?\d+")
 
+#: The integer children of ``sipProfile/sipStack``, in the order a CallManager writes them
+#: (``remotePartyID`` and ``userInfo`` follow them).
+SIP_STACK_INTEGERS = (
+    "sipInviteRetx",
+    "sipRetx",
+    "timerInviteExpires",
+    "timerRegisterExpires",
+    "timerRegisterDelta",
+    "timerKeepAliveExpires",
+    "timerSubscribeExpires",
+    "timerSubscribeDelta",
+    "timerT1",
+    "timerT2",
+    "maxRedirects",
+)
+
 BOOLEAN_ELEMENTS = frozenset(
     {
         "fullConfig",
@@ -121,17 +138,7 @@ INTEGER_ELEMENTS = frozenset(
         "backupProxyPort",
         "emergencyProxyPort",
         "outboundProxyPort",
-        "sipInviteRetx",
-        "sipRetx",
-        "timerInviteExpires",
-        "timerRegisterExpires",
-        "timerRegisterDelta",
-        "timerKeepAliveExpires",
-        "timerSubscribeExpires",
-        "timerSubscribeDelta",
-        "timerT1",
-        "timerT2",
-        "maxRedirects",
+        *SIP_STACK_INTEGERS,
         "startMediaPort",
         "stopMediaPort",
         "voipControlPort",

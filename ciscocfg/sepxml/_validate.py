@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ciscocfg._diagnostic import Diagnostic, Severity
+from ciscocfg._diagnostic import Diagnostic, Findings
 from ciscocfg._errors import ParseError
 from ciscocfg._phones import FAMILY_79X0, phone_model
-from ciscocfg._placeholders import Placeholders, has_placeholder
+from ciscocfg._placeholders import has_placeholder
 from ciscocfg._xml import Element
-from ciscocfg.sepxml._model import DefaultLoad, DeviceConfig, Line
+from ciscocfg.sepxml._model import DefaultLoad, DeviceConfig, PhoneLine
 from ciscocfg.sepxml._tables import (
     BOOLEAN_ELEMENTS,
     INTEGER_ELEMENTS,
@@ -23,49 +23,20 @@ from ciscocfg.sepxml._tables import (
 __all__ = ["validate"]
 
 
-class _Findings:
-    def __init__(self, config: DeviceConfig) -> None:
-        self.config = config
-        self.items: list[Diagnostic] = []
-        self.placeholders = Placeholders()
-
-    def placeholder(
-        self, text: str, element: Element | None = None, line: int | None = None
-    ) -> bool:
-        """Note ``text`` when it holds a template placeholder (then it is not judged)."""
-        if not has_placeholder(text):
-            return False
-        self.placeholders.add(self.config._line(element) if element is not None else line, text)
-        return True
-
-    def add(
-        self,
-        code: str,
-        severity: Severity,
-        message: str,
-        element: Element | None = None,
-        line: int | None = None,
-        suggestion: str | None = None,
-    ) -> None:
-        if element is not None:
-            line = self.config._line(element)
-        self.items.append(
-            Diagnostic(
-                code, severity, message, line=line, source=self.config.source, suggestion=suggestion
-            )
-        )
-
-
-def validate(config: DeviceConfig, *, model: str | None = None) -> list[Diagnostic]:
+def validate(
+    config: DeviceConfig, *, source: str | None = None, model: str | None = None
+) -> list[Diagnostic]:
     """Check a config the way the phone reads it; findings are returned, never raised.
 
+    ``source`` is the file name the findings carry (by default the name ``config`` was read
+    from).
     ``model`` (e.g. ``"7961"``) is the phone the file is for; when given, ``loadInformation`` is
     checked against that model's family (an ``XMLDefault.cnf.xml`` names its models itself). A
     7940/7960 on SIP (``model`` one of them, or a ``P0S…`` load named) takes its lines from
     ``SIP<MAC>.cnf``, so its ``SEP<MAC>.cnf.xml`` needs none. Template placeholders are not
     judged: they make one ``TPL001`` finding.
     """
-    found = _Findings(config)
+    found = Findings(source if source is not None else config.source)
     root = config.root
     if root.name not in ("device", "Default"):
         if root.name.lower() in ("device", "default"):
@@ -74,26 +45,34 @@ def validate(config: DeviceConfig, *, model: str | None = None) -> list[Diagnost
                 "XML002",
                 "warning",
                 f"root element <{root.name}>: the phone compares names case-sensitively",
-                root,
+                config._line(root),
                 suggestion=proper,
             )
         else:
             found.add(
-                "XML001", "error", f"root element <{root.name}> is not <device> or <Default>", root
+                "XML001",
+                "error",
+                f"root element <{root.name}> is not <device> or <Default>",
+                config._line(root),
             )
     _check_protocol(config, found)
     for element in root.iter():
-        _check_element(element, found)
+        _check_element(config, element, found)
     _check_lines(config, found, lines_elsewhere=_reads_cnf_lines(config, model))
     _check_default_loads(config, found)
     load = config.load_information
-    if model is not None and load and not found.placeholder(load, config.find("loadInformation")):
-        _check_family(load, model, config.find("loadInformation"), found)
+    if model is not None and load:
+        line = _line_of(config, "loadInformation")
+        if not found.placeholder(load, line):
+            _check_family(load, model, found, line)
     _check_load_protocol(config, found)
-    template = found.placeholders.finding(config.source)
-    if template is not None:
-        found.items.append(template)
-    return sorted(found.items, key=Diagnostic.sort_key)
+    return found.result()
+
+
+def _line_of(config: DeviceConfig, path: str) -> int | None:
+    """The line of the element at ``path``, or ``None`` where there is none."""
+    element = config.find(path)
+    return config._line(element) if element is not None else None
 
 
 def _reads_cnf_lines(config: DeviceConfig, model: str | None) -> bool:
@@ -110,31 +89,33 @@ def _reads_cnf_lines(config: DeviceConfig, model: str | None) -> bool:
     return load is not None and load_family(load) == frozenset({"7940", "7960"})
 
 
-def _check_protocol(config: DeviceConfig, found: _Findings) -> None:
+def _check_protocol(config: DeviceConfig, found: Findings) -> None:
     element = config.find("deviceProtocol")
     if element is None:
         if not config.is_default:
             found.add("XML003", "warning", "no <deviceProtocol>: the phone keeps its own", None, 1)
         return
-    if element.text not in ("SIP", "SCCP") and not found.placeholder(element.text, element):
+    line = config._line(element)
+    if element.text not in ("SIP", "SCCP") and not found.placeholder(element.text, line):
         found.add(
             "XML004",
             "error",
             f"<deviceProtocol> is {element.text!r}, not 'SIP' or 'SCCP'",
-            element,
+            line,
             suggestion=element.text.strip().upper()
             if element.text.strip().upper() in ("SIP", "SCCP")
             else None,
         )
 
 
-def _check_element(element: Element, found: _Findings) -> None:
+def _check_element(config: DeviceConfig, element: Element, found: Findings) -> None:
     name = element.name
     text = element.text
     if element.children:
         return
-    if found.placeholder(text, element):
+    if has_placeholder(text):
         # What the template puts here is unknown until it is filled in.
+        found.placeholder(text, config._line(element))
         return
     if name == "natRecievedProcessing":
         found.add(
@@ -142,7 +123,7 @@ def _check_element(element: Element, found: _Findings) -> None:
             "warning",
             "<natRecievedProcessing> is a misspelling that some firmware reads and other "
             "firmware ignores; write <natReceivedProcessing>",
-            element,
+            config._line(element),
             suggestion="natReceivedProcessing",
         )
     if name in BOOLEAN_ELEMENTS and text not in ("true", "false"):
@@ -150,7 +131,7 @@ def _check_element(element: Element, found: _Findings) -> None:
             "XML101",
             "warning",
             f"<{name}> is {text!r}: the phone reads only the exact string 'true' as true",
-            element,
+            config._line(element),
             suggestion="true" if text.strip().lower() in ("true", "1", "yes") else "false",
         )
     if name in INTEGER_ELEMENTS and text.strip() and not text.strip().isdigit():
@@ -160,7 +141,7 @@ def _check_element(element: Element, found: _Findings) -> None:
             "warning",
             f"<{name}> is {text!r}, not a whole number; the phone reads "
             + (str(read) if read is not None else "0"),
-            element,
+            config._line(element),
         )
     limit = LENGTH_LIMITS.get(name)
     if limit is not None and len(text) > limit:
@@ -168,19 +149,34 @@ def _check_element(element: Element, found: _Findings) -> None:
             "XML104",
             "warning",
             f"<{name}> has {len(text)} characters; the phone keeps at most {limit}",
-            element,
+            config._line(element),
         )
     if name == "phoneLabel" and " " in text:
-        found.add("XML105", "warning", "<phoneLabel> must not contain spaces on 79xx", element)
+        found.add(
+            "XML105",
+            "warning",
+            "<phoneLabel> must not contain spaces on 79xx",
+            config._line(element),
+        )
     if name == "userInfo" and text.lower() not in ("none", "phone", "ip"):
-        found.add("XML110", "warning", f"<userInfo> is {text!r}, not None, Phone or IP", element)
+        found.add(
+            "XML110",
+            "warning",
+            f"<userInfo> is {text!r}, not None, Phone or IP",
+            config._line(element),
+        )
     if name == "maxNumCalls" and (atoi(text) or 0) > 50:
-        found.add("XML108", "warning", "<maxNumCalls> above 50 is not supported on 79x1", element)
+        found.add(
+            "XML108",
+            "warning",
+            "<maxNumCalls> above 50 is not supported on 79x1",
+            config._line(element),
+        )
 
 
-def _check_lines(config: DeviceConfig, found: _Findings, *, lines_elsewhere: bool) -> None:
-    lines = config.lines
-    seen: dict[int, Line] = {}
+def _check_lines(config: DeviceConfig, found: Findings, *, lines_elsewhere: bool) -> None:
+    lines = config.phone_lines
+    seen: dict[int, PhoneLine] = {}
     for line in lines:
         if line.button is not None:
             if line.button in seen:
@@ -206,12 +202,11 @@ def _check_lines(config: DeviceConfig, found: _Findings, *, lines_elsewhere: boo
             "a SIP config needs a sipLines/line with a name, a proxy and a port (missing: "
             + ", ".join(missing)
             + "); the phone rejects the file and stays unprovisioned",
-            config.find("sipProfile/sipLines") or config.find("sipProfile"),
-            line=None if config.find("sipProfile") else 1,
+            _line_of(config, "sipProfile/sipLines") or _line_of(config, "sipProfile") or 1,
         )
 
 
-def _check_default_loads(config: DeviceConfig, found: _Findings) -> None:
+def _check_default_loads(config: DeviceConfig, found: Findings) -> None:
     seen: dict[int, DefaultLoad] = {}
     for entry in config.default_loads:
         if entry.device_type in seen:
@@ -240,7 +235,7 @@ def _check_default_loads(config: DeviceConfig, found: _Findings) -> None:
             )
         elif (
             entry.model is not None
-            and not found.placeholder(entry.model, line=entry.line)
+            and not found.placeholder(entry.model, entry.line)
             and _label_conflicts(entry.model, known)
         ):
             found.add(
@@ -251,13 +246,13 @@ def _check_default_loads(config: DeviceConfig, found: _Findings) -> None:
                 line=entry.line,
                 suggestion=f"Cisco {known}",
             )
-        if entry.load and not found.placeholder(entry.load, line=entry.line):
+        if entry.load and not found.placeholder(entry.load, entry.line):
             _check_load_name(entry.load, entry.line, found)
             if known is not None:
-                _check_family(entry.load, known, None, found, line=entry.line)
+                _check_family(entry.load, known, found, entry.line)
 
 
-def _check_load_protocol(config: DeviceConfig, found: _Findings) -> None:
+def _check_load_protocol(config: DeviceConfig, found: Findings) -> None:
     load = config.load_information
     protocol = config.protocol
     if not load or protocol not in ("SIP", "SCCP") or has_placeholder(load):
@@ -270,7 +265,7 @@ def _check_load_protocol(config: DeviceConfig, found: _Findings) -> None:
             f"deviceProtocol is {protocol} but load {load.strip()!r} is a {named} load: the phone "
             f"switches to {named} and the {protocol} settings go unused (field reports: "
             "'SIP Phone not Accepting SCCP Load', 'Protocol Application Invalid')",
-            config.find("loadInformation"),
+            _line_of(config, "loadInformation"),
         )
 
 
@@ -282,7 +277,7 @@ def _label_conflicts(label: str, known: str) -> bool:
     return label_number is not None and label_number != known_number
 
 
-def _check_load_name(load: str, line: int, found: _Findings) -> None:
+def _check_load_name(load: str, line: int, found: Findings) -> None:
     lowered = load.strip().lower()
     for ext in (".loads", ".sbn", ".sb2", ".bin", ".zz"):
         if lowered.endswith(ext):
@@ -295,14 +290,7 @@ def _check_load_name(load: str, line: int, found: _Findings) -> None:
             )
 
 
-def _check_family(
-    load: str,
-    model: str,
-    element: Element | None,
-    found: _Findings,
-    *,
-    line: int | None = None,
-) -> None:
+def _check_family(load: str, model: str, found: Findings, line: int | None) -> None:
     from ciscocfg import firmware
 
     name = load.strip()
@@ -316,8 +304,7 @@ def _check_family(
             "info",
             f"load {name!r} is not a firmware name the library decodes: whether it suits the "
             f"{model} is unknown",
-            element,
-            line=line,
+            line,
         )
         return
     suits = image.fits(model)
@@ -326,14 +313,12 @@ def _check_family(
             "XML207",
             "info",
             f"load {name!r} is a {image.family} load: whether it suits the {model} is unknown",
-            element,
-            line=line,
+            line,
         )
     elif not suits:
         found.add(
             "XML203",
             "error",
             f"load {name!r} is built for the {image.family}, not the {model}; the phone refuses it",
-            element,
-            line=line,
+            line,
         )

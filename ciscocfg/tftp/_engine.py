@@ -35,7 +35,7 @@ from struct import error as struct_error
 from typing import Final
 
 from ciscocfg._errors import LocalProtocolError
-from ciscocfg.tftp._machine import TERMINAL, Input, Role, State, advance
+from ciscocfg.tftp._machine import TERMINAL, EngineRole, Input, State, advance
 from ciscocfg.tftp.blocks import WRAP_TO_ONE, WRAP_TO_ZERO, from_wire, to_wire
 from ciscocfg.tftp.events import (
     Address,
@@ -97,7 +97,7 @@ _UNKNOWN_TID: Final = _error_bytes(ErrorCode.UNKNOWN_TID, "Unknown transfer ID")
 class Transfer:
     """State, outbox, events, timer and statistics of one transfer (not used directly)."""
 
-    _role: Role
+    _role: EngineRole
 
     def __init__(
         self,
@@ -140,6 +140,11 @@ class Transfer:
         self._hot = -1
         self._last_progress = 0
         self._hot_handler = self._on_hot
+        self._start_half()
+
+    def _start_half(self) -> None:
+        """Set up the state of the sending or the receiving half (see Sender and Receiver)."""
+        raise NotImplementedError
 
     # --- the surface every engine shares ------------------------------------------------------
 
@@ -400,17 +405,7 @@ class Transfer:
 class Sender(Transfer):
     """The DATA-sending half (ServerRead, ClientWrite): windows, supply, ACK handling."""
 
-    def __init__(
-        self,
-        filename: str,
-        peer: Address | None,
-        now: float,
-        state: State,
-        retry: RetryPolicy,
-        timeout: float = DEFAULT_TIMEOUT,
-        max_stall: float | None = None,
-    ) -> None:
-        super().__init__(filename, peer, now, state, retry, timeout, max_stall)
+    def _start_half(self) -> None:
         self._base = 1  # first block not yet acknowledged
         self._next = 1  # next block to send for the first time
         self._inflight: deque[bytes] = deque()  # DATA packets base .. next-1
@@ -599,22 +594,12 @@ class Receiver(Transfer):
     #: What the size limit's ERROR 3 calls the transfer.
     _limited = "upload"
 
-    def __init__(
-        self,
-        filename: str,
-        peer: Address | None,
-        now: float,
-        state: State,
-        retry: RetryPolicy,
-        timeout: float = DEFAULT_TIMEOUT,
-        max_stall: float | None = None,
-    ) -> None:
-        super().__init__(filename, peer, now, state, retry, timeout, max_stall)
+    def _start_half(self) -> None:
         self._expected = 1
         self._since_ack = 0
         self._offset = 0
         self._gap_acked_at = 0  # the expected block when a gap was last reported
-        self._in_order_ok = state is State.RECEIVING  # the next block takes the fast path
+        self._in_order_ok = self._state is State.RECEIVING  # the next block takes the fast path
         self._follow_wrap = True  # follow a peer that wraps to 1 without saying so
         self._limit: int = _NO_LIMIT
         self._hold_final = False  # the final ACK waits until the file is stored

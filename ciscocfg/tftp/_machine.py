@@ -24,7 +24,7 @@ from typing import Final
 
 from ciscocfg._errors import LocalProtocolError
 
-__all__ = ["TABLES", "Input", "Role", "State", "advance", "to_dot"]
+__all__ = ["TABLES", "EngineRole", "Input", "Role", "State", "advance", "to_dot"]
 
 #: Members are singletons (``==`` is identity for an Enum), so hashing by identity agrees with
 #: equality; it is done in C, where Enum's own hash (of the member's name) is a Python call, and
@@ -32,8 +32,9 @@ __all__ = ["TABLES", "Input", "Role", "State", "advance", "to_dot"]
 _identity_hash = object.__hash__
 
 
-class Role(Enum):
-    """Which side and direction an engine plays."""
+class EngineRole(Enum):
+    """Which side and direction an engine plays (a transfer engine's, not a firmware image's
+    :class:`~ciscocfg.firmware.ImageRole`)."""
 
     __hash__ = _identity_hash
 
@@ -41,6 +42,10 @@ class Role(Enum):
     SERVER_WRITE = "ServerWrite"
     CLIENT_READ = "ClientRead"
     CLIENT_WRITE = "ClientWrite"
+
+
+#: The older name of :class:`EngineRole`.
+Role = EngineRole
 
 
 class State(Enum):
@@ -104,8 +109,8 @@ def _with_failures(table: dict[tuple[State, Input], State]) -> Table:
 
 
 #: One transition table per role.
-TABLES: Final[Mapping[Role, Table]] = {
-    Role.SERVER_READ: _with_failures(
+TABLES: Final[Mapping[EngineRole, Table]] = {
+    EngineRole.SERVER_READ: _with_failures(
         {
             (State.PENDING, Input.ACCEPT): State.SENDING,
             (State.PENDING, Input.ACCEPT_WITH_OACK): State.NEGOTIATING,
@@ -114,7 +119,7 @@ TABLES: Final[Mapping[Role, Table]] = {
             (State.SENDING, Input.LAST_ACKED): State.COMPLETE,
         }
     ),
-    Role.SERVER_WRITE: _with_failures(
+    EngineRole.SERVER_WRITE: _with_failures(
         {
             (State.PENDING, Input.ACCEPT): State.RECEIVING,
             (State.PENDING, Input.ACCEPT_WITH_OACK): State.NEGOTIATING,
@@ -126,7 +131,7 @@ TABLES: Final[Mapping[Role, Table]] = {
             (State.DALLYING, Input.DALLY_END): State.COMPLETE,
         }
     ),
-    Role.CLIENT_READ: _with_failures(
+    EngineRole.CLIENT_READ: _with_failures(
         {
             (State.REQUESTING, Input.OACK_RECEIVED): State.RECEIVING,
             (State.REQUESTING, Input.CONFIRMED): State.RECEIVING,
@@ -134,7 +139,7 @@ TABLES: Final[Mapping[Role, Table]] = {
             (State.DALLYING, Input.DALLY_END): State.COMPLETE,
         }
     ),
-    Role.CLIENT_WRITE: _with_failures(
+    EngineRole.CLIENT_WRITE: _with_failures(
         {
             (State.REQUESTING, Input.OACK_RECEIVED): State.SENDING,
             (State.REQUESTING, Input.CONFIRMED): State.SENDING,
@@ -144,7 +149,7 @@ TABLES: Final[Mapping[Role, Table]] = {
 }
 
 
-def advance(role: Role, state: State, event: Input) -> State:
+def advance(role: EngineRole, state: State, event: Input) -> State:
     """The state after ``event``; raises :class:`LocalProtocolError` for an impossible pair."""
     try:
         return TABLES[role][(state, event)]
@@ -154,7 +159,7 @@ def advance(role: Role, state: State, event: Input) -> State:
         ) from None
 
 
-def to_dot(role: Role) -> str:
+def to_dot(role: EngineRole) -> str:
     """The table of ``role`` as a Graphviz digraph (failure edges folded into one per state)."""
     lines = [f'digraph "{role.value}" {{', "  rankdir=LR;"]
     for (state, event), target in TABLES[role].items():

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from ciscocfg._errors import LocalProtocolError, MalformedPacket
 from ciscocfg.tftp._engine import Receiver, Sender, Transfer
-from ciscocfg.tftp._machine import Input, Role, State
+from ciscocfg.tftp._machine import EngineRole, Input, State
 from ciscocfg.tftp.events import Address, OptionsNegotiated
 from ciscocfg.tftp.options import (
     DEFAULT_TIMEOUT,
@@ -83,13 +83,30 @@ class _Client(Transfer):
     _server: Address
     _request: bytes
     _asked_options: Mapping[str, str]
+    #: The request the client sends.
+    _packet: type[ReadRequest] | type[WriteRequest]
 
-    def _setup(self, server: Address, request: bytes, options: Mapping[str, str]) -> None:
+    def _send_request(
+        self,
+        filename: str,
+        now: float,
+        server: Address,
+        mode: str,
+        options: dict[str, str],
+        retry: RetryPolicy,
+    ) -> None:
+        """Start the transfer: the request is queued for ``server``, and resent on timeout at
+        the timeout it asks for."""
+        request = _build_request(self._packet, filename, mode, options)
+        self.mode = parse_mode(mode)
+        Transfer.__init__(
+            self, filename, None, now, State.REQUESTING, retry, _request_timeout(options)
+        )
         self._server = server
         self._request = request
         self._asked_options = options
         self._outbox.append((request, server))
-        self._arm(self._started)
+        self._arm(now)
 
     def _fallback_destination(self) -> Address | None:
         return self._server
@@ -137,7 +154,8 @@ class ClientRead(_Client, Receiver):
     ``"negotiation"`` or ``"protocol"``) and no octet beyond the limit is handed on.
     """
 
-    _role = Role.CLIENT_READ
+    _role = EngineRole.CLIENT_READ
+    _packet = ReadRequest
     _limited = "download"
 
     def __init__(
@@ -153,15 +171,9 @@ class ClientRead(_Client, Receiver):
     ) -> None:
         if max_size is not None and max_size < 0:
             raise LocalProtocolError("max_size must not be negative")
-        asked = dict(options or {})
-        request = _build_request(ReadRequest, filename, mode, asked)
-        self.mode = parse_mode(mode)
-        Receiver.__init__(
-            self, filename, None, now, State.REQUESTING, retry, _request_timeout(asked)
-        )
+        self._send_request(filename, now, server, mode, dict(options or {}), retry)
         if max_size is not None:
             self._limit = max_size
-        self._setup(server, request, asked)
 
     def _before_lock(
         self, data: bytes | bytearray | memoryview, source: Address, now: float
@@ -230,7 +242,8 @@ class ClientWrite(_Client, Sender):
     ``size``, when known, is offered as ``tsize`` (unless ``options`` already has one).
     """
 
-    _role = Role.CLIENT_WRITE
+    _role = EngineRole.CLIENT_WRITE
+    _packet = WriteRequest
 
     def __init__(
         self,
@@ -249,11 +262,8 @@ class ClientWrite(_Client, Sender):
                 raise LocalProtocolError("size must not be negative")
             if not any(name.lower() == "tsize" for name in asked):
                 asked["tsize"] = str(size)
-        request = _build_request(WriteRequest, filename, mode, asked)
-        self.mode = parse_mode(mode)
-        Sender.__init__(self, filename, None, now, State.REQUESTING, retry, _request_timeout(asked))
+        self._send_request(filename, now, server, mode, asked, retry)
         self._total = size
-        self._setup(server, request, asked)
 
     def _before_lock(
         self, data: bytes | bytearray | memoryview, source: Address, now: float

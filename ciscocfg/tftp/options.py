@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from ciscocfg._errors import RemoteProtocolError
+from ciscocfg._errors import RemoteProtocolError, ValidationError
 from ciscocfg.tftp.blocks import MAX_RUNNING_WINDOW, WRAP_TO_ONE, WRAP_TO_ZERO
 from ciscocfg.tftp.packets import DEFAULT_BLOCK_SIZE, ErrorCode
 
@@ -79,7 +79,7 @@ class RetryPolicy:
 
     def __post_init__(self) -> None:
         if self.max_retries < 0 or self.max_backoff < 1 or self.dally < 0:
-            raise ValueError("max_retries >= 0, max_backoff >= 1 and dally >= 0 are required")
+            raise ValidationError("max_retries >= 0, max_backoff >= 1 and dally >= 0 are required")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +109,13 @@ class ServerPolicy:
 
     def __post_init__(self) -> None:
         if not BLKSIZE_MIN <= self.max_blksize <= BLKSIZE_MAX:
-            raise ValueError(f"max_blksize must be within {BLKSIZE_MIN}..{BLKSIZE_MAX}")
+            raise ValidationError(f"max_blksize must be within {BLKSIZE_MIN}..{BLKSIZE_MAX}")
         if not WINDOWSIZE_MIN <= self.max_windowsize <= WINDOWSIZE_MAX:
-            raise ValueError(f"max_windowsize must be within {WINDOWSIZE_MIN}..{WINDOWSIZE_MAX}")
+            raise ValidationError(
+                f"max_windowsize must be within {WINDOWSIZE_MIN}..{WINDOWSIZE_MAX}"
+            )
         if self.max_stall is not None and not self.max_stall >= TIMEOUT_MIN:
-            raise ValueError(f"max_stall must be at least {TIMEOUT_MIN} second (or None)")
+            raise ValidationError(f"max_stall must be at least {TIMEOUT_MIN} second (or None)")
 
 
 @dataclass(frozen=True, slots=True)

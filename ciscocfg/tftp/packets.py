@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from typing import Final, TypeAlias
 
-from ciscocfg._errors import MalformedPacket
+from ciscocfg._errors import ArgumentTypeError, MalformedPacket, ValidationError
 
 __all__ = [
     "DEFAULT_BLOCK_SIZE",
@@ -348,7 +348,7 @@ def ack_bytes(block: int) -> bytes:
 def _string(text: str, what: str) -> bytes:
     raw = text.encode("utf-8", "surrogateescape")
     if b"\0" in raw:
-        raise ValueError(f"{what} contains NUL")
+        raise ValidationError(f"{what} contains NUL")
     return raw + b"\0"
 
 
@@ -357,10 +357,10 @@ def _option_parts(options: dict[str, str], parts: list[bytes]) -> list[bytes]:
     seen: set[str] = set()
     for name, value in options.items():
         if not name or not name.isascii():
-            raise ValueError(f"option name {name!r} is empty or not ASCII")
+            raise ValidationError(f"option name {name!r} is empty or not ASCII")
         folded = name.lower()
         if folded in seen:
-            raise ValueError(f"option {name!r} given twice")
+            raise ValidationError(f"option {name!r} given twice")
         seen.add(folded)
         parts.append(name.encode("ascii"))
         parts.append(value.encode("utf-8", "surrogateescape"))
@@ -371,12 +371,13 @@ def _strings(opcode: bytes, parts: list[bytes]) -> bytes:
     """``opcode`` then every part NUL-terminated; a NUL inside a part is refused."""
     body = b"\0".join(parts)
     if body.count(b"\0") != len(parts) - 1:
-        raise ValueError("a string contains NUL")
+        raise ValidationError("a string contains NUL")
     return opcode + body + b"\0"
 
 
 def encode(packet: Packet) -> bytes:
-    """Encode a packet; strict: raises :class:`ValueError` for what a peer should never see.
+    """Encode a packet; strict: raises :class:`~ciscocfg.ValidationError` for what a peer should
+    never see (:class:`~ciscocfg.ArgumentTypeError` for an object that is not a packet).
 
     Refused: NUL inside a string, an empty filename or option name, a block or error code outside
     0..65535, a mode other than netascii/octet, a request over 512 octets, an OACK without
@@ -387,35 +388,35 @@ def encode(packet: Packet) -> bytes:
         # Checked inline: DATA is the hot path, and a helper call costs a tenth of the encode.
         if 0 <= block <= 0xFFFF:
             return HEADER.pack(3, block) + packet.payload
-        raise ValueError(f"block number {block} is outside 0..65535")
+        raise ValidationError(f"block number {block} is outside 0..65535")
     if type(packet) is Ack:
         block = packet.block
         if 0 <= block <= 0xFFFF:
             return _ACK_CACHE[block] or ack_bytes(block)
-        raise ValueError(f"block number {block} is outside 0..65535")
+        raise ValidationError(f"block number {block} is outside 0..65535")
     if type(packet) is Error:
         if not 0 <= packet.code <= 0xFFFF:
-            raise ValueError(f"error code {packet.code} is outside 0..65535")
+            raise ValidationError(f"error code {packet.code} is outside 0..65535")
         return HEADER.pack(5, packet.code) + _string(packet.message, "error message")
     if type(packet) is OptionAck:
         if not packet.options:
-            raise ValueError("an OACK must carry at least one option")
+            raise ValidationError("an OACK must carry at least one option")
         return _strings(b"\x00\x06", _option_parts(packet.options, []))
     if isinstance(packet, ReadRequest | WriteRequest):
         if not packet.filename:
-            raise ValueError("empty filename")
+            raise ValidationError("empty filename")
         mode = packet.mode
         if mode.lower() not in _MODES:
             try:
                 parse_mode(mode)
             except MalformedPacket as exc:
-                raise ValueError(exc.message) from None
+                raise ValidationError(exc.message) from None
         parts = [packet.filename.encode("utf-8", "surrogateescape"), mode.encode("ascii")]
         wire = _strings(
             b"\x00\x01" if isinstance(packet, ReadRequest) else b"\x00\x02",
             _option_parts(packet.options, parts),
         )
         if len(wire) > MAX_REQUEST:
-            raise ValueError(f"request of {len(wire)} octets exceeds {MAX_REQUEST} (RFC 2347)")
+            raise ValidationError(f"request of {len(wire)} octets exceeds {MAX_REQUEST} (RFC 2347)")
         return wire
-    raise TypeError(f"not a TFTP packet: {packet!r}")
+    raise ArgumentTypeError(f"not a TFTP packet: {packet!r}")

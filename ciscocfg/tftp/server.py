@@ -8,9 +8,11 @@ sends what the engine queues, fires the timer and reacts to the events.
 
 from __future__ import annotations
 
+from typing import Generic, TypeVar
+
 from ciscocfg._errors import LocalProtocolError, MalformedPacket
 from ciscocfg.tftp._engine import Receiver, Sender, Transfer
-from ciscocfg.tftp._machine import Input, Role, State
+from ciscocfg.tftp._machine import EngineRole, Input, State
 from ciscocfg.tftp.events import Address, OptionsNegotiated
 from ciscocfg.tftp.options import (
     OptionsRejected,
@@ -43,8 +45,28 @@ def _check_mode(mode: str) -> str:
         raise LocalProtocolError(f"cannot serve this request: {exc.message}") from None
 
 
-class _Server(Transfer):
-    """What both server engines share: answering the request once, with accept or reject."""
+_R = TypeVar("_R", ReadRequest, WriteRequest)
+
+
+class _Server(Transfer, Generic[_R]):
+    """What both server engines share: taking the request, answering it once (accept or
+    reject)."""
+
+    def __init__(
+        self,
+        request: _R,
+        peer: Address,
+        now: float,
+        *,
+        policy: ServerPolicy = _DEFAULT_POLICY,
+    ) -> None:
+        self.mode = _check_mode(request.mode)
+        self.request: _R = request
+        self._policy = policy
+        self._requested = parse_options(request.options)
+        super().__init__(
+            request.filename, peer, now, State.PENDING, policy.retry, max_stall=policy.max_stall
+        )
 
     def _check_pending(self, call: str) -> None:
         if self._state is not State.PENDING:
@@ -63,31 +85,17 @@ class _Server(Transfer):
         self._fail(code, message, self._now, reason="rejected", send=True)
 
 
-class ServerRead(_Server, Sender):
+class ServerRead(_Server[ReadRequest], Sender):
     """Serve one RRQ: send the file in DATA windows.
 
-    After ``accept`` the engine asks for data with ``NeedData`` events; answer with
-    :meth:`supply` and finally :meth:`supply_eof`.
+    Made with the decoded request, the client's address, the time and, optionally, the
+    server's ``policy``. After ``accept`` the engine asks for data with ``NeedData`` events;
+    answer with :meth:`supply` and finally :meth:`supply_eof`.
     """
 
-    _role = Role.SERVER_READ
-
-    def __init__(
-        self,
-        request: ReadRequest,
-        peer: Address,
-        now: float,
-        *,
-        policy: ServerPolicy = _DEFAULT_POLICY,
-    ) -> None:
-        self.mode = _check_mode(request.mode)
-        super().__init__(
-            request.filename, peer, now, State.PENDING, policy.retry, max_stall=policy.max_stall
-        )
-        self.request = request
-        self._policy = policy
-        self._requested = parse_options(request.options)
-        self._oack = b""
+    _role = EngineRole.SERVER_READ
+    #: The OACK sent, kept to send again (empty until one is).
+    _oack = b""
 
     def accept(
         self, now: float, size: int | None = None, *, max_window_bytes: int | None = None
@@ -162,35 +170,24 @@ class ServerRead(_Server, Sender):
             self._retransmit_data()
 
 
-class ServerWrite(_Server, Receiver):
+class ServerWrite(_Server[WriteRequest], Receiver):
     """Receive one WRQ: data arrives as ``DataReceived`` events and is acknowledged for you.
 
-    With ``accept(now, store_first=True)`` the final block is not acknowledged at once: the
-    engine waits (state ``STORING``, no timer) until the application has stored the file and
-    calls :meth:`stored`, or refuses it with ``abort`` (ERROR 3 disk full, 6 file exists ...).
-    A client is then never told that a file it sent is there when it is not.
+    Made like :class:`ServerRead`, with a write request. With ``accept(now, store_first=True)``
+    the final block is not acknowledged at once: the engine waits (state ``STORING``, no timer)
+    until the application has stored the file and calls :meth:`stored`, or refuses it with
+    ``abort`` (ERROR 3 disk full, 6 file exists ...). A client is then never told that a file
+    it sent is there when it is not.
     """
 
-    _role = Role.SERVER_WRITE
+    _role = EngineRole.SERVER_WRITE
+    #: The OACK or ACK 0 that answered the request, kept to send again.
+    _first = b""
 
-    def __init__(
-        self,
-        request: WriteRequest,
-        peer: Address,
-        now: float,
-        *,
-        policy: ServerPolicy = _DEFAULT_POLICY,
-    ) -> None:
-        self.mode = _check_mode(request.mode)
-        super().__init__(
-            request.filename, peer, now, State.PENDING, policy.retry, max_stall=policy.max_stall
-        )
-        self.request = request
-        self._policy = policy
-        self._requested = parse_options(request.options)
-        self._first = b""
-        if policy.max_upload_size is not None:
-            self._limit = policy.max_upload_size
+    def _start_half(self) -> None:
+        super()._start_half()
+        if self._policy.max_upload_size is not None:
+            self._limit = self._policy.max_upload_size
 
     def accept(self, now: float, *, store_first: bool = False) -> None:
         """Take the upload: sends the OACK or ACK 0.

@@ -18,6 +18,7 @@ import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from ciscocfg._errors import ValidationError
 from ciscocfg.tftp._engine import Sender, Transfer
 from ciscocfg.tftp.client import ClientRead, ClientWrite
 from ciscocfg.tftp.events import Address, DataReceived, NeedData, Progress, TransferFailed
@@ -79,7 +80,7 @@ class Conversation:
         filename: str = "SEP001122334455.cnf.xml",
     ) -> None:
         if direction not in ("read", "write"):
-            raise ValueError("direction is 'read' or 'write'")
+            raise ValidationError("direction is 'read' or 'write'")
         self.data = data
         self.direction = direction
         self.now = 0.0
