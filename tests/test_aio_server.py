@@ -283,6 +283,26 @@ def test_limit_on_concurrent_transfers(tmp_path: Path) -> None:
     assert _run(main()) == (0, b"late")
 
 
+def test_uploads_only_dallying_give_up_their_slot(tmp_path: Path) -> None:
+    # A stored upload waits a while in case its final ACK was lost; a full server ends that
+    # wait for a new request instead of answering "Server busy" (seen as phones' uploads of
+    # logs, one after another, filling every slot).
+    async def main() -> list[int]:
+        async with TftpServer(
+            tmp_path, allow_write=True, max_transfers=2, host="127.0.0.1", port=0
+        ) as server:
+            running = []
+            for n in range(8):
+                await upload("127.0.0.1", f"log{n}", b"line %d\n" % n, port=server.port)
+                running.append(server.active_transfers)
+            return running
+
+    running = _run(main())
+    assert max(running) <= 2, running
+    assert running[-1] >= 1, running  # the last one still dallies
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"log{n}" for n in range(8)]
+
+
 def test_close_lets_transfers_finish_or_aborts_them(tmp_path: Path) -> None:
     data = os.urandom(300_000)
     (tmp_path / "f").write_bytes(data)

@@ -256,6 +256,9 @@ class TftpServer:
         # (the candidates for giving up a slot when the server is full; see _make_room).
         self._per_client: dict[Any, int] = {}
         self._unanswered: dict[tuple[Any, Any], _Transfer] = {}
+        # Uploads stored and acknowledged, only waiting in case the final ACK was lost: the
+        # first slots to give up, without a word, when the server is full.
+        self._dallying: dict[tuple[Any, Any], _Transfer] = {}
         #: Octets of DATA windows the running downloads may hold (see window_budget).
         self.window_bytes_held = 0
         self._busy_log = _Throttled("refusing requests, out of descriptors")
@@ -473,6 +476,7 @@ class TftpServer:
         key = (host, source[1])
         if self._live.pop(key, None) is not None:
             self._unanswered.pop(key, None)
+            self._dallying.pop(key, None)
             held = self._per_client.pop(host, 1) - 1
             if held > 0:
                 self._per_client[host] = held
@@ -481,7 +485,8 @@ class TftpServer:
             self._drained.set_result(None)
 
     def _make_room(self) -> bool:
-        """Free the slot of the oldest transfer whose client never answered, if there is one.
+        """Free a slot: that of an upload only dallying, or else that of the oldest transfer
+        whose client never answered, if there is one.
 
         A transfer's client answers within a round trip; one that has not (by the time every
         slot is taken) asked from a forged address or went away. Giving its slot to a new
@@ -489,6 +494,10 @@ class TftpServer:
         found answered are dropped from the candidates as they are met, so that over time each
         is looked at about once.
         """
+        for dallying in self._dallying.values():
+            if dallying.task is None:
+                dallying.pump.close()  # ends the transfer (see _end); its client has its ACK
+                return True
         unanswered = self._unanswered
         seen = []
         victim = None
@@ -803,6 +812,8 @@ class _Transfer:
             if self.server._closing:
                 # Shutting down: skip the dally, once the final ACK has gone out.
                 self.pump.loop.call_soon(self.pump.close)
+            else:
+                self.server._dallying[(self.source[0], self.source[1])] = self
 
     def _store(self) -> None:
         """The last block is in: store the upload, then let the final ACK go (or an ERROR)."""
