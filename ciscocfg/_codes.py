@@ -31,7 +31,7 @@ class Code:
 # (separated by /) and its meaning. By prefix: TXT and TPL (shared by every validator of a
 # text file), CNF (.cnf), XML (SEP<MAC>.cnf.xml), DPL (dial plans), RXL (Ringlist.xml), RL
 # (RINGLIST.DAT), RT (.raw rings), OS (OS79XX.TXT), MIG (migration), PRV (the provisioning
-# tree), GEN (generating a tree).
+# tree), STG (staging a firmware step), FW (ciscocfg firmware), GEN (generating a tree).
 _TABLE = """
 [formats/index.md]
 TXT001 error        not a text file: an executable, an image, a document, NUL bytes
@@ -129,6 +129,7 @@ RT104  warning      does not start near silence (a click)
 RT105  warning      does not end near silence
 RT106  error        a WAV or AU header where raw samples belong
 RT107  info         the whole file is silence
+RT201  info         a ring made by convert was longer than a ring plays, and was cut
 OS100  error        the file names no image
 OS101  error        not a Cisco image name
 OS102  error        the letter O where a zero belongs (POS3…); suggestion given
@@ -162,7 +163,6 @@ MIG019 warning      auto_answer bits for lines the config does not have
 MIG020 info         a speed dial renumbered (the source numbering had gaps)
 MIG021 info         pasted characters (typographic quotes, no-break spaces, a BOM) repaired first
 MIG022 warning      the value holds characters XML cannot hold: not carried
-MIG030 error        ciscocfg migrate: the target exists and --force was not given
 MIG031 error        ciscocfg migrate: the source could not be read or converted
 MIG101 warning      back to .cnf: an element with no .cnf key
 MIG102 warning      back to .cnf: a line proxied by the call manager, or a zone without abbreviation
@@ -174,10 +174,12 @@ MIG107 warning      back to .cnf: a line key with a feature the 79x0 does not ha
 MIG108 warning      back to .cnf: a value with a " or a line break
 [formats/provisioning-tree.md]
 PRV001 error        no SIP<MAC>.cnf or SEP<MAC>.cnf.xml in the tree: no phone is provisioned
+PRV002 info         the MAC asked about names no file of the tree (with the closest MAC it holds)
 PRV010 error        a per-phone file with the MAC in lower case: the phone asks for upper case
 PRV011 error/warning a file the phone asks for exists only in another letter case (.CNF, sep...)
 PRV012 error        SIP<MAC>.cnf missing (or missing from the tftp_cfg_dir SIPDefault.cnf names)
 PRV013 warning      SIPDefault.cnf missing: shared settings come only from each phone's file
+PRV014 error        a per-phone file named with separators in the MAC or an added extension
 PRV020 error        a SEP<MAC>.cnf.xml beside SIP<MAC>.cnf flips the SIP phone to SCCP
 PRV021 info         a SEP<MAC>.cnf.xml stub pins a SIP image (deviceProtocol SIP, a P0S3… load)
 PRV031 error        image_version is not a Cisco image name (a blank, the letter O for a zero ...)
@@ -200,6 +202,23 @@ PRV080 error        a 79x1 finds neither SEP<MAC>.cnf.xml nor XMLDefault.cnf.xml
 PRV081 warning      a 79x1 without its SEP<MAC>.cnf.xml falls back to XMLDefault.cnf.xml
 PRV082 info         no loadInformation: the phone keeps the firmware it runs
 PRV090 error        a file the phone reads is not well-formed (XML, ring list): the phone ignores it
+[formats/firmware.md]
+STG001 error        staging blocked: a file the step needs is in neither the bundles nor the root
+STG002 error        staging blocked: the bundles hold different files of one name
+STG003 error        staging blocked: the root holds the file with other bytes (replace: --force)
+STG004 error        staging blocked: OS79XX.TXT names another image (rewritten with --force)
+STG005 info         the bundles hold the missing release under another spelling
+STG010 error        no file of the root names the step's image where the phone reads it
+STG011 info         a file names the step's image
+STG012 error/warning a file names another image than the step's (warning if another names it)
+STG020 error        with the files staged, the phone does not reach the step's image
+STG021 info         unknown whether the phone takes the step
+STG030 error        the planner refuses the upgrade
+STG031 error        staging blocked: which files the step needs is not known
+[reference/cli.md]
+FW001 error         ciscocfg firmware: a NAME that is no Cisco image name
+FW002 error         ciscocfg firmware: a file the .loads names is missing from --root
+FW003 error         ciscocfg firmware: the phone refuses the jump --upgrade asks about
 [reference/generate.md]
 GEN001 warning      SIPDefault.cnf sets a setting the phone depends on to another value
 GEN002 warning      SIPDefault.cnf does not set such a setting

@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic
-from ciscocfg._errors import CiscoCfgError
+from ciscocfg._errors import CiscoCfgError, ValidationError
 from ciscocfg._phonefiles import classify, misnamed, naming_finding
 from ciscocfg._reads import RepairRefused, repair, unreadable, unreadable_finding
 from ciscocfg._text import decode_bytes, encode_text
@@ -326,11 +326,12 @@ _PER_PHONE = {"sip_cnf": "sip-phone", "sep_xml": "sep-xml", "mgc_cnf": "cnf"}
 
 
 def by_name(name: str) -> FileKind:
-    """The kind called ``name`` (``"dialplan"`` ...); ``KeyError`` names the kinds there are."""
+    """The kind called ``name`` (``"dialplan"`` ...); :class:`~ciscocfg.ValidationError` (a
+    ``ValueError``) names the kinds there are."""
     try:
         return _BY_NAME[name]
     except KeyError:
-        raise KeyError(f"no file kind {name!r}; kinds: {', '.join(_BY_NAME)}") from None
+        raise ValidationError(f"no file kind {name!r}; kinds: {', '.join(_BY_NAME)}") from None
 
 
 def kind_of(path: str | os.PathLike[str], data: bytes | None = None) -> FileKind | None:

@@ -13,6 +13,7 @@ from support.mutations import mutated
 from support.paths import PROJECT_ROOT, corpus_files
 from support.trees import MAC, build_tree
 
+import ciscocfg
 from ciscocfg import Diagnostic, kinds
 from ciscocfg.provision import check_tree
 
@@ -110,7 +111,7 @@ def test_content_that_is_no_phone_file(content: bytes) -> None:
 
 def test_by_name_lists_the_kinds_it_knows() -> None:
     assert kinds.by_name("dialplan").title == "dialplan.xml"
-    with pytest.raises(KeyError, match="sip-default"):
+    with pytest.raises(ciscocfg.ValidationError, match="sip-default"):
         kinds.by_name("nope")
     assert len({kind.name for kind in kinds.KINDS}) == len(kinds.KINDS)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ciscocfg._diagnostic import Diagnostic, has_errors
+from ciscocfg._errors import ValidationError
 from ciscocfg._phonefiles import classify, misnamed, naming_finding
 from ciscocfg._phones import (
     FAMILY_79X0,
@@ -357,15 +358,16 @@ def check_tree(
 
 
 def mac_asked(mac: str, known: Iterable[str] = ()) -> str:
-    """``mac`` as the phone writes it; raises ``ValueError`` for text that is no MAC, with the
-    MAC it most likely means among ``known`` (or with look-alike letters read as digits)."""
+    """``mac`` as the phone writes it; raises :class:`~ciscocfg.ValidationError` for text that
+    is no MAC, with the MAC it most likely means among ``known`` (or with look-alike letters
+    read as digits)."""
     try:
         return normalize_mac(mac)
     except ValueError as exc:
         hint = suggest_mac(mac, known)
         if hint is None:
             raise
-        raise ValueError(f"{exc}; did you mean {hint}?") from None
+        raise ValidationError(f"{exc}; did you mean {hint}?") from None
 
 
 def check(

@@ -10,18 +10,36 @@ code, shared with the tests that look at those findings more closely.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
+import json
+import math
 import os
+import struct
+import wave
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ciscocfg import Diagnostic, cnf, dialplan, os79xx, ringlist, ringtone, ringxml, sepxml
+from ciscocfg import (
+    Diagnostic,
+    cnf,
+    dialplan,
+    firmware,
+    os79xx,
+    ringlist,
+    ringtone,
+    ringxml,
+    sepxml,
+)
+from ciscocfg.cli import main
 from ciscocfg.migrate import cnf_to_sepxml, sepxml_to_cnf
 from ciscocfg.migrate._bulk import migrate_tree
 from ciscocfg.provision import check
 from ciscocfg.provision._live import FetchResult, check_tftp_async
 from support import cnf_cases, dialplans
-from support.firmware_trees import sip_tree
+from support.bundles import lay_bundles
+from support.firmware_trees import package, sip_tree
 from support.trees import BREAKERS, IMAGE, LOADER, MAC, build_tree
 
 Run = Callable[[Path], Sequence[Diagnostic]]
@@ -165,6 +183,88 @@ def _generated(existing: dict[str, bytes], **facts: object) -> Run:
         return render(spec, existing=existing).findings
 
     return run
+
+
+def _command(*argv: str) -> Run:
+    """A command run with ``--format json``: its findings, as the JSON gives them."""
+
+    def run(folder: Path) -> Sequence[Diagnostic]:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            main([*argv, "--format", "json"])
+        return [Diagnostic(**found) for found in json.loads(out.getvalue())["diagnostics"]]
+
+    return run
+
+
+def _loads_without_its_files(folder: Path) -> Sequence[Diagnostic]:
+    """``ciscocfg firmware --loads`` for a package whose other files are not in ``--root``."""
+    (folder / "root").mkdir()
+    loads = "P0S3-08-12-00.loads"
+    (folder / loads).write_bytes(package("P0S3-08-12-00")[loads])
+    return _command("firmware", "--loads", str(folder / loads), "--root", str(folder / "root"))(
+        folder
+    )
+
+
+def _long_wav(_: Path) -> Sequence[Diagnostic]:
+    """A four-second tone, converted to a ring."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(8000)
+        wav.writeframes(
+            b"".join(struct.pack("<h", int(8000 * math.sin(n / 4))) for n in range(32000))
+        )
+    return ringtone.convert(out.getvalue(), source="doorbell.wav")[1]
+
+
+def _staged(
+    bundles: Sequence[str],
+    named: str,
+    running: str,
+    target: str,
+    change: Callable[[Path, Path], object] = lambda root, bundles: None,
+) -> Run:
+    """``firmware.stage`` from bundles of ``bundles`` into the 7940 tree naming ``named``, after
+    ``change`` (of the root and the bundles)."""
+
+    def run(folder: Path) -> Sequence[Diagnostic]:
+        laid = lay_bundles(folder / "bundles", *bundles)
+        root = sip_tree(folder / "tftp", named=named)
+        change(root, laid)
+        return firmware.stage(root, laid, running=running, target=target).diagnostics
+
+    return run
+
+
+def _second_phone_on_the_shared_image(root: Path, _: Path) -> None:
+    """One phone names 8.12 in its own file; another reads SIPDefault.cnf, which names 8.2."""
+    own = root / f"SIP{MAC}.cnf"
+    own.write_text(own.read_text() + "image_version: P0S3-08-12-00\n")
+    (root / "SIP001BD4000001.cnf").write_text('line1_name: "2002"\nproxy1_address: "192.0.2.10"\n')
+
+
+def _unreadable_loads(_: Path, bundles: Path) -> None:
+    (bundles / "cmterm-p0s3-08-12-00" / "P0S3-08-12-00.loads").write_bytes(b"\x00\xffnot a load")
+
+
+def _differs(root: Path, _: Path) -> None:
+    (root / "P0S3-06-3-00.bin").write_bytes(b"someone else's build")
+
+
+def _ambiguous(_: Path, bundles: Path) -> None:
+    (bundles / "other").mkdir()
+    (bundles / "other" / "P0S3-06-3-00.bin").write_bytes(b"a different build")
+
+
+def _foreign_selector(root: Path, _: Path) -> None:
+    (root / "OS79XX.TXT").write_bytes(b"P0S3-08-2-00\r\n")
+
+
+def _no_sb2(_: Path, bundles: Path) -> None:
+    (bundles / "cmterm-p0s3-08-2-00" / "P0S3-08-2-00.sb2").unlink()
 
 
 # -- the documents ------------------------------------------------------------------------------
@@ -348,6 +448,7 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
     "RT105": (Trigger("warning", _ring(b"\xff" * 2399 + b"\x00")),),
     "RT106": (Trigger("error", _ring(b"RIFF" + b"\xff" * 2396)),),
     "RT107": (Trigger("info", _ring(_SILENCE)),),
+    "RT201": (Trigger("info", _long_wav),),
     # OS79XX.TXT
     "OS100": (Trigger("error", _os("")),),
     "OS101": (Trigger("error", _os("firmware\r\n")),),
@@ -384,7 +485,6 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
         Trigger("info", _migrate(_LINE1 + "sntp_server: \u201cpool.ntp.org\u201d\n", fix=True)),
     ),
     "MIG022": (Trigger("warning", _migrate(_LINE1 + "phone_label: a\x01b\n")),),
-    "MIG030": (Trigger("error", _bulk(existing=True)),),
     "MIG031": (Trigger("error", _bulk(existing=False)),),
     # migration back, .cnf.xml to .cnf
     "MIG101": (
@@ -423,6 +523,7 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
     "MIG108": (Trigger("warning", _back(_SEP.format(_LINES.format("").replace("2001", 'a"b')))),),
     # the provisioning tree
     "PRV001": (Trigger("error", lambda folder: check(folder)),),
+    "PRV002": (Trigger("info", _tree(lambda root: None, mac="001BD4000001")),),
     "PRV010": (Trigger("error", _breaker("lower-case MAC")),),
     "PRV011": (
         Trigger("error", _breaker("wrong case of .cnf")),
@@ -430,6 +531,12 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
     ),
     "PRV012": (Trigger("error", _breaker("tftp_cfg_dir without the file")),),
     "PRV013": (Trigger("warning", _tree(_remove("SIPDefault.cnf"))),),
+    "PRV014": (
+        Trigger(
+            "error",
+            _tree(lambda root: (root / f"SIP{MAC}.cnf").rename(root / f"SIP{MAC}.cnf.txt")),
+        ),
+    ),
     "PRV020": (Trigger("error", _breaker("stray SEP<MAC>.cnf.xml")),),
     "PRV021": (Trigger("info", _tree(_stub_sep)),),
     "PRV031": (Trigger("error", _breaker("letter O in the image name")),),
@@ -510,6 +617,92 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
         Trigger("info", _built(lambda root: _a79x1(root, _a79x1_sep("")), mac=MAC, model="7961")),
     ),
     "PRV090": (Trigger("error", _breaker("dial template not XML")),),
+    # staging a firmware step (firmware.stage)
+    "STG001": (
+        Trigger(
+            "error",
+            _staged(["P0S3-08-2-00"], "P0S3-08-2-00", "P0S3-06-3-00", "P0S3-08-2-00", _no_sb2),
+        ),
+    ),
+    "STG002": (
+        Trigger(
+            "error",
+            _staged(["P0S3-06-3-00"], "P0S3-06-3-00", "P00303020214", "P0S3-06-3-00", _ambiguous),
+        ),
+    ),
+    "STG003": (
+        Trigger(
+            "error",
+            _staged(["P0S3-06-3-00"], "P0S3-06-3-00", "P00303020214", "P0S3-06-3-00", _differs),
+        ),
+    ),
+    "STG004": (
+        Trigger(
+            "error",
+            _staged(
+                ["P0S3-06-3-00"], "P0S3-08-2-00", "P00303020214", "P0S3-08-2-00", _foreign_selector
+            ),
+        ),
+    ),
+    "STG005": (
+        Trigger(
+            "info", _staged(["P0S3-8-12-00"], "P0S3-08-12-00", "P0S3-08-2-00", "P0S3-08-12-00")
+        ),
+    ),
+    "STG010": (
+        Trigger(
+            "error",
+            _staged(
+                ["P0S3-08-12-00"],
+                "P0S3-08-2-00",
+                "P0S3-08-2-00",
+                "P0S3-08-12-00",
+                lambda root, _: (root / "SIPDefault.cnf").unlink(),
+            ),
+        ),
+    ),
+    "STG011": (
+        Trigger(
+            "info", _staged(["P0S3-08-12-00"], "P0S3-08-12-00", "P0S3-08-2-00", "P0S3-08-12-00")
+        ),
+    ),
+    "STG012": (
+        Trigger(
+            "error", _staged(["P0S3-08-12-00"], "P0S3-08-2-00", "P0S3-08-2-00", "P0S3-08-12-00")
+        ),
+        Trigger(
+            "warning",
+            _staged(
+                ["P0S3-08-12-00"],
+                "P0S3-08-2-00",
+                "P0S3-08-2-00",
+                "P0S3-08-12-00",
+                _second_phone_on_the_shared_image,
+            ),
+        ),
+    ),
+    "STG021": (
+        Trigger("info", _staged(["P00305000000"], "P0S3-08-2-00", "P00303020214", "P00305000000")),
+    ),
+    "STG030": (
+        Trigger("error", _staged(["P0S3-06-3-00"], "P0S3-08-2-00", "P0S3-06-3-00", "P0S30203")),
+    ),
+    "STG031": (
+        Trigger(
+            "error",
+            _staged(
+                ["P0S3-08-12-00"],
+                "P0S3-08-12-00",
+                "P0S3-08-2-00",
+                "P0S3-08-12-00",
+                _unreadable_loads,
+            ),
+        ),
+    ),
+    # ciscocfg firmware
+    "FW001": (Trigger("error", _command("firmware", "P0S3-8-12-O0")),),
+    "FW002": (Trigger("error", _loads_without_its_files),),
+    "FW003": (Trigger("error", _command("firmware", "--upgrade", "P0S3-06-3-00", "P0S30203")),),
     # generating a tree over an existing one
     "GEN001": (Trigger("warning", _generated({"SIPDefault.cnf": b"dial_template: other\n"})),),
     "GEN002": (Trigger("warning", _generated({"SIPDefault.cnf": b"# nothing\n"})),),
@@ -528,4 +721,10 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
 
 #: Codes no public call can make the library report, with why. Kept rare: such a code is dead
 #: unless something outside the library's reach (another operating system) produces it.
-UNREACHABLE: dict[str, str] = {}
+UNREACHABLE: dict[str, str] = {
+    "STG020": (
+        "a guard: reported only if reach() and the upgrade planner disagree about a step staged "
+        "from complete bundles, which test_staging_agrees_with_the_planner_and_reach_on_any_pair "
+        "proves they do not"
+    ),
+}
