@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,7 @@ def test_pasted_text_gets_a_repair_hint_that_works_where_it_is_typed(
     root = build_tree(tmp_path / "my tftp")
     BREAKERS["typographic quotes"][0](root)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["pytest"])  # called from Python, however pytest started
     main(["check", "my tftp"])
     hint = capsys.readouterr().out.split("are repaired by: ")[1].splitlines()[0]
     assert hint == f"ciscocfg fmt --write 'my tftp/SIP{MAC}.cnf'"

@@ -15,7 +15,18 @@ from hypothesis import strategies as st
 from ciscocfg._reads import PASTE_DAMAGE, meant, repair, unreadable, unreadable_text
 from ciscocfg._text import decode_bytes
 
-_MAGIC_STARTS = ("BZh", "%PDF-", "GIF8", "RIFF", "{\\rtf", "PK", "7z")
+# Formats' magic numbers, and UTF-16's byte order marks read as Latin-1 (an empty UTF-16 file).
+_MAGIC_STARTS = (
+    "BZh",
+    "%PDF-",
+    "GIF8",
+    "RIFF",
+    "{\\rtf",
+    "PK",
+    "7z",
+    "\u00fe\u00ff",
+    "\u00ff\u00fe",
+)
 _text_chars = st.characters(
     blacklist_categories=("Cc", "Cs", "Co", "Cn"), blacklist_characters="\ufeff"
 )
