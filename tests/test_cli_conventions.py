@@ -279,6 +279,7 @@ def test_fmt_repairs_xml_and_keeps_its_tree(tmp_path: Path) -> None:
     assert run("dialplan", str(path), "911").stdout.startswith("911: dial")
 
 
+@pytest.mark.realtime
 def test_a_silent_server_is_one_line(tmp_path: Path) -> None:
     port = free_udp_port()
     result = run("check", f"tftp://127.0.0.1:{port}", "--mac", MAC, "--retries", "0")

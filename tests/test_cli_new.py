@@ -151,6 +151,7 @@ def _serve(root: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
         return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=handle, env=env)
 
 
+@pytest.mark.realtime
 def test_every_model_served_and_checked_live(tmp_path: Path) -> None:
     """One tree with a phone of every model, built by one ``new`` each (the later ones keep the
     shared files the first wrote), served by ``ciscocfg serve``, checked over TFTP per phone."""
@@ -763,6 +764,7 @@ def test_any_invalid_description_writes_nothing(
     assert snapshot(folder) == before
 
 
+@pytest.mark.realtime
 def test_dnsmasq_serves_the_tree_with_the_written_snippet(tmp_path: Path) -> None:
     """The real dnsmasq, configured by nothing but the snippet ``new --dnsmasq`` wrote, serves
     the tree; ``ciscocfg check tftp://`` fetches it in each phone's boot order from inside
