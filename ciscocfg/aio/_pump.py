@@ -160,6 +160,11 @@ class Readers:
                 self.loop.remove_reader(fd)
         self._callbacks.clear()
 
+    def dispatch(self) -> None:
+        """Call back every socket with input waiting now (the loop does this on its own; a
+        caller that must know what is already answered can ask for it at once)."""
+        self._dispatch()
+
     def _dispatch(self) -> None:
         epoll = self._epoll
         if epoll is None:

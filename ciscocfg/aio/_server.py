@@ -434,6 +434,13 @@ class TftpServer:
         host = source[0]
         now = loop.time()
         held = self._per_client.get(host, 0)
+        if held >= self.max_per_client or len(self._live) >= self.max_transfers:
+            # Read what the transfers have waiting before counting them: in one batch of
+            # requests, a client on a fast link can be sent its file, answer, and ask again
+            # several times, and the answers (final ACKs that end transfers) are still unread.
+            if self._readers is not None:
+                self._readers.dispatch()
+            held = self._per_client.get(host, 0)
         if held >= self.max_per_client:
             self._full_log.warn(now, f"{format_peer(source)} holds {held} transfers already")
             self._refuse_from_port69(source, ErrorCode.NOT_DEFINED, "Server busy")
