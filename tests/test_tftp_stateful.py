@@ -223,7 +223,8 @@ class AnyAcks(RuleBasedStateMachine):
         sent = []
         oacks = 0
         for _ in range(1000):
-            for event in server.events():
+            events = server.events()
+            for event in events:
                 if isinstance(event, NeedData):
                     size = event.max_bytes if self.supply_chunk is None else self.supply_chunk
                     chunk = self.data[self.position : self.position + size]
@@ -233,7 +234,9 @@ class AnyAcks(RuleBasedStateMachine):
                     if self.position >= len(self.data):
                         server.supply_eof(self.now)
             out = server.datagrams_to_send()
-            if not out:
+            # A supply smaller than a block sends nothing yet and asks again: go on until
+            # nothing is asked either, or the rest would go out at the next timer.
+            if not out and not events:
                 break
             for payload, _ in out:
                 packet = decode(payload)
