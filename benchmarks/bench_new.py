@@ -34,20 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks._harness import Case, compare, markdown_table  # noqa: E402
+from benchmarks.bench_generate import inventory  # noqa: E402
 from ciscocfg.cli import main as ciscocfg  # noqa: E402
 from ciscocfg.generate import _render, read_inventory, render_tree  # noqa: E402
-
-MODELS = ("7940", "7960", "7941", "7961", "7965", "7975")
-HEADER = "mac,model,proxy,line1_user,line1_password,line1_display_name,label\n"
-
-
-def inventory(count: int) -> str:
-    rows = [
-        f"001BD4{n:06X},{MODELS[n % len(MODELS)]},pbx.example.net,{1000 + n},"
-        f"pw-{n:05d}-x,Desk {n},Desk{n % 1000}\n"
-        for n in range(count)
-    ]
-    return HEADER + "".join(rows)
 
 
 def f_string_files(text: str) -> dict[str, str]:
