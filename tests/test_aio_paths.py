@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support.aio_server import download_outcomes
 
 from ciscocfg.aio import TftpServer, TransferError, _paths, download
 from ciscocfg.aio._paths import (
@@ -614,28 +615,12 @@ def test_the_root_is_held_open(tmp_path: Path) -> None:
 # --- the same, through the server ------------------------------------------------------------
 
 
-def _codes(root: Path, names: list[str]) -> list[int | bytes]:
-    async def outcome(port: int, name: str) -> int | bytes:
-        try:
-            got = await download("127.0.0.1", name, port=port)
-        except TransferError as exc:
-            return exc.code
-        assert got.data is not None
-        return got.data
-
-    async def main() -> list[int | bytes]:
-        async with TftpServer(root, host="127.0.0.1", port=0) as server:
-            return [await outcome(server.port, name) for name in names]
-
-    return asyncio.run(asyncio.wait_for(main(), 30))
-
-
 def test_server_matches_ascii_case_only_and_refuses_folder_names(tmp_path: Path) -> None:
     (tmp_path / "SIPDefault.cnf").write_bytes(b"defaults")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "inner.txt").write_bytes(b"inner")
     names = ["sipdefault.cnf", "ſipdefault.cnf", "sub/inner.txt/", "SUB/INNER.TXT", "sub/"]
-    assert _codes(tmp_path, names) == [b"defaults", 1, 2, b"inner", 2]
+    assert download_outcomes(tmp_path, names) == [b"defaults", 1, 2, b"inner", 2]
 
 
 def test_server_finds_a_file_added_while_it_runs(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from support.aio_server import background_server
+from support.aio_server import background_server, download_outcomes
 from support.tftp_peers import client_get
 from support.udp_relay import Faults, UdpRelay
 
@@ -573,20 +573,8 @@ def test_folders_fifos_and_looping_links_are_answered_at_once(tmp_path: Path) ->
     os.mkfifo(tmp_path / "pipe")  # opening it for reading would wait for a writer
     (tmp_path / "loop").symlink_to("loop")
     (tmp_path / "ok.cnf").write_bytes(b"image: P0S3-08-2-00\n")
-
-    async def outcome(port: int, name: str) -> int | bytes:
-        try:
-            got = await download("127.0.0.1", name, port=port)
-        except TransferError as exc:
-            return exc.code
-        assert got.data is not None
-        return got.data
-
-    async def main() -> list[int | bytes]:
-        async with TftpServer(tmp_path, host="127.0.0.1", port=0) as server:
-            return [await outcome(server.port, name) for name in ["sub", "pipe", "loop", "ok.cnf"]]
-
-    assert _run(asyncio.wait_for(main(), 20)) == [1, 2, 1, b"image: P0S3-08-2-00\n"]
+    names = ["sub", "pipe", "loop", "ok.cnf"]
+    assert download_outcomes(tmp_path, names, 20) == [1, 2, 1, b"image: P0S3-08-2-00\n"]
 
 
 class _Trickle(io.RawIOBase):

@@ -9,11 +9,31 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from ciscocfg.aio import TftpServer, TransferRecord
+from ciscocfg.aio import TftpServer, TransferError, TransferRecord, download
 
-__all__ = ["BackgroundServer", "background_server"]
+__all__ = ["BackgroundServer", "background_server", "download_outcomes"]
+
+
+def download_outcomes(root: Path, names: list[str], timeout: float = 30) -> list[int | bytes]:
+    """Download each of ``names`` in turn from a server of ``root``: the bytes, or the code of
+    the ERROR the server answered."""
+
+    async def outcome(port: int, name: str) -> int | bytes:
+        try:
+            got = await download("127.0.0.1", name, port=port)
+        except TransferError as exc:
+            return exc.code
+        assert got.data is not None
+        return got.data
+
+    async def main() -> list[int | bytes]:
+        async with TftpServer(root, host="127.0.0.1", port=0) as server:
+            return [await outcome(server.port, name) for name in names]
+
+    return asyncio.run(asyncio.wait_for(main(), timeout))
 
 
 @dataclass
