@@ -819,7 +819,8 @@ class _Transfer:
             if self.server._closing:
                 # Shutting down: skip the dally, once the final ACK has gone out.
                 self.pump.loop.call_soon(self.pump.close)
-            else:
+            elif self.operation == "write":
+                # Only an upload dallies; a download's pump closes as soon as it is done.
                 self.server._dallying[(self.source[0], self.source[1])] = self
 
     def _store(self) -> None:
